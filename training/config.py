@@ -1,0 +1,142 @@
+"""Experiment configuration: a versioned TOML file, validated, flattened for MLflow params."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["TrainConfig", "load_config"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SplitConfig(_Strict):
+    train_fraction: float = Field(0.70, gt=0, lt=1)
+    validation_fraction: float = Field(0.15, gt=0, lt=1)
+    test_fraction: float = Field(0.15, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> SplitConfig:
+        total = self.train_fraction + self.validation_fraction + self.test_fraction
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"split fractions must sum to 1, got {total:.3f}")
+        return self
+
+
+class FeatureConfig(_Strict):
+    word_ngram_max: int = Field(2, ge=1, le=3)
+    word_min_df: int = Field(3, ge=1)
+    word_max_features: int = Field(200_000, ge=100)
+    char_ngram_min: int = Field(3, ge=1)
+    char_ngram_max: int = Field(5, ge=1)
+    char_n_features: int = Field(2**20, ge=2**10)
+    use_source: bool = True
+    use_indicators: bool = True
+
+
+class LogRegConfig(_Strict):
+    C: float = Field(2.0, gt=0)
+    max_iter: int = Field(300, ge=10)
+
+
+class SGDConfig(_Strict):
+    alpha: float = Field(2e-5, gt=0)
+    max_iter: int = Field(30, ge=1)
+
+
+class HGBConfig(_Strict):
+    svd_components: int = Field(64, ge=2)
+    max_iter: int = Field(300, ge=10)
+    learning_rate: float = Field(0.08, gt=0, le=1)
+
+
+CandidateName = Literal["logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd", "embeddings_logreg"]
+
+
+class CandidatesConfig(_Strict):
+    names: tuple[CandidateName, ...] = ("logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd")
+    selection_metric: Literal["roc_auc", "pr_auc"] = "roc_auc"
+    logreg_words_chars: LogRegConfig = LogRegConfig()
+    sgd_modified_huber: SGDConfig = SGDConfig()
+    hgb_indicators_svd: HGBConfig = HGBConfig()
+
+
+class CalibrationConfig(_Strict):
+    method: Literal["sigmoid", "isotonic"] = "sigmoid"
+
+
+class OperatingPointConfig(_Strict):
+    target_recall: float = Field(0.90, gt=0, lt=1)
+    band_cuts: tuple[float, float] = (0.20, 0.50)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OperatingPointConfig:
+        lo, hi = self.band_cuts
+        if not 0 < lo < hi < 1:
+            raise ValueError("band_cuts must satisfy 0 < low < high < 1")
+        return self
+
+
+class EvaluationConfig(_Strict):
+    n_boot: int = Field(200, ge=0)
+    seed: int = 0
+
+
+class ExplanationConfig(_Strict):
+    top_k: int = Field(8, ge=1, le=50)
+
+
+class TrainConfig(_Strict):
+    """Everything that shapes a trained model, besides the data and the code."""
+
+    split: SplitConfig = SplitConfig()
+    features: FeatureConfig = FeatureConfig()
+    candidates: CandidatesConfig = CandidatesConfig()
+    calibration: CalibrationConfig = CalibrationConfig()
+    operating_point: OperatingPointConfig = OperatingPointConfig()
+    evaluation: EvaluationConfig = EvaluationConfig()
+    explanation: ExplanationConfig = ExplanationConfig()
+
+    def flat_params(self) -> dict[str, str]:
+        """Dotted keys to string values, for ``mlflow.log_params`` (values under 500 chars)."""
+        out: dict[str, str] = {}
+
+        def walk(prefix: str, value: Any) -> None:
+            if isinstance(value, dict):
+                for key, sub in value.items():
+                    walk(f"{prefix}.{key}" if prefix else key, sub)
+            else:
+                out[prefix] = str(list(value) if isinstance(value, tuple) else value)[:500]
+
+        walk("", self.model_dump())
+        return out
+
+    def with_overrides(self, overrides: dict[str, Any]) -> TrainConfig:
+        """A copy with dotted-key overrides applied (``{"candidates.names": [...]}``)."""
+        data = self.model_dump()
+        for dotted, value in overrides.items():
+            node = data
+            *parents, leaf = dotted.split(".")
+            for part in parents:
+                if part not in node or not isinstance(node[part], dict):
+                    raise ValueError(f"unknown configuration key {dotted!r}")
+                node = node[part]
+            if leaf not in node:
+                raise ValueError(f"unknown configuration key {dotted!r}")
+            node[leaf] = value
+        return TrainConfig.model_validate(data)
+
+
+def load_config(path: Path | None = None) -> TrainConfig:
+    """Read a TOML experiment configuration; ``None`` reads the packaged default."""
+    if path is None:
+        raw = resources.files("training.configs").joinpath("default.toml").read_text("utf-8")
+    else:
+        raw = Path(path).read_text(encoding="utf-8")
+    return TrainConfig.model_validate(tomllib.loads(raw))

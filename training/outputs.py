@@ -1,0 +1,63 @@
+"""What a scored contact looks like: the model's output, shared by the pyfunc and the service.
+
+The pyfunc returns one row per contact with these fields; the service turns them into its
+response models. Spans are character offsets into the original text the caller sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = ["ADVISORY_NOTICE", "Band", "ExplanationPhrase", "IndicatorOut", "ScoreRecord"]
+
+Band = Literal["low", "medium", "high"]
+
+ADVISORY_NOTICE = (
+    "Advisory only: this score supports, and never replaces, the screener's professional "
+    "judgement. It estimates how likely a contact like this met the threshold for referral "
+    "in past decisions; it does not decide anything about a child or family."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExplanationPhrase:
+    """One feature's contribution to the logit. ``weight`` > 0 raised the score.
+
+    ``feature`` is the model's name for it (e.g. ``word:bruise``, ``neg:mark``,
+    ``indicator:domestic_abuse_child_present``); ``spans`` are where it occurs in the text.
+    """
+
+    feature: str
+    weight: float
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorOut:
+    """A risk indicator found in the text, with its flags (negated means *not* asserted)."""
+
+    label: str
+    level: int
+    start: int
+    end: int
+    negated: bool
+    hedged: bool
+    historical: bool
+    third_party: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRecord:
+    """The score of one contact: calibrated probability, 1-10 priority, band, and why."""
+
+    score: float
+    priority: int
+    band: Band
+    explanation: tuple[ExplanationPhrase, ...] = field(default_factory=tuple)
+    indicators: tuple[IndicatorOut, ...] = field(default_factory=tuple)
+    #: The intercept plus all contributions equals this logit (exact for linear models).
+    logit: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
