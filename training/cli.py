@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -35,7 +35,9 @@ def fail(message: str, *, code: int = 2) -> NoReturn:
 def data_generate(
     rows: Annotated[int, typer.Option(min=1, help="Number of contacts.")],
     out: Annotated[Path, typer.Option(help="Output file: .parquet or .csv.")],
-    seed: Annotated[int, typer.Option(help="Random seed; the output is deterministic by seed.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the output is deterministic by seed.")
+    ] = 0,
     bias: Annotated[
         list[str] | None,
         typer.Option(help="Inject a historical bias: ATTRIBUTE=VALUE:LOGIT (repeatable)."),
@@ -77,6 +79,107 @@ def data_validate(
     if report.file_error is not None:
         fail(f"{path}: {report.file_error}")
     raise typer.Exit(0 if report.ok else 1)
+
+
+def _load_training_frame(path: Path, *, require_outcome: bool = True) -> Any:
+    """Validated rows of an export; quarantined rows are reported, never used."""
+    from training.validate import ContractError, load_contacts
+
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    try:
+        frame, report = load_contacts(path, require_outcome=require_outcome)
+    except ContractError as exc:
+        fail(f"{path}: {exc}")
+    if report.file_error is not None:
+        fail(f"{path}: {report.file_error}")
+    if report.quarantined_rows:
+        typer.echo(
+            f"warning: {report.quarantined_rows:,} of {report.rows:,} rows break the contact "
+            f"contract and are left out; run `screener data validate {path}` for the reasons",
+            err=True,
+        )
+    if frame.empty:
+        fail(f"{path}: no valid rows")
+    return frame
+
+
+@app.command("train")
+def train(
+    data: Annotated[Path, typer.Option(help="A labelled contact export (.parquet or .csv).")],
+    config: Annotated[
+        Path | None, typer.Option(help="Experiment configuration TOML (default: the packaged one).")
+    ] = None,
+    candidates: Annotated[
+        str | None, typer.Option(help="Comma-separated candidate names, overriding the config.")
+    ] = None,
+    report_dir: Annotated[
+        Path | None, typer.Option(help="Also keep the evaluation report in this folder.")
+    ] = None,
+) -> None:
+    """Train, calibrate and compare candidates; log to MLflow; register a new version."""
+    from training.config import load_config
+    from training.workflows import train_and_register
+
+    try:
+        cfg = load_config(config)
+        if candidates:
+            cfg = cfg.with_overrides(
+                {"candidates.names": [c.strip() for c in candidates.split(",") if c.strip()]}
+            )
+    except (OSError, ValueError) as exc:
+        fail(f"configuration: {exc}")
+    frame = _load_training_frame(data)
+    try:
+        outcome = train_and_register(frame, data_path=data, config=cfg, keep_report=report_dir)
+    except ValueError as exc:
+        fail(f"{data}: {exc}")
+    typer.echo(outcome.summary)
+
+
+@app.command("evaluate")
+def evaluate(
+    model: Annotated[
+        str,
+        typer.Option(help="models:/concern-screener/N, models:/concern-screener@champion or N."),
+    ],
+    data: Annotated[Path, typer.Option(help="Labelled contacts to evaluate on.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the report (default reports/evaluate-vN).")
+    ] = None,
+) -> None:
+    """Metrics of any registered model on any labelled data; recorded on the model's run."""
+    from training.workflows import evaluate_registered
+
+    frame = _load_training_frame(data)
+    try:
+        outcome = evaluate_registered(model, frame, data_path=data, out_dir=out)
+    except (ValueError, LookupError) as exc:
+        fail(f"--model {model}: {exc}")
+    typer.echo(outcome.summary)
+
+
+@app.command("promote")
+def promote(
+    version: Annotated[int, typer.Option(min=1, help="The registered version to make @champion.")],
+    force: Annotated[
+        bool, typer.Option(help="Promote even if the gate fails (needs --reason).")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option(help="Why the gate is overridden (recorded).")
+    ] = None,
+) -> None:
+    """Set @champion when the promotion gate passes; exit 1 with the reasons otherwise."""
+    from training.workflows import promote_version
+
+    if force and not (reason and reason.strip()):
+        fail("--force needs --reason TEXT saying why the gate is overridden")
+    try:
+        decision = promote_version(str(version), force=force, reason=reason)
+    except LookupError as exc:
+        fail(str(exc))
+    typer.echo(decision.render())
+    raise typer.Exit(0 if decision.promoted else 1)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m training.cli`

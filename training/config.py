@@ -56,11 +56,17 @@ class HGBConfig(_Strict):
     learning_rate: float = Field(0.08, gt=0, le=1)
 
 
-CandidateName = Literal["logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd", "embeddings_logreg"]
+CandidateName = Literal[
+    "logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd", "embeddings_logreg"
+]
 
 
 class CandidatesConfig(_Strict):
-    names: tuple[CandidateName, ...] = ("logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd")
+    names: tuple[CandidateName, ...] = (
+        "logreg_words_chars",
+        "sgd_modified_huber",
+        "hgb_indicators_svd",
+    )
     selection_metric: Literal["roc_auc", "pr_auc"] = "roc_auc"
     logreg_words_chars: LogRegConfig = LogRegConfig()
     sgd_modified_huber: SGDConfig = SGDConfig()

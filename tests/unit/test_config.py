@@ -1,0 +1,29 @@
+import pytest
+from pydantic import ValidationError
+
+from training.config import TrainConfig, load_config
+
+
+def test_packaged_default_loads_and_flattens_to_string_params():
+    config = load_config()
+    params = config.flat_params()
+    assert params["operating_point.target_recall"] == "0.9"
+    assert all(isinstance(v, str) and len(v) <= 500 for v in params.values())
+
+
+def test_overrides_apply_dotted_keys_and_reject_unknown_ones():
+    config = TrainConfig().with_overrides({"candidates.names": ["logreg_words_chars"]})
+    assert config.candidates.names == ("logreg_words_chars",)
+    with pytest.raises(ValueError, match="unknown configuration key"):
+        TrainConfig().with_overrides({"candidates.nope": 1})
+
+
+def test_bad_values_are_rejected_with_a_reason(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[split]\ntrain_fraction = 0.9\nvalidation_fraction = 0.2\ntest_fraction = 0.1\n")
+    with pytest.raises(ValidationError, match="sum to 1"):
+        load_config(bad)
+    with pytest.raises(ValidationError):
+        TrainConfig().with_overrides({"candidates.names": ["not_a_model"]})
+    with pytest.raises(ValidationError, match="band_cuts"):
+        TrainConfig().with_overrides({"operating_point.band_cuts": [0.6, 0.2]})

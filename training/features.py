@@ -1,0 +1,338 @@
+"""Features over the text pipeline, as scikit-learn transformers.
+
+The spaCy analysis (redaction, tokens with negation/hedging/historical flags, indicator
+matches) is the expensive step, so it runs once per contact in ``ContactAnalyser`` and every
+feature block reads its output:
+
+- ``words``: TF-IDF over word n-grams of normalised, redacted tokens; a negated token is
+  marked ``neg_``, a historical one ``past_`` ("no marks seen" -> ``neg_mark``), so that a
+  denial does not look like an assertion;
+- ``chars``: character 3-5-grams of each token, hashed (bounded memory for any corpus),
+  TF-IDF weighted: robust to typos ("brusing" shares most n-grams with "bruising");
+- ``indicators``: log counts of each risk indicator by flag (asserted, negated, hedged,
+  historical, third-party) and asserted counts by level of need;
+- ``source``: one-hot of the referral source.
+
+Only ``text`` and ``source`` are read (``contract.MODEL_INPUT_COLUMNS``); audit-only columns
+never reach a feature, whatever the input frame holds.
+
+Every block is linear in per-token or per-indicator contributions, which is what lets
+``training.pipeline`` explain a linear model exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from training.contract import SOURCES
+
+__all__ = [
+    "AnalysedContacts",
+    "ContactAnalyser",
+    "ContactFeatures",
+    "FLAGS",
+    "marked_tokens",
+]
+
+FLAGS: tuple[str, ...] = ("asserted", "negated", "hedged", "historical", "third_party")
+LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+
+
+def _split(doc: str) -> list[str]:
+    """Module-level so the fitted vectoriser pickles without a lambda."""
+    return doc.split()
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedContacts:
+    """Contacts after the text pipeline: one ``Analysis`` and one source per contact."""
+
+    analyses: tuple[Any, ...]
+    sources: tuple[str | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.analyses)
+
+
+def _is_word(norm: str) -> bool:
+    return any(ch.isalnum() for ch in norm) or norm.startswith("[")
+
+
+def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
+    """The word tokens of one contact as ``(marked, plain, start, end)``.
+
+    ``marked`` carries the negation/historical prefix used by the word n-grams; ``plain`` is
+    the bare normalised token used by the character n-grams (PII placeholders have no
+    characters worth learning, so they get an empty ``plain``). Punctuation is dropped.
+    """
+    out: list[tuple[str, str, int, int]] = []
+    for tok in analysis.tokens:
+        norm = tok.norm
+        if not norm or not _is_word(norm):
+            continue
+        norm = norm.replace(" ", "_")
+        if tok.negated:
+            marked = "neg_" + norm
+        elif tok.historical:
+            marked = "past_" + norm
+        else:
+            marked = norm
+        plain = "" if norm.startswith("[") else norm
+        out.append((marked, plain, tok.start, tok.end))
+    return out
+
+
+class ContactAnalyser(TransformerMixin, BaseEstimator):
+    """DataFrame with ``text`` (and optional ``source``) -> ``AnalysedContacts``.
+
+    Stateless: ``fit`` learns nothing. The spaCy pipeline is built lazily by
+    ``training.text.get_nlp()`` on first use and is never pickled with the model.
+    """
+
+    def __init__(self, batch_size: int = 256) -> None:
+        self.batch_size = batch_size
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> ContactAnalyser:
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: pd.DataFrame) -> AnalysedContacts:
+        from training.text import analyse_many
+
+        if "text" not in X:
+            raise ValueError("the input needs a 'text' column")
+        texts = [str(t) for t in X["text"].tolist()]
+        if "source" in X:
+            sources: list[str | None] = [
+                None if s is None or (isinstance(s, float) and np.isnan(s)) else str(s)
+                for s in X["source"].tolist()
+            ]
+        else:
+            sources = [None] * len(texts)
+        analyses = analyse_many(texts, batch_size=self.batch_size)
+        return AnalysedContacts(tuple(analyses), tuple(sources))
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class ContactFeatures(TransformerMixin, BaseEstimator):
+    """``AnalysedContacts`` -> sparse feature matrix ``[words | chars | indicators | source]``.
+
+    Fitted state: the word vocabulary and IDF, the character IDF, the indicator label list.
+    The column ranges of each block are in ``blocks_`` (name -> (start, stop)).
+    """
+
+    def __init__(
+        self,
+        *,
+        word_ngram_max: int = 2,
+        word_min_df: int = 3,
+        word_max_features: int = 200_000,
+        char_ngram_min: int = 3,
+        char_ngram_max: int = 5,
+        char_n_features: int = 2**20,
+        use_source: bool = True,
+        use_indicators: bool = True,
+        indicator_labels: Sequence[str] | None = None,
+    ) -> None:
+        self.word_ngram_max = word_ngram_max
+        self.word_min_df = word_min_df
+        self.word_max_features = word_max_features
+        self.char_ngram_min = char_ngram_min
+        self.char_ngram_max = char_ngram_max
+        self.char_n_features = char_n_features
+        self.use_source = use_source
+        self.use_indicators = use_indicators
+        self.indicator_labels = indicator_labels
+
+    # -- the blocks ----------------------------------------------------------------------
+
+    def _hasher(self) -> HashingVectorizer:
+        return HashingVectorizer(
+            analyzer="char_wb",
+            ngram_range=(self.char_ngram_min, self.char_ngram_max),
+            n_features=self.char_n_features,
+            alternate_sign=False,
+            norm=None,
+            lowercase=False,
+        )
+
+    @staticmethod
+    def _word_docs(tokens: list[list[tuple[str, str, int, int]]]) -> list[str]:
+        return [" ".join(t[0] for t in toks) for toks in tokens]
+
+    def _char_counts(self, tokens: list[list[tuple[str, str, int, int]]]) -> sp.csr_matrix:
+        """Doc x char-n-gram counts, computed once per distinct token: (doc x token) @
+        (token x n-gram). Exact, and far cheaper than n-gramming every document."""
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, toks in enumerate(tokens):
+            for _, plain, _, _ in toks:
+                if not plain:
+                    continue
+                j = index.get(plain)
+                if j is None:
+                    j = index[plain] = len(index)
+                rows.append(i)
+                cols.append(j)
+        doc_tok = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(tokens), max(len(index), 1)),
+        )
+        if not index:
+            return sp.csr_matrix((len(tokens), self.char_n_features), dtype=np.float32)
+        tok_char = self._hasher().transform(list(index)).astype(np.float32)
+        return (doc_tok @ tok_char).tocsr()
+
+    def _indicator_matrix(self, analyses: Sequence[Any]) -> sp.csr_matrix:
+        labels = self.indicator_labels_
+        n_cols = len(labels) * len(FLAGS) + len(LEVELS) * 2
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        col_of = self._indicator_col_
+        for i, analysis in enumerate(analyses):
+            counts: dict[int, float] = {}
+            for match in analysis.indicators:
+                for flag in _flags_of(match):
+                    key = col_of.get((match.label, flag))
+                    if key is not None:
+                        counts[key] = counts.get(key, 0.0) + 1.0
+                level_base = len(labels) * len(FLAGS)
+                if match.level in LEVELS:
+                    asserted = not (match.negated or match.historical)
+                    offset = LEVELS.index(match.level) * 2 + (0 if asserted else 1)
+                    counts[level_base + offset] = counts.get(level_base + offset, 0.0) + 1.0
+            for j, count in counts.items():
+                rows.append(i)
+                cols.append(j)
+                vals.append(float(np.log1p(count)))
+        return sp.csr_matrix(
+            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(analyses), n_cols)
+        )
+
+    def _source_matrix(self, sources: Sequence[str | None]) -> sp.csr_matrix:
+        rows = [i for i, s in enumerate(sources) if s in self._source_col_]
+        cols = [self._source_col_[s] for s in sources if s in self._source_col_]  # type: ignore[index]
+        return sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(len(sources), len(SOURCES)),
+        )
+
+    # -- estimator API -------------------------------------------------------------------
+
+    def fit(self, X: AnalysedContacts, y: Any = None) -> ContactFeatures:
+        self._fit_transform(X)
+        return self
+
+    def fit_transform(self, X: AnalysedContacts, y: Any = None, **_: Any) -> sp.csr_matrix:
+        return self._fit_transform(X)
+
+    def _fit_transform(self, X: AnalysedContacts) -> sp.csr_matrix:
+        if not isinstance(X, AnalysedContacts):
+            raise TypeError("ContactFeatures expects the output of ContactAnalyser")
+        tokens = [marked_tokens(a) for a in X.analyses]
+        self.word_vectorizer_ = TfidfVectorizer(
+            tokenizer=_split,
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=(1, self.word_ngram_max),
+            min_df=self.word_min_df,
+            max_features=self.word_max_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        words = self.word_vectorizer_.fit_transform(self._word_docs(tokens))
+        # The dropped-terms set is only diagnostic and can be larger than the vocabulary.
+        self.word_vectorizer_.stop_words_ = None
+        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True)
+        chars = self.char_tfidf_.fit_transform(self._char_counts(tokens)).astype(np.float32)
+        if self.indicator_labels is not None:
+            labels = list(self.indicator_labels)
+        else:
+            from training.text import indicator_catalogue
+
+            labels = [d.label for d in indicator_catalogue()]
+        self.indicator_labels_ = tuple(sorted(set(labels)))
+        self._indicator_col_ = {
+            (label, flag): i * len(FLAGS) + k
+            for i, label in enumerate(self.indicator_labels_)
+            for k, flag in enumerate(FLAGS)
+        }
+        self._source_col_ = {s: i for i, s in enumerate(SOURCES)}
+        self.n_features_in_ = 1
+        matrix, self.blocks_ = self._assemble(words, chars, X)
+        return matrix
+
+    def transform(self, X: AnalysedContacts) -> sp.csr_matrix:
+        check_is_fitted(self, "word_vectorizer_")
+        if not isinstance(X, AnalysedContacts):
+            raise TypeError("ContactFeatures expects the output of ContactAnalyser")
+        tokens = [marked_tokens(a) for a in X.analyses]
+        words = self.word_vectorizer_.transform(self._word_docs(tokens))
+        chars = self.char_tfidf_.transform(self._char_counts(tokens)).astype(np.float32)
+        return self._assemble(words, chars, X)[0]
+
+    def _assemble(
+        self, words: Any, chars: Any, X: AnalysedContacts
+    ) -> tuple[sp.csr_matrix, dict[str, tuple[int, int]]]:
+        blocks: list[tuple[str, Any]] = [("words", words), ("chars", chars)]
+        if self.use_indicators:
+            blocks.append(("indicators", self._indicator_matrix(X.analyses)))
+        if self.use_source:
+            blocks.append(("source", self._source_matrix(X.sources)))
+        spans: dict[str, tuple[int, int]] = {}
+        start = 0
+        for name, block in blocks:
+            spans[name] = (start, start + block.shape[1])
+            start += block.shape[1]
+        return sp.hstack([b for _, b in blocks], format="csr", dtype=np.float32), spans
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Readable names: ``word:<ngram>``, ``char:<hash>``, ``indicator:<label>:<flag>``,
+        ``level:<n>:<asserted|not_asserted>``, ``source:<value>``."""
+        check_is_fitted(self, "word_vectorizer_")
+        names = [f"word:{w}" for w in self.word_vectorizer_.get_feature_names_out()]
+        names += [f"char:{i}" for i in range(self.char_n_features)]
+        if self.use_indicators:
+            names += [f"indicator:{lab}:{flag}" for lab in self.indicator_labels_ for flag in FLAGS]
+            names += [f"level:{lv}:{k}" for lv in LEVELS for k in ("asserted", "not_asserted")]
+        if self.use_source:
+            names += [f"source:{s}" for s in SOURCES]
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+def _flags_of(match: Any) -> list[str]:
+    """The flag columns one indicator match counts towards."""
+    if match.negated:
+        flags = ["negated"]
+    elif match.historical:
+        flags = ["historical"]
+    else:
+        flags = ["asserted"]
+    if match.hedged:
+        flags.append("hedged")
+    if match.third_party:
+        flags.append("third_party")
+    return flags

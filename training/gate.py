@@ -1,0 +1,189 @@
+"""The promotion gate: may this registered version become ``@champion``?
+
+Computation only. The checks read what training, ``screener evaluate`` and
+``screener fairness`` recorded on each version (MLflow version tags):
+
+- ``eval/<digest>/roc_auc`` and ``eval/<digest>/ece``: figures on an evaluation data set
+  identified by its digest (training records its own test split the same way);
+- ``fairness/<digest>/flags``: the JSON list of fairness and counterfactual flag keys.
+
+A candidate passes when it was evaluated on the same data as the current champion, is not
+worse on AUC beyond a tolerance, is calibrated within a bound, and raises no fairness flag
+the champion did not already have. The first version (no champion) is judged on its own
+calibration and fairness.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["GateCheck", "GateDecision", "GatePolicy", "promotion_gate"]
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    """Tolerances of the gate."""
+
+    auc_tolerance: float = 0.01
+    max_ece: float = 0.05
+    require_fairness: bool = True
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class GateDecision:
+    """The outcome of a promotion request; ``render`` is what the CLI prints."""
+
+    version: str
+    champion_version: str | None
+    checks: list[GateCheck]
+    promoted: bool
+    forced: bool = False
+    reason: str | None = None
+    evaluation_digest: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    @property
+    def failures(self) -> list[GateCheck]:
+        return [c for c in self.checks if not c.passed]
+
+    def render(self) -> str:
+        lines = [
+            f"promotion of version {self.version} (current champion: {self.champion_version or 'none'})"
+        ]
+        for check in self.checks:
+            lines.append(f"  [{'pass' if check.passed else 'FAIL'}] {check.name}: {check.detail}")
+        if self.promoted and self.forced:
+            lines.append(
+                f"FORCED: version {self.version} is now @champion despite failed checks; reason recorded: {self.reason}"
+            )
+        elif self.promoted:
+            lines.append(f"version {self.version} is now @champion")
+        else:
+            lines.append(
+                f"refused: version {self.version} was not promoted ({len(self.failures)} check(s) failed)"
+            )
+        return "\n".join(lines)
+
+
+def _evaluations(tags: dict[str, str]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for key, value in tags.items():
+        parts = key.split("/")
+        if len(parts) == 3 and parts[0] == "eval":
+            try:
+                out.setdefault(parts[1], {})[parts[2]] = float(value)
+            except ValueError:
+                continue
+    return out
+
+
+def _fairness_flags(tags: dict[str, str], digest: str) -> list[str] | None:
+    raw = tags.get(f"fairness/{digest}/flags")
+    if raw is None:
+        return None
+    try:
+        flags = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    return [str(f) for f in flags]
+
+
+def promotion_gate(
+    candidate: dict[str, Any],
+    champion: dict[str, Any] | None,
+    *,
+    policy: GatePolicy = GatePolicy(),
+) -> GateDecision:
+    """Judge ``candidate`` against ``champion`` (``registry.version_details`` dicts)."""
+    checks: list[GateCheck] = []
+    cand_tags: dict[str, str] = candidate.get("tags", {})
+    cand_evals = _evaluations(cand_tags)
+    digest: str | None = None
+    if champion is None:
+        if cand_evals:
+            digest = sorted(cand_evals)[0]
+            checks.append(GateCheck("evaluated", True, f"evaluated on data {digest}"))
+        else:
+            checks.append(GateCheck("evaluated", False, "the version has no recorded evaluation"))
+    else:
+        champ_evals = _evaluations(champion.get("tags", {}))
+        common = sorted(set(cand_evals) & set(champ_evals))
+        if not common:
+            checks.append(
+                GateCheck(
+                    "same evaluation data",
+                    False,
+                    f"no evaluation data in common with champion version {champion['version']}: run "
+                    f"`screener evaluate --model <N> --data <PATH>` for both on the same file",
+                )
+            )
+        else:
+            digest = common[-1]
+            checks.append(
+                GateCheck("same evaluation data", True, f"both evaluated on data {digest}")
+            )
+            cand_auc = cand_evals[digest].get("roc_auc")
+            champ_auc = champ_evals[digest].get("roc_auc")
+            if cand_auc is None or champ_auc is None:
+                checks.append(GateCheck("AUC", False, "AUC missing from an evaluation"))
+            else:
+                ok = cand_auc >= champ_auc - policy.auc_tolerance
+                checks.append(
+                    GateCheck(
+                        "AUC not worse",
+                        ok,
+                        f"{cand_auc:.4f} against champion {champ_auc:.4f} (tolerance {policy.auc_tolerance})",
+                    )
+                )
+    if digest is not None:
+        ece = cand_evals[digest].get("ece")
+        if ece is None:
+            checks.append(GateCheck("calibration", False, "ECE missing from the evaluation"))
+        else:
+            checks.append(
+                GateCheck(
+                    "calibration", ece <= policy.max_ece, f"ECE {ece:.4f} (bound {policy.max_ece})"
+                )
+            )
+        cand_flags = _fairness_flags(cand_tags, digest)
+        if cand_flags is None:
+            if policy.require_fairness:
+                checks.append(
+                    GateCheck(
+                        "fairness",
+                        False,
+                        f"no fairness report on data {digest}: run `screener fairness --model <N> --data <PATH> --out DIR`",
+                    )
+                )
+        else:
+            champ_flags: list[str] = []
+            if champion is not None:
+                champ_flags = _fairness_flags(champion.get("tags", {}), digest) or []
+            new = sorted(set(cand_flags) - set(champ_flags))
+            checks.append(
+                GateCheck(
+                    "no new fairness flags",
+                    not new,
+                    "none" if not new else f"{len(new)} new: " + ", ".join(new[:10]),
+                )
+            )
+    return GateDecision(
+        version=str(candidate["version"]),
+        champion_version=None if champion is None else str(champion["version"]),
+        checks=checks,
+        promoted=False,
+        evaluation_digest=digest,
+    )

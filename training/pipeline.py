@@ -1,0 +1,402 @@
+"""The one object that is fitted, logged and served: ``ScreenerModel``.
+
+It chains the text pipeline (``ContactAnalyser``), the features (``ContactFeatures``), a
+classifier (one of the candidates from ``build_candidate``), a calibrator fitted on held-out
+data, the priority decile edges and the band cut points. ``score_records`` turns texts into
+``training.outputs.ScoreRecord``: calibrated score, priority, band, the indicators found and
+the explanation.
+
+For a linear classifier the explanation is exact: the intercept plus every feature's
+contribution equals the classifier's logit (``explain`` returns all of them; the score
+shows the top few). Word n-gram contributions are attributed to their occurrences, the
+character n-grams of a token to that token, indicator features to the indicator matches and
+the source to no span. When a non-linear candidate is served, the explanation comes from the
+best linear candidate and is marked approximate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from training.config import FeatureConfig, TrainConfig
+from training.features import (
+    FLAGS,
+    LEVELS,
+    AnalysedContacts,
+    ContactAnalyser,
+    ContactFeatures,
+    marked_tokens,
+)
+from training.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord
+
+__all__ = [
+    "LINEAR_CANDIDATES",
+    "LinearExplainer",
+    "ScreenerModel",
+    "TextReducer",
+    "build_candidate",
+    "build_features",
+]
+
+LINEAR_CANDIDATES = frozenset({"logreg_words_chars", "sgd_modified_huber"})
+
+
+def build_features(config: FeatureConfig) -> tuple[ContactAnalyser, ContactFeatures]:
+    """The text pipeline and the feature transformer, configured."""
+    return ContactAnalyser(), ContactFeatures(**config.model_dump())
+
+
+class TextReducer(TransformerMixin, BaseEstimator):
+    """Sparse ``[words | rest]`` -> dense ``[SVD(words) | rest]`` for tree models.
+
+    ``text_columns`` is the number of leading columns (the word block) to reduce; the other
+    columns (indicators, source, and the hashed chars unless ``keep_from`` skips them) pass
+    through. ``keep_from`` is the first passthrough column.
+    """
+
+    def __init__(
+        self,
+        n_components: int = 64,
+        text_columns: int = 0,
+        keep_from: int = 0,
+        random_state: int = 0,
+    ) -> None:
+        self.n_components = n_components
+        self.text_columns = text_columns
+        self.keep_from = keep_from
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> TextReducer:
+        X = sp.csr_matrix(X)
+        n_comp = max(1, min(self.n_components, self.text_columns - 1, X.shape[0] - 1))
+        self.svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state, n_iter=4)
+        self.svd_.fit(X[:, : self.text_columns])
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "svd_")
+        X = sp.csr_matrix(X)
+        reduced = self.svd_.transform(X[:, : self.text_columns])
+        rest = X[:, self.keep_from :].toarray()
+        return np.hstack([reduced, rest]).astype(np.float32)
+
+
+def build_candidate(name: str, config: TrainConfig, *, blocks: dict[str, tuple[int, int]]) -> Any:
+    """An unfitted classifier over ``ContactFeatures`` output, by candidate name."""
+    cands = config.candidates
+    if name == "logreg_words_chars":
+        c = cands.logreg_words_chars
+        return LogisticRegression(C=c.C, max_iter=c.max_iter, solver="liblinear")
+    if name == "sgd_modified_huber":
+        s = cands.sgd_modified_huber
+        return SGDClassifier(
+            loss="modified_huber", alpha=s.alpha, max_iter=s.max_iter, tol=1e-4, random_state=0
+        )
+    if name == "hgb_indicators_svd":
+        h = cands.hgb_indicators_svd
+        words_stop = blocks["words"][1]
+        keep_from = blocks.get("indicators", blocks.get("source", (blocks["chars"][1], 0)))[0]
+        return Pipeline(
+            [
+                (
+                    "reduce",
+                    TextReducer(h.svd_components, text_columns=words_stop, keep_from=keep_from),
+                ),
+                (
+                    "hgb",
+                    HistGradientBoostingClassifier(
+                        max_iter=h.max_iter,
+                        learning_rate=h.learning_rate,
+                        early_stopping=True,
+                        validation_fraction=0.1,
+                        random_state=0,
+                    ),
+                ),
+            ]
+        )
+    raise ValueError(f"unknown candidate {name!r}")
+
+
+def _linear_params(classifier: Any) -> tuple[np.ndarray, float]:
+    coef = np.asarray(classifier.coef_, dtype=np.float64).ravel()
+    return coef, float(np.ravel(classifier.intercept_)[0])
+
+
+@dataclass
+class LinearExplainer:
+    """Exact per-feature contributions of a linear classifier over ``ContactFeatures``."""
+
+    features: ContactFeatures
+    coef: np.ndarray
+    intercept: float
+    _word_names: np.ndarray | None = field(default=None, repr=False)
+
+    def _names(self) -> np.ndarray:
+        if self._word_names is None:
+            self._word_names = self.features.word_vectorizer_.get_feature_names_out()
+        return self._word_names
+
+    def contributions(
+        self, analysis: Any, source: str | None, row: sp.csr_matrix
+    ) -> tuple[list[ExplanationPhrase], float]:
+        """All contributions for one contact, grouped into phrases, and the exact logit.
+
+        ``row`` is the contact's feature row. The sum of the phrase weights plus the
+        intercept equals the returned logit (up to float rounding).
+        """
+        feats = self.features
+        blocks = feats.blocks_
+        idx = row.indices
+        contrib = row.data.astype(np.float64) * self.coef[idx]
+        logit = self.intercept + float(contrib.sum())
+        weights: dict[str, float] = defaultdict(float)
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        toks = marked_tokens(analysis)
+
+        # Word n-grams: locate every occurrence of the n-gram in the marked token stream.
+        w0, w1 = blocks["words"]
+        in_words = (idx >= w0) & (idx < w1)
+        if in_words.any():
+            names = self._names()
+            positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
+            marked = [t[0] for t in toks]
+            n_max = feats.word_ngram_max
+            for i in range(len(toks)):
+                for n in range(1, n_max + 1):
+                    if i + n > len(toks):
+                        break
+                    positions[" ".join(marked[i : i + n])].append((toks[i][2], toks[i + n - 1][3]))
+            for j, c in zip(idx[in_words] - w0, contrib[in_words], strict=True):
+                gram = str(names[j])
+                key = f"word:{gram}"
+                weights[key] += c
+                spans[key].extend(positions.get(gram, ()))
+
+        # Character n-grams: split each n-gram's contribution over the tokens holding it, in
+        # proportion to their raw counts, so each token's share is exact.
+        c0, c1 = blocks["chars"]
+        in_chars = (idx >= c0) & (idx < c1)
+        if in_chars.any():
+            plains = [t[1] for t in toks if t[1]]
+            if plains:
+                uniq = sorted(set(plains))
+                count = np.array([plains.count(u) for u in uniq], dtype=np.float64)
+                tok_char = sp.csr_matrix(feats._hasher().transform(uniq), dtype=np.float64)
+                raw = np.asarray((sp.csr_matrix(count) @ tok_char).todense()).ravel()
+                per_feature = np.zeros(c1 - c0)
+                char_idx = idx[in_chars] - c0
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    per_feature[char_idx] = np.where(
+                        raw[char_idx] > 0, contrib[in_chars] / raw[char_idx], 0.0
+                    )
+                token_total = count * (tok_char @ per_feature)
+                where: dict[str, list[tuple[int, int]]] = defaultdict(list)
+                for _, plain, s, e in toks:
+                    if plain:
+                        where[plain].append((s, e))
+                for u, c in zip(uniq, token_total, strict=True):
+                    key = f"word:{u}"
+                    weights[key] += float(c)
+                    if key not in spans or not spans[key]:
+                        spans[key].extend(where[u])
+
+        # Indicators: each (label, flag) or level column to the matches behind it.
+        if "indicators" in blocks:
+            i0, i1 = blocks["indicators"]
+            in_ind = (idx >= i0) & (idx < i1)
+            if in_ind.any():
+                labels = feats.indicator_labels_
+                n_label_cols = len(labels) * len(FLAGS)
+                for j, c in zip(idx[in_ind] - i0, contrib[in_ind], strict=True):
+                    if j < n_label_cols:
+                        label = labels[j // len(FLAGS)]
+                        flag = FLAGS[j % len(FLAGS)]
+                        key = (
+                            f"indicator:{label}"
+                            if flag == "asserted"
+                            else f"indicator:{label}:{flag}"
+                        )
+                        matches = [m for m in analysis.indicators if m.label == label]
+                    else:
+                        k = j - n_label_cols
+                        level = LEVELS[k // 2]
+                        asserted = k % 2 == 0
+                        key = f"level:{level}" if asserted else f"level:{level}:not_asserted"
+                        matches = [
+                            m
+                            for m in analysis.indicators
+                            if m.level == level and (not (m.negated or m.historical)) == asserted
+                        ]
+                    weights[key] += float(c)
+                    spans[key].extend((m.start, m.end) for m in matches)
+
+        if "source" in blocks:
+            s0, s1 = blocks["source"]
+            in_src = (idx >= s0) & (idx < s1)
+            for c in contrib[in_src]:
+                weights[f"source:{source}"] += float(c)
+
+        phrases = [
+            ExplanationPhrase(
+                feature=k, weight=float(v), spans=tuple(sorted(set(spans.get(k, []))))
+            )
+            for k, v in weights.items()
+        ]
+        return phrases, logit
+
+
+@dataclass
+class ScreenerModel:
+    """A fitted, calibrated screener: what MLflow stores and the service serves."""
+
+    analyser: ContactAnalyser
+    features: ContactFeatures
+    classifier: Any
+    calibrator: Any
+    priority_edges: np.ndarray
+    band_cuts: tuple[float, float]
+    threshold: float
+    candidate: str
+    explainer: LinearExplainer | None
+    explanation_exact: bool
+    top_k: int = 8
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def featurize(
+        self, texts: Sequence[str], sources: Sequence[str | None]
+    ) -> tuple[AnalysedContacts, sp.csr_matrix]:
+        frame = pd.DataFrame({"text": list(texts), "source": list(sources)})
+        analysed = self.analyser.transform(frame)
+        return analysed, self.features.transform(analysed)
+
+    def score_matrix(self, X: sp.csr_matrix) -> np.ndarray:
+        """Calibrated probabilities of meeting the threshold for feature rows ``X``."""
+        return np.asarray(self.calibrator.predict_proba(X)[:, 1], dtype=np.float64)
+
+    def priorities(self, scores: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.priority_edges, scores, side="right") + 1
+
+    def bands(self, scores: np.ndarray) -> list[str]:
+        lo, hi = self.band_cuts
+        return ["high" if s >= hi else "medium" if s >= lo else "low" for s in scores]
+
+    def score_records(
+        self,
+        texts: Sequence[str],
+        sources: Sequence[str | None] | None = None,
+        *,
+        explain: bool = True,
+    ) -> list[ScoreRecord]:
+        """Score contacts: the pyfunc and the service call this."""
+        if sources is None:
+            sources = [None] * len(texts)
+        analysed, X = self.featurize(texts, sources)
+        scores = self.score_matrix(X)
+        priorities = self.priorities(scores)
+        bands = self.bands(scores)
+        out: list[ScoreRecord] = []
+        for i, analysis in enumerate(analysed.analyses):
+            phrases: tuple[ExplanationPhrase, ...] = ()
+            logit: float | None = None
+            if explain and self.explainer is not None:
+                all_phrases, logit = self.explainer.contributions(analysis, sources[i], X[i])
+                ranked = sorted(all_phrases, key=lambda p: abs(p.weight), reverse=True)
+                phrases = tuple(ranked[: self.top_k])
+            indicators = tuple(
+                IndicatorOut(
+                    label=m.label,
+                    level=int(m.level),
+                    start=int(m.start),
+                    end=int(m.end),
+                    negated=bool(m.negated),
+                    hedged=bool(m.hedged),
+                    historical=bool(m.historical),
+                    third_party=bool(m.third_party),
+                )
+                for m in analysis.indicators
+            )
+            out.append(
+                ScoreRecord(
+                    score=float(scores[i]),
+                    priority=int(priorities[i]),
+                    band=bands[i],  # type: ignore[arg-type]
+                    explanation=phrases,
+                    indicators=indicators,
+                    logit=logit,
+                )
+            )
+        return out
+
+    def explain(
+        self, text: str, source: str | None = None
+    ) -> tuple[float, list[ExplanationPhrase], float]:
+        """Every contribution for one contact: ``(intercept, phrases, logit)``."""
+        if self.explainer is None:
+            raise ValueError("this model has no linear explainer")
+        analysed, X = self.featurize([text], [source])
+        phrases, logit = self.explainer.contributions(analysed.analyses[0], source, X[0])
+        return self.explainer.intercept, phrases, logit
+
+    def predict_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The pyfunc contract: DataFrame[text, source?] -> DataFrame[score, priority, band,
+        explanation, indicators]. Explanation and indicators are lists of dicts."""
+        texts = [str(t) for t in frame["text"].tolist()]
+        sources = frame["source"].tolist() if "source" in frame else [None] * len(texts)
+        sources = [
+            None if (s is None or (isinstance(s, float) and np.isnan(s))) else str(s)
+            for s in sources
+        ]
+        records = self.score_records(texts, sources)
+        return pd.DataFrame(
+            {
+                "score": [r.score for r in records],
+                "priority": [r.priority for r in records],
+                "band": [r.band for r in records],
+                "explanation": [
+                    [
+                        {
+                            "feature": p.feature,
+                            "weight": p.weight,
+                            "spans": [list(s) for s in p.spans],
+                        }
+                        for p in r.explanation
+                    ]
+                    for r in records
+                ],
+                "indicators": [
+                    [
+                        {
+                            "label": m.label,
+                            "level": m.level,
+                            "start": m.start,
+                            "end": m.end,
+                            "negated": m.negated,
+                            "hedged": m.hedged,
+                            "historical": m.historical,
+                            "third_party": m.third_party,
+                        }
+                        for m in r.indicators
+                    ]
+                    for r in records
+                ],
+            }
+        )
+
+
+def linear_explainer(features: ContactFeatures, classifier: Any) -> LinearExplainer:
+    coef, intercept = _linear_params(classifier)
+    return LinearExplainer(features=features, coef=coef, intercept=intercept)

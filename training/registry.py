@@ -1,0 +1,358 @@
+"""The MLflow seam: tracking URI, experiment, runs, the registered model and its aliases.
+
+Everything that talks to MLflow on the training side goes through here (the pyfunc class
+and the serving model store are the only other importers of ``mlflow``). The tracking URI
+comes from ``MLFLOW_TRACKING_URI`` (default a local SQLite file, with artifacts in
+``./mlruns``), set when a function here is called, never at import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from training.settings import get_settings
+
+__all__ = [
+    "ModelVersionRef",
+    "configure",
+    "get_alias_version",
+    "latest_version",
+    "load_screener",
+    "log_training_run",
+    "resolve_version",
+    "record_evaluation",
+    "set_alias",
+    "set_version_tags",
+    "version_details",
+]
+
+_PINNED = ("numpy", "scipy", "scikit-learn", "pandas", "spacy", "joblib", "cloudpickle", "mlflow")
+
+
+@dataclass(frozen=True)
+class ModelVersionRef:
+    """A registered version of the screener and the run that produced it."""
+
+    name: str
+    version: str
+    run_id: str
+
+    @property
+    def uri(self) -> str:
+        return f"models:/{self.name}/{self.version}"
+
+
+def configure() -> Any:
+    """Point MLflow at the configured store and make sure the experiment exists."""
+    import mlflow
+
+    settings = get_settings()
+    mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
+    client = mlflow.MlflowClient()
+    experiment = client.get_experiment_by_name(settings.experiment_name)
+    if experiment is None:
+        location = None
+        if not settings.mlflow_tracking_uri.startswith(("http://", "https://", "databricks")):
+            location = settings.artifact_location()
+        client.create_experiment(settings.experiment_name, artifact_location=location)
+    mlflow.set_experiment(settings.experiment_name)
+    return client
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True
+        )
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _pip_requirements() -> list[str]:
+    reqs = []
+    for dist in _PINNED:
+        try:
+            reqs.append(f"{dist}=={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            continue
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        reqs.append(f"concern-screener=={metadata.version('concern-screener')}")
+    return reqs
+
+
+def _signature() -> Any:
+    from mlflow.models import ModelSignature
+    from mlflow.types.schema import Array, ColSpec, Object, Property, Schema
+
+    explanation = Array(
+        Object(
+            [
+                Property("feature", "string"),
+                Property("weight", "double"),
+                Property("spans", Array(Array("long"))),
+            ]
+        )
+    )
+    indicators = Array(
+        Object(
+            [
+                Property("label", "string"),
+                Property("level", "long"),
+                Property("start", "long"),
+                Property("end", "long"),
+                Property("negated", "boolean"),
+                Property("hedged", "boolean"),
+                Property("historical", "boolean"),
+                Property("third_party", "boolean"),
+            ]
+        )
+    )
+    inputs = Schema([ColSpec("string", "text"), ColSpec("string", "source", required=False)])
+    outputs = Schema(
+        [
+            ColSpec("double", "score"),
+            ColSpec("long", "priority"),
+            ColSpec("string", "band"),
+            ColSpec(explanation, "explanation"),
+            ColSpec(indicators, "indicators"),
+        ]
+    )
+    return ModelSignature(inputs=inputs, outputs=outputs)
+
+
+def log_training_run(
+    result: Any,
+    *,
+    data: pd.DataFrame,
+    data_path: Path,
+    data_digest: str,
+    input_example: pd.DataFrame,
+    report_dir: Path,
+    extra_tags: dict[str, str] | None = None,
+) -> ModelVersionRef:
+    """Record a training run and register its model as a new version.
+
+    ``result`` is a ``training.train.TrainResult``. ``input_example`` must already be
+    redacted: it is persisted as an artifact. ``report_dir`` holds the evaluation report
+    files, logged under ``evaluation/``. Params carry configuration only, never text.
+    """
+    import joblib
+    import mlflow
+    from mlflow.data import from_pandas
+
+    from training.evaluate import flat_metrics
+    from training.pyfunc import ARTIFACT_KEY, ConcernScreenerPyfunc, file_sha256
+
+    settings = get_settings()
+    configure()
+    model = result.model
+    with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
+        params = result.config.flat_params()
+        params.update(
+            {
+                "data.rows": str(result.n_rows),
+                "data.path": data_path.name,
+                "selected_candidate": model.candidate,
+                "split.train_end": result.split.end["train"],
+                "split.test_start": result.split.start["test"],
+            }
+        )
+        mlflow.log_params(params)
+        tags = {
+            "selected_candidate": model.candidate,
+            "explanation_exact": str(model.explanation_exact).lower(),
+            "data_digest": data_digest,
+        }
+        commit = _git_commit()
+        if commit:
+            tags["mlflow.source.git.commit"] = commit
+            tags["git_commit"] = commit
+        tags.update(extra_tags or {})
+        mlflow.set_tags(tags)
+
+        dataset = from_pandas(
+            data,
+            source=str(data_path.resolve()),
+            targets="outcome",
+            name=data_path.name,
+            digest=data_digest[:20],
+        )
+        mlflow.log_input(dataset, context="training")
+
+        metrics: dict[str, float] = {}
+        metrics.update(flat_metrics(result.test, prefix="test_"))
+        metrics.update(flat_metrics(result.validation, prefix="val_"))
+        for cand in result.candidates:
+            metrics[f"cand_{cand.name}_val_roc_auc"] = cand.val_roc_auc
+            metrics[f"cand_{cand.name}_val_pr_auc"] = cand.val_pr_auc
+            metrics[f"cand_{cand.name}_val_brier"] = cand.val_brier
+            metrics[f"cand_{cand.name}_fit_seconds"] = cand.fit_seconds
+        for key, value in result.timings.items():
+            metrics[f"time_{key}"] = float(value)
+        mlflow.log_metrics(metrics)
+        mlflow.log_dict(
+            {"candidates": [c.__dict__ for c in result.candidates], "split": result.split.__dict__},
+            "candidates.json",
+        )
+        mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
+
+        artifact = Path(tmp) / "screener.joblib"
+        if model.explainer is not None:
+            model.explainer._word_names = None
+        joblib.dump(model, artifact, compress=3)
+        digest = file_sha256(artifact)
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=ConcernScreenerPyfunc(),
+            artifacts={ARTIFACT_KEY: str(artifact)},
+            model_config={"artifact_sha256": digest},
+            signature=_signature(),
+            input_example=input_example,
+            pip_requirements=_pip_requirements(),
+            registered_model_name=settings.registered_model_name,
+            metadata={"artifact_sha256": digest, "candidate": model.candidate},
+        )
+        version = str(info.registered_model_version)
+        client = mlflow.MlflowClient()
+        version_tags = {
+            "artifact_sha256": digest,
+            "candidate": model.candidate,
+            "data_digest": data_digest,
+        }
+        for key in ("roc_auc", "ece", "brier", "oracle_auc", "workload"):
+            if f"test_{key}" in metrics:
+                version_tags[f"test_{key}"] = f"{metrics[f'test_{key}']:.6f}"
+        for key, value in version_tags.items():
+            client.set_model_version_tag(settings.registered_model_name, version, key, value)
+        return ModelVersionRef(settings.registered_model_name, version, run.info.run_id)
+
+
+def resolve_version(uri: str) -> ModelVersionRef:
+    """``models:/name/3``, ``models:/name@alias`` or a bare version number -> a reference."""
+    client = configure()
+    settings = get_settings()
+    name = settings.registered_model_name
+    if uri.isdigit():
+        mv = client.get_model_version(name, uri)
+    elif uri.startswith("models:/") and "@" in uri:
+        name, alias = uri[len("models:/") :].split("@", 1)
+        mv = client.get_model_version_by_alias(name, alias)
+    elif uri.startswith("models:/"):
+        name, version = uri[len("models:/") :].rsplit("/", 1)
+        mv = client.get_model_version(name, version)
+    else:
+        raise ValueError(
+            f"not a registered model URI: {uri!r} (use models:/{name}/N or models:/{name}@champion)"
+        )
+    return ModelVersionRef(mv.name, str(mv.version), mv.run_id)
+
+
+def load_screener(uri: str) -> tuple[Any, ModelVersionRef]:
+    """Load a registered model (digest-verified) and return its ``ScreenerModel``."""
+    import mlflow
+
+    ref = resolve_version(uri)
+    pyfunc = mlflow.pyfunc.load_model(ref.uri)
+    return pyfunc.unwrap_python_model().screener, ref
+
+
+def get_alias_version(alias: str | None = None) -> str | None:
+    """The version an alias points to, or ``None`` when it is unset."""
+    from mlflow.exceptions import MlflowException
+
+    client = configure()
+    settings = get_settings()
+    try:
+        return str(
+            client.get_model_version_by_alias(
+                settings.registered_model_name, alias or settings.champion_alias
+            ).version
+        )
+    except MlflowException:
+        return None
+
+
+def latest_version() -> str | None:
+    client = configure()
+    settings = get_settings()
+    versions = client.search_model_versions(f"name='{settings.registered_model_name}'")
+    return str(max(int(v.version) for v in versions)) if versions else None
+
+
+def version_details(version: str) -> dict[str, Any]:
+    """Tags, run metrics and run id of a registered version."""
+    client = configure()
+    settings = get_settings()
+    mv = client.get_model_version(settings.registered_model_name, version)
+    run = client.get_run(mv.run_id)
+    return {
+        "name": mv.name,
+        "version": str(mv.version),
+        "run_id": mv.run_id,
+        "tags": dict(mv.tags),
+        "metrics": dict(run.data.metrics),
+    }
+
+
+def set_alias(
+    version: str, *, alias: str | None = None, tags: dict[str, str] | None = None
+) -> None:
+    """Point an alias (default ``champion``) at a version and record tags on the version."""
+    client = configure()
+    settings = get_settings()
+    for key, value in (tags or {}).items():
+        client.set_model_version_tag(settings.registered_model_name, version, key, value)
+    client.set_registered_model_alias(
+        settings.registered_model_name, alias or settings.champion_alias, version
+    )
+
+
+def set_version_tags(version: str, tags: dict[str, str]) -> None:
+    """Record tags on a registered version (evaluations, fairness flags, decisions)."""
+    client = configure()
+    settings = get_settings()
+    for key, value in tags.items():
+        client.set_model_version_tag(settings.registered_model_name, version, key, value)
+
+
+def record_evaluation(ref: ModelVersionRef, *, digest: str, result: Any, report_dir: Path) -> None:
+    """Attach an evaluation on data ``digest`` to a version: the report as artifacts of its
+    run (``evaluations/<digest>/``) and the headline figures as version tags for the gate."""
+    from training.evaluate import flat_metrics
+
+    client = configure()
+    client.log_artifacts(ref.run_id, str(report_dir), artifact_path=f"evaluations/{digest}")
+    metrics = flat_metrics(result)
+    set_version_tags(
+        ref.version,
+        {
+            f"eval/{digest}/{k}": f"{metrics[k]:.6f}"
+            for k in ("roc_auc", "ece", "brier", "workload")
+            if k in metrics
+        },
+    )
+
+
+def log_json_artifact(run_id: str, payload: dict[str, Any], artifact_file: str) -> None:
+    """Attach a JSON document to an existing run (reports produced after training)."""
+    import mlflow
+
+    configure()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(artifact_file).name
+        path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        mlflow.MlflowClient().log_artifact(
+            run_id,
+            str(path),
+            artifact_path=str(Path(artifact_file).parent) if "/" in artifact_file else None,
+        )

@@ -1,0 +1,235 @@
+"""Training: a validated export in, a calibrated ``ScreenerModel`` and its evidence out.
+
+Time-ordered split (train on the oldest contacts, validate and test on the newest, as
+deployment would). Every candidate is fitted on the training split; each is calibrated on the
+validation split and compared there; the winner's operating point and priority deciles are
+set on the validation split; the test split is touched once, for the reported figures.
+Nothing here prints, logs to MLflow or exits: ``training.registry`` records the result.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from training.config import TrainConfig
+from training.contract import LABEL_COLUMN, MET_THRESHOLD_OUTCOMES, MODEL_INPUT_COLUMNS
+from training.evaluate import (
+    EvaluationResult,
+    evaluate_scores,
+    priority_edges,
+    threshold_for_recall,
+)
+from training.pipeline import (
+    LINEAR_CANDIDATES,
+    ScreenerModel,
+    build_candidate,
+    build_features,
+    linear_explainer,
+)
+
+__all__ = ["CandidateResult", "SplitInfo", "TrainResult", "label_of", "time_split", "train_model"]
+
+
+@dataclass(frozen=True)
+class SplitInfo:
+    """Sizes, time ranges and met-threshold rates of the three time-ordered splits."""
+
+    sizes: dict[str, int]
+    start: dict[str, str]
+    end: dict[str, str]
+    met_rate: dict[str, float]
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """One candidate's validation figures (after calibration) and its cost."""
+
+    name: str
+    val_roc_auc: float
+    val_pr_auc: float
+    val_brier: float
+    fit_seconds: float
+    selected: bool = False
+
+
+@dataclass
+class TrainResult:
+    """What ``train_model`` produced: the served object and the evidence for it."""
+
+    model: ScreenerModel
+    config: TrainConfig
+    candidates: list[CandidateResult]
+    split: SplitInfo
+    test: EvaluationResult
+    validation: EvaluationResult
+    timings: dict[str, float] = field(default_factory=dict)
+    n_rows: int = 0
+
+
+def label_of(frame: pd.DataFrame) -> np.ndarray:
+    """The label rule from the contract, as 0/1."""
+    if LABEL_COLUMN in frame:
+        return frame[LABEL_COLUMN].astype(int).to_numpy()
+    return frame["outcome"].isin(MET_THRESHOLD_OUTCOMES).astype(int).to_numpy()
+
+
+def time_split(frame: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
+    """Oldest ``train_fraction`` for training, then validation, then the newest for test."""
+    ordered = frame.sort_values(["received_at", "contact_id"], kind="mergesort").reset_index(
+        drop=True
+    )
+    n = len(ordered)
+    n_train = int(round(n * config.split.train_fraction))
+    n_val = int(round(n * config.split.validation_fraction))
+    return {
+        "train": ordered.iloc[:n_train],
+        "validation": ordered.iloc[n_train : n_train + n_val],
+        "test": ordered.iloc[n_train + n_val :],
+    }
+
+
+def _split_info(splits: dict[str, pd.DataFrame]) -> SplitInfo:
+    return SplitInfo(
+        sizes={k: len(v) for k, v in splits.items()},
+        start={k: str(v["received_at"].min()) for k, v in splits.items()},
+        end={k: str(v["received_at"].max()) for k, v in splits.items()},
+        met_rate={k: float(label_of(v).mean()) for k, v in splits.items()},
+    )
+
+
+def _model_inputs(frame: pd.DataFrame) -> pd.DataFrame:
+    # Only the contract's model inputs cross this line: audit-only columns, ids, dates and
+    # the generator's side columns stay behind (tests/unit/test_no_audit_leak.py).
+    return frame.loc[:, [c for c in MODEL_INPUT_COLUMNS if c in frame]]
+
+
+def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
+    """Fit, calibrate and select a screener on a validated contact frame.
+
+    ``frame`` holds the contract's columns (``received_at`` as datetimes, ``outcome``
+    present); ``p_true`` is used only for the oracle comparison when present.
+    """
+    if len(frame) < 200:
+        raise ValueError(f"training needs at least 200 contacts, got {len(frame)}")
+    timings: dict[str, float] = {}
+    splits = time_split(frame, config)
+    info = _split_info(splits)
+    for name, part in splits.items():
+        if len(np.unique(label_of(part))) < 2:
+            raise ValueError(f"the {name} split has only one outcome class; more data is needed")
+
+    t0 = time.perf_counter()
+    analyser, features = build_features(config.features)
+    analysed = {k: analyser.transform(_model_inputs(v)) for k, v in splits.items()}
+    timings["analyse_seconds"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    X_train = features.fit_transform(analysed["train"])
+    X_val = features.transform(analysed["validation"])
+    X_test = features.transform(analysed["test"])
+    timings["features_seconds"] = time.perf_counter() - t0
+    y_train, y_val, y_test = (label_of(splits[k]) for k in ("train", "validation", "test"))
+
+    fitted: dict[str, tuple[Any, Any]] = {}
+    results: list[CandidateResult] = []
+    for name in config.candidates.names:
+        t0 = time.perf_counter()
+        clf = build_candidate(name, config, blocks=features.blocks_)
+        clf.fit(X_train, y_train)
+        calibrator = CalibratedClassifierCV(FrozenEstimator(clf), method=config.calibration.method)
+        calibrator.fit(X_val, y_val)
+        seconds = time.perf_counter() - t0
+        val_scores = calibrator.predict_proba(X_val)[:, 1]
+        fitted[name] = (clf, calibrator)
+        results.append(
+            CandidateResult(
+                name=name,
+                val_roc_auc=float(roc_auc_score(y_val, val_scores)),
+                val_pr_auc=float(average_precision_score(y_val, val_scores)),
+                val_brier=float(np.mean((val_scores - y_val) ** 2)),
+                fit_seconds=seconds,
+            )
+        )
+        timings[f"fit_{name}_seconds"] = seconds
+
+    metric = "val_roc_auc" if config.candidates.selection_metric == "roc_auc" else "val_pr_auc"
+    best = max(results, key=lambda r: getattr(r, metric))
+    results = [CandidateResult(**{**r.__dict__, "selected": r.name == best.name}) for r in results]
+    clf, calibrator = fitted[best.name]
+
+    explainer = None
+    exact = False
+    if best.name in LINEAR_CANDIDATES:
+        explainer, exact = linear_explainer(features, clf), True
+    else:
+        linear = [r for r in results if r.name in LINEAR_CANDIDATES]
+        if linear:
+            surrogate = max(linear, key=lambda r: getattr(r, metric))
+            explainer = linear_explainer(features, fitted[surrogate.name][0])
+
+    val_scores = calibrator.predict_proba(X_val)[:, 1]
+    threshold = threshold_for_recall(
+        y_val, val_scores, target_recall=config.operating_point.target_recall
+    )
+    # Priority deciles come from held-out scores at training time (the validation split):
+    # scores on the training split itself are over-confident and would crowd priority 10.
+    edges = priority_edges(val_scores)
+    model = ScreenerModel(
+        analyser=analyser,
+        features=features,
+        classifier=clf,
+        calibrator=calibrator,
+        priority_edges=edges,
+        band_cuts=tuple(config.operating_point.band_cuts),  # type: ignore[arg-type]
+        threshold=float(threshold),
+        candidate=best.name,
+        explainer=explainer,
+        explanation_exact=exact,
+        top_k=config.explanation.top_k,
+        metadata={"split": info.__dict__},
+    )
+
+    t0 = time.perf_counter()
+    ev = config.evaluation
+    validation = evaluate_scores(
+        y_val,
+        val_scores,
+        source=splits["validation"]["source"].to_numpy(),
+        p_true=splits["validation"]["p_true"].to_numpy() if "p_true" in frame else None,
+        priority=model.priorities(val_scores),
+        threshold=threshold,
+        target_recall=config.operating_point.target_recall,
+        n_boot=0,
+        seed=ev.seed,
+    )
+    test_scores = model.score_matrix(X_test)
+    test = evaluate_scores(
+        y_test,
+        test_scores,
+        source=splits["test"]["source"].to_numpy(),
+        p_true=splits["test"]["p_true"].to_numpy() if "p_true" in frame else None,
+        priority=model.priorities(test_scores),
+        threshold=threshold,
+        target_recall=config.operating_point.target_recall,
+        n_boot=ev.n_boot,
+        seed=ev.seed,
+    )
+    timings["evaluate_seconds"] = time.perf_counter() - t0
+    return TrainResult(
+        model=model,
+        config=config,
+        candidates=results,
+        split=info,
+        test=test,
+        validation=validation,
+        timings=timings,
+        n_rows=len(frame),
+    )

@@ -1,0 +1,241 @@
+"""The data scientist's verbs as functions: train and register, evaluate, promote.
+
+Each composes the computing modules (train, evaluate, gate) with the MLflow seam
+(``registry``) and returns a result with a ``summary`` for the CLI to print.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from training.config import TrainConfig
+from training.contract import COLUMNS
+from training.evaluate import EvaluationResult, evaluate_scores
+from training.gate import GateDecision, GatePolicy, promotion_gate
+from training.report import write_evaluation_report
+from training.train import TrainResult, label_of, train_model
+
+__all__ = [
+    "EvaluateOutcome",
+    "TrainOutcome",
+    "evaluate_registered",
+    "frame_digest",
+    "promote_version",
+    "redacted_example",
+    "train_and_register",
+]
+
+
+@dataclass
+class TrainOutcome:
+    result: TrainResult
+    name: str
+    version: str
+    run_id: str
+    summary: str
+
+
+@dataclass
+class EvaluateOutcome:
+    result: EvaluationResult
+    version: str
+    digest: str
+    report_paths: dict[str, Path]
+    summary: str
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """A short digest identifying a set of contacts (by id and outcome), for the gate."""
+    ids = frame["contact_id"].astype(str).to_numpy()
+    outcomes = (
+        frame["outcome"].astype(str).to_numpy() if "outcome" in frame else np.array([""] * len(ids))
+    )
+    order = np.argsort(ids, kind="mergesort")
+    h = hashlib.sha256()
+    for i in order:
+        h.update(f"{ids[i]}\t{outcomes[i]}\n".encode())
+    return h.hexdigest()[:12]
+
+
+def redacted_example(frame: pd.DataFrame, *, rows: int = 2) -> pd.DataFrame:
+    """A model input example with personal data redacted: it is persisted by MLflow."""
+    from training.text import redact
+
+    sample = frame.head(rows)
+    return pd.DataFrame(
+        {
+            "text": [redact(str(t))[0] for t in sample["text"]],
+            "source": [str(s) for s in sample["source"]],
+        }
+    )
+
+
+def _fmt_ci(value: float, ci: tuple[float, float] | None) -> str:
+    return f"{value:.3f}" if not ci else f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def _summary(result: EvaluationResult) -> list[str]:
+    op = result.operating_point
+    lines = [
+        f"  ROC AUC {_fmt_ci(result.roc_auc, result.roc_auc_ci)}   PR AUC {_fmt_ci(result.pr_auc, result.pr_auc_ci)}",
+        f"  Brier {result.brier:.4f}   log loss {result.log_loss:.4f}   ECE {result.ece:.4f}",
+        f"  operating point: threshold {op.threshold:.3f}, recall {op.recall:.3f}, precision {op.precision:.3f}, workload {op.workload:.1%}",
+    ]
+    if result.oracle_auc is not None:
+        lines.append(
+            f"  oracle AUC {result.oracle_auc:.3f}; model/oracle {result.auc_ratio_to_oracle:.3f}"
+        )
+    return lines
+
+
+def train_and_register(
+    frame: pd.DataFrame,
+    *,
+    data_path: Path,
+    config: TrainConfig,
+    keep_report: Path | None = None,
+) -> TrainOutcome:
+    """Train on a validated frame, log everything to MLflow, register a new version."""
+    from training import registry
+    from training.evaluate import flat_metrics
+
+    result = train_model(frame, config)
+    digest = file_digest(data_path)
+    known = [c.name for c in COLUMNS if c.name in frame] + [c for c in ("p_true",) if c in frame]
+    test_ids = frame.sort_values(["received_at", "contact_id"], kind="mergesort").tail(
+        result.split.sizes["test"]
+    )
+    test_digest = frame_digest(test_ids)
+    with tempfile.TemporaryDirectory() as tmp:
+        out_dir = Path(keep_report) if keep_report else Path(tmp) / "evaluation"
+        write_evaluation_report(
+            result.test, out_dir, title="Test split evaluation (newest contacts)"
+        )
+        example = redacted_example(test_ids)
+        ref = registry.log_training_run(
+            result,
+            data=frame.loc[:, known],
+            data_path=data_path,
+            data_digest=digest,
+            input_example=example,
+            report_dir=out_dir,
+        )
+    metrics = flat_metrics(result.test)
+    eval_tags = {
+        f"eval/{test_digest}/{k}": f"{metrics[k]:.6f}"
+        for k in ("roc_auc", "ece", "brier")
+        if k in metrics
+    }
+    registry.set_version_tags(ref.version, eval_tags)
+    cand_lines = [
+        f"  {'*' if c.selected else ' '} {c.name:<22} val AUC {c.val_roc_auc:.3f}  PR AUC {c.val_pr_auc:.3f}  fit {c.fit_seconds:.1f} s"
+        for c in result.candidates
+    ]
+    lines = [
+        f"trained on {result.n_rows:,} contacts (train {result.split.sizes['train']:,}, "
+        f"validation {result.split.sizes['validation']:,}, test {result.split.sizes['test']:,}; time-ordered)",
+        "candidates (calibrated, on the validation split; * selected):",
+        *cand_lines,
+        f"test split ({result.split.start['test'][:10]} to {result.split.end['test'][:10]}):",
+        *_summary(result.test),
+        f"registered {ref.name} version {ref.version} (run {ref.run_id})",
+    ]
+    return TrainOutcome(result, ref.name, ref.version, ref.run_id, "\n".join(lines))
+
+
+def evaluate_registered(
+    uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Path | None = None
+) -> EvaluateOutcome:
+    """Score labelled data with a registered model, at the model's own operating point."""
+    from training import registry
+
+    screener, ref = registry.load_screener(uri)
+    texts = frame["text"].astype(str).tolist()
+    sources = frame["source"].astype(str).tolist()
+    _, X = screener.featurize(texts, sources)
+    scores = screener.score_matrix(X)
+    result = evaluate_scores(
+        label_of(frame),
+        scores,
+        source=frame["source"].to_numpy(),
+        p_true=frame["p_true"].to_numpy() if "p_true" in frame else None,
+        priority=screener.priorities(scores),
+        threshold=screener.threshold,
+    )
+    digest = frame_digest(frame)
+    out = out_dir or Path("reports") / f"evaluate-v{ref.version}-{digest}"
+    paths = write_evaluation_report(
+        result,
+        out,
+        title=f"Evaluation on {data_path.name}",
+        model_name=ref.name,
+        model_version=ref.version,
+    )
+    registry.record_evaluation(ref, digest=digest, result=result, report_dir=out)
+    lines = [
+        f"{ref.name} version {ref.version} on {len(frame):,} contacts from {data_path} (data {digest}):",
+        *_summary(result),
+        f"report: {paths['html']}",
+    ]
+    return EvaluateOutcome(result, ref.version, digest, paths, "\n".join(lines))
+
+
+def promote_version(
+    version: str,
+    *,
+    force: bool = False,
+    reason: str | None = None,
+    policy: GatePolicy | None = None,
+) -> GateDecision:
+    """Run the gate and set ``@champion`` when it passes (or when forced, with a reason)."""
+    from training import registry
+
+    try:
+        candidate = registry.version_details(version)
+    except Exception as exc:  # MLflow raises its own error types for a missing version
+        raise LookupError(f"version {version} of the model is not registered") from exc
+    champ_version = registry.get_alias_version()
+    if champ_version == version:
+        raise LookupError(f"version {version} is already @champion")
+    champion = registry.version_details(champ_version) if champ_version else None
+    decision = promotion_gate(candidate, champion, policy=policy or GatePolicy())
+    decision.forced = force and not decision.passed
+    decision.reason = reason
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    failed = "; ".join(f"{c.name}: {c.detail}" for c in decision.failures)
+    tags = {
+        "promotion/decided_at": now,
+        "promotion/by": getpass.getuser(),
+        "promotion/checks": "; ".join(
+            f"{c.name}={'pass' if c.passed else 'fail'}" for c in decision.checks
+        )[:4000],
+    }
+    if decision.passed or force:
+        decision.promoted = True
+        tags["promotion/decision"] = "forced" if decision.forced else "promoted"
+        if decision.forced:
+            tags["promotion/reason"] = (reason or "")[:4000]
+            tags["promotion/failed_checks"] = failed[:4000]
+        tags["promotion/previous_champion"] = champ_version or "none"
+        registry.set_alias(version, tags=tags)
+    else:
+        tags["promotion/decision"] = "refused"
+        tags["promotion/failed_checks"] = failed[:4000]
+        registry.set_version_tags(version, tags)
+    return decision
