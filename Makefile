@@ -10,7 +10,7 @@ DEMO_DATA := data/demo/contacts.parquet
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo demo-data demo-train demo-keys serve test test-fast lint bench clean
+.PHONY: help setup browser-deps demo demo-data demo-keys test test-fast lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,8 +30,27 @@ demo-data: $(STAMP) ## generate and validate a demo dataset
 	$(SCREENER) data generate --rows $(DEMO_ROWS) --seed 1 --out $(DEMO_DATA)
 	$(SCREENER) data validate $(DEMO_DATA)
 
+DEMO_HOLDOUT := data/demo/holdout.parquet
+DEMO_REPORTS := reports/demo
+
 demo: demo-data ## generate data, validate, train, register, promote, create keys, serve
-	@echo "demo: generated and validated $(DEMO_DATA)"
+	$(SCREENER) data generate --rows 10000 --seed 2 --out $(DEMO_HOLDOUT)
+	@set -euo pipefail; \
+	out=$$($(SCREENER) train --data $(DEMO_DATA) | tee /dev/stderr); \
+	version=$$(echo "$$out" | sed -n 's/^registered concern-screener version \([0-9]*\).*/\1/p'); \
+	echo "demo: trained version $$version"; \
+	$(SCREENER) evaluate --model $$version --data $(DEMO_HOLDOUT) --out $(DEMO_REPORTS)/evaluate-v$$version; \
+	$(SCREENER) fairness --model $$version --data $(DEMO_HOLDOUT) --out $(DEMO_REPORTS)/fairness-v$$version; \
+	$(SCREENER) promote --version $$version || echo "demo: the gate refused version $$version; the current champion keeps serving"
+	@$(MAKE) --no-print-directory demo-keys
+	$(SCREENER) serve --host 127.0.0.1 --port $(PORT)
+
+PORT ?= 8000
+demo-keys: $(STAMP) ## create one API key per role and print them
+	@for role in screener auditor admin; do \
+	  key=$$($(SCREENER) keys create --role $$role --label demo | tail -n 1); \
+	  echo "demo key for $$role: $$key"; \
+	done
 
 test: $(STAMP) ## the whole test suite (CI runs this)
 	$(PY) -m pytest -q $(PYTEST_ARGS)

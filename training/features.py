@@ -40,7 +40,10 @@ __all__ = [
     "ContactAnalyser",
     "ContactFeatures",
     "FLAGS",
+    "compact",
+    "flags_of",
     "marked_tokens",
+    "plain_of",
 ]
 
 FLAGS: tuple[str, ...] = ("asserted", "negated", "hedged", "historical", "third_party")
@@ -54,13 +57,21 @@ def _split(doc: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class AnalysedContacts:
-    """Contacts after the text pipeline: one ``Analysis`` and one source per contact."""
+    """Contacts after the text pipeline, in the compact form the features read.
 
-    analyses: tuple[Any, ...]
+    ``word_docs`` are the marked tokens joined by spaces; ``indicator_rows`` the indicator
+    matches as ``(label, level, negated, hedged, historical, third_party)``; ``analyses``
+    keeps the full ``Analysis`` objects only when asked (scoring, for explanations), since
+    holding them for a million training contacts would not fit in memory.
+    """
+
+    word_docs: tuple[str, ...]
+    indicator_rows: tuple[tuple[tuple[str, int, bool, bool, bool, bool], ...], ...]
     sources: tuple[str | None, ...]
+    analyses: tuple[Any, ...] | None = None
 
     def __len__(self) -> int:
-        return len(self.analyses)
+        return len(self.word_docs)
 
 
 def _is_word(norm: str) -> bool:
@@ -91,6 +102,30 @@ def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
     return out
 
 
+def plain_of(marked: str) -> str:
+    """The bare token behind a marked one ("" for PII placeholders)."""
+    if marked.startswith("["):
+        return ""
+    if marked.startswith("neg_"):
+        return marked[4:]
+    if marked.startswith("past_"):
+        return marked[5:]
+    return marked
+
+
+def compact(analyses: Sequence[Any], sources: Sequence[str | None], *, keep: bool) -> AnalysedContacts:
+    """Reduce full analyses to what the features need (and keep them if ``keep``)."""
+    docs = tuple(" ".join(t[0] for t in marked_tokens(a)) for a in analyses)
+    rows = tuple(
+        tuple(
+            (m.label, int(m.level), bool(m.negated), bool(m.hedged), bool(m.historical), bool(m.third_party))
+            for m in a.indicators
+        )
+        for a in analyses
+    )
+    return AnalysedContacts(docs, rows, tuple(sources), tuple(analyses) if keep else None)
+
+
 class ContactAnalyser(TransformerMixin, BaseEstimator):
     """DataFrame with ``text`` (and optional ``source``) -> ``AnalysedContacts``.
 
@@ -98,8 +133,10 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
     ``training.text.get_nlp()`` on first use and is never pickled with the model.
     """
 
-    def __init__(self, batch_size: int = 256) -> None:
+    def __init__(self, batch_size: int = 256, keep_analyses: bool = True, chunk_size: int = 20_000) -> None:
         self.batch_size = batch_size
+        self.keep_analyses = keep_analyses
+        self.chunk_size = chunk_size
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> ContactAnalyser:
         self.n_features_in_ = 1
@@ -118,8 +155,19 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
             ]
         else:
             sources = [None] * len(texts)
-        analyses = analyse_many(texts, batch_size=self.batch_size)
-        return AnalysedContacts(tuple(analyses), tuple(sources))
+        if self.keep_analyses:
+            return compact(analyse_many(texts, batch_size=self.batch_size), sources, keep=True)
+        docs: list[str] = []
+        rows: list[Any] = []
+        for start in range(0, len(texts), self.chunk_size):
+            part = compact(
+                analyse_many(texts[start : start + self.chunk_size], batch_size=self.batch_size),
+                sources[start : start + self.chunk_size],
+                keep=False,
+            )
+            docs.extend(part.word_docs)
+            rows.extend(part.indicator_rows)
+        return AnalysedContacts(tuple(docs), tuple(rows), tuple(sources), None)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -171,18 +219,15 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             lowercase=False,
         )
 
-    @staticmethod
-    def _word_docs(tokens: list[list[tuple[str, str, int, int]]]) -> list[str]:
-        return [" ".join(t[0] for t in toks) for toks in tokens]
-
-    def _char_counts(self, tokens: list[list[tuple[str, str, int, int]]]) -> sp.csr_matrix:
+    def _char_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
         """Doc x char-n-gram counts, computed once per distinct token: (doc x token) @
         (token x n-gram). Exact, and far cheaper than n-gramming every document."""
         index: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
-        for i, toks in enumerate(tokens):
-            for _, plain, _, _ in toks:
+        for i, doc in enumerate(word_docs):
+            for marked in doc.split():
+                plain = plain_of(marked)
                 if not plain:
                     continue
                 j = index.get(plain)
@@ -192,38 +237,38 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
                 cols.append(j)
         doc_tok = sp.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-            shape=(len(tokens), max(len(index), 1)),
+            shape=(len(word_docs), max(len(index), 1)),
         )
         if not index:
-            return sp.csr_matrix((len(tokens), self.char_n_features), dtype=np.float32)
+            return sp.csr_matrix((len(word_docs), self.char_n_features), dtype=np.float32)
         tok_char = self._hasher().transform(list(index)).astype(np.float32)
         return (doc_tok @ tok_char).tocsr()
 
-    def _indicator_matrix(self, analyses: Sequence[Any]) -> sp.csr_matrix:
+    def _indicator_matrix(self, indicator_rows: Sequence[Any]) -> sp.csr_matrix:
         labels = self.indicator_labels_
         n_cols = len(labels) * len(FLAGS) + len(LEVELS) * 2
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
         col_of = self._indicator_col_
-        for i, analysis in enumerate(analyses):
+        level_base = len(labels) * len(FLAGS)
+        for i, matches in enumerate(indicator_rows):
             counts: dict[int, float] = {}
-            for match in analysis.indicators:
-                for flag in _flags_of(match):
-                    key = col_of.get((match.label, flag))
+            for label, level, negated, hedged, historical, third_party in matches:
+                for flag in flags_of(negated, hedged, historical, third_party):
+                    key = col_of.get((label, flag))
                     if key is not None:
                         counts[key] = counts.get(key, 0.0) + 1.0
-                level_base = len(labels) * len(FLAGS)
-                if match.level in LEVELS:
-                    asserted = not (match.negated or match.historical)
-                    offset = LEVELS.index(match.level) * 2 + (0 if asserted else 1)
+                if level in LEVELS:
+                    asserted = not (negated or historical)
+                    offset = LEVELS.index(level) * 2 + (0 if asserted else 1)
                     counts[level_base + offset] = counts.get(level_base + offset, 0.0) + 1.0
             for j, count in counts.items():
                 rows.append(i)
                 cols.append(j)
                 vals.append(float(np.log1p(count)))
         return sp.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(analyses), n_cols)
+            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(len(indicator_rows), n_cols)
         )
 
     def _source_matrix(self, sources: Sequence[str | None]) -> sp.csr_matrix:
@@ -246,7 +291,6 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
     def _fit_transform(self, X: AnalysedContacts) -> sp.csr_matrix:
         if not isinstance(X, AnalysedContacts):
             raise TypeError("ContactFeatures expects the output of ContactAnalyser")
-        tokens = [marked_tokens(a) for a in X.analyses]
         self.word_vectorizer_ = TfidfVectorizer(
             tokenizer=_split,
             token_pattern=None,
@@ -257,11 +301,11 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             sublinear_tf=True,
             dtype=np.float32,
         )
-        words = self.word_vectorizer_.fit_transform(self._word_docs(tokens))
+        words = self.word_vectorizer_.fit_transform(X.word_docs)
         # The dropped-terms set is only diagnostic and can be larger than the vocabulary.
         self.word_vectorizer_.stop_words_ = None
         self.char_tfidf_ = TfidfTransformer(sublinear_tf=True)
-        chars = self.char_tfidf_.fit_transform(self._char_counts(tokens)).astype(np.float32)
+        chars = self.char_tfidf_.fit_transform(self._char_counts(X.word_docs)).astype(np.float32)
         if self.indicator_labels is not None:
             labels = list(self.indicator_labels)
         else:
@@ -283,9 +327,8 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "word_vectorizer_")
         if not isinstance(X, AnalysedContacts):
             raise TypeError("ContactFeatures expects the output of ContactAnalyser")
-        tokens = [marked_tokens(a) for a in X.analyses]
-        words = self.word_vectorizer_.transform(self._word_docs(tokens))
-        chars = self.char_tfidf_.transform(self._char_counts(tokens)).astype(np.float32)
+        words = self.word_vectorizer_.transform(X.word_docs)
+        chars = self.char_tfidf_.transform(self._char_counts(X.word_docs)).astype(np.float32)
         return self._assemble(words, chars, X)[0]
 
     def _assemble(
@@ -293,7 +336,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
     ) -> tuple[sp.csr_matrix, dict[str, tuple[int, int]]]:
         blocks: list[tuple[str, Any]] = [("words", words), ("chars", chars)]
         if self.use_indicators:
-            blocks.append(("indicators", self._indicator_matrix(X.analyses)))
+            blocks.append(("indicators", self._indicator_matrix(X.indicator_rows)))
         if self.use_source:
             blocks.append(("source", self._source_matrix(X.sources)))
         spans: dict[str, tuple[int, int]] = {}
@@ -323,16 +366,17 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _flags_of(match: Any) -> list[str]:
-    """The flag columns one indicator match counts towards."""
-    if match.negated:
+def flags_of(negated: bool, hedged: bool, historical: bool, third_party: bool) -> list[str]:
+    """The flag columns one indicator match counts towards: exactly one of asserted,
+    negated or historical, plus hedged and third-party when they apply."""
+    if negated:
         flags = ["negated"]
-    elif match.historical:
+    elif historical:
         flags = ["historical"]
     else:
         flags = ["asserted"]
-    if match.hedged:
+    if hedged:
         flags.append("hedged")
-    if match.third_party:
+    if third_party:
         flags.append("third_party")
     return flags

@@ -309,6 +309,7 @@ class ScreenerModel:
         priorities = self.priorities(scores)
         bands = self.bands(scores)
         out: list[ScoreRecord] = []
+        assert analysed.analyses is not None  # the serving analyser keeps them
         for i, analysis in enumerate(analysed.analyses):
             phrases: tuple[ExplanationPhrase, ...] = ()
             logit: float | None = None
@@ -348,6 +349,7 @@ class ScreenerModel:
         if self.explainer is None:
             raise ValueError("this model has no linear explainer")
         analysed, X = self.featurize([text], [source])
+        assert analysed.analyses is not None
         phrases, logit = self.explainer.contributions(analysed.analyses[0], source, X[0])
         return self.explainer.intercept, phrases, logit
 

@@ -128,7 +128,11 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
 
     t0 = time.perf_counter()
     analyser, features = build_features(config.features)
+    # Training keeps only the compact form of each analysis (bounded memory); the served
+    # analyser keeps full analyses, which explanations need.
+    analyser.set_params(keep_analyses=False)
     analysed = {k: analyser.transform(_model_inputs(v)) for k, v in splits.items()}
+    analyser.set_params(keep_analyses=True)
     timings["analyse_seconds"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -207,7 +211,7 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         priority=model.priorities(val_scores),
         threshold=threshold,
         target_recall=config.operating_point.target_recall,
-        n_boot=0,
+        n_boot=max(ev.n_boot, 1),
         seed=ev.seed,
     )
     test_scores = model.score_matrix(X_test)
@@ -219,7 +223,7 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         priority=model.priorities(test_scores),
         threshold=threshold,
         target_recall=config.operating_point.target_recall,
-        n_boot=ev.n_boot,
+        n_boot=max(ev.n_boot, 1),
         seed=ev.seed,
     )
     timings["evaluate_seconds"] = time.perf_counter() - t0

@@ -1,0 +1,92 @@
+"""`screener train`, `evaluate` and the registered pyfunc, through the real CLI and MLflow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.integration.conftest import run_screener
+
+pytestmark = pytest.mark.slow
+
+
+def test_train_reports_candidates_and_registers_a_version(trained_version, use_mlflow_env):
+    from training import registry
+
+    details = registry.version_details(trained_version)
+    metrics = details["metrics"]
+    for name in ("logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd"):
+        assert f"cand_{name}_val_roc_auc" in metrics
+    assert 0.5 < metrics["test_roc_auc"] <= 1.0
+    assert "test_oracle_auc" in metrics
+    assert details["tags"]["artifact_sha256"]
+    assert any(k.startswith("eval/") for k in details["tags"])
+
+
+def test_run_records_params_dataset_commit_and_reports_but_no_concern_text(trained_version, use_mlflow_env, generated_small):
+    import mlflow
+
+    from training import registry
+
+    client = registry.configure()
+    run = client.get_run(registry.version_details(trained_version)["run_id"])
+    assert run.data.params["operating_point.target_recall"] == "0.9"
+    assert run.inputs.dataset_inputs and run.inputs.dataset_inputs[0].dataset.digest
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "evaluation")}
+    assert "evaluation/evaluation.html" in artifacts and "evaluation/evaluation.json" in artifacts
+    texts = pd.read_parquet(generated_small, columns=["text"])["text"].tolist()
+    snippets = {t[:40] for t in texts[:500]}
+    recorded = list(run.data.params.values()) + list(run.data.tags.values())
+    assert not any(s in value for s in snippets for value in recorded)
+    # The persisted input example was redacted before MLflow saw it.
+    local = Path(mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="model"))
+    example = (local / "input_example.json").read_text()
+    pii = []
+    frame = pd.read_parquet(generated_small, columns=["text", "pii_spans"])
+    for text, raw in zip(frame["text"], frame["pii_spans"], strict=True):
+        pii.extend(text[s:e] for s, e, _ in json.loads(raw))
+    assert pii and not any(value in example for value in pii if len(value) > 3)
+
+
+def test_pyfunc_contract(trained_version, use_mlflow_env):
+    import mlflow
+
+    model = mlflow.pyfunc.load_model(f"models:/concern-screener/{trained_version}")
+    out = model.predict(
+        pd.DataFrame({"text": ["Dad hit the baby, there is a bruise on her face.", "No concerns, attendance good."], "source": ["police", "school"]})
+    )
+    assert {"score", "priority", "band", "explanation", "indicators"} <= set(out.columns)
+    assert out["score"].between(0, 1).all() and out["priority"].between(1, 10).all()
+    assert out.loc[0, "score"] > out.loc[1, "score"]
+    only_text = model.predict(pd.DataFrame({"text": ["Dad hit the baby."]}))
+    assert len(only_text) == 1
+
+
+def test_evaluate_any_registered_model_on_any_data(trained_version, mlflow_env, generated_holdout, tmp_path):
+    out = run_screener("evaluate", "--model", trained_version, "--data", str(generated_holdout), "--out", str(tmp_path / "ev"), env=mlflow_env)
+    assert out.returncode == 0, out.stderr
+    assert "ROC AUC" in out.stdout and "oracle AUC" in out.stdout
+    report = json.loads((tmp_path / "ev" / "evaluation.json").read_text())
+    assert report["n"] == 2000 and report["per_source"]
+
+
+def test_bad_model_and_missing_data_are_clear_errors(trained_version, mlflow_env, generated_holdout, tmp_path):
+    out = run_screener("evaluate", "--model", "99", "--data", str(generated_holdout), env=mlflow_env)
+    assert out.returncode == 2 and "error:" in out.stderr and "Traceback" not in out.stderr
+    out = run_screener("train", "--data", str(tmp_path / "nope.parquet"), env=mlflow_env)
+    assert out.returncode == 2 and "no such file" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_corrupted_artifact_is_refused_before_unpickling(trained_version, use_mlflow_env):
+    import mlflow
+
+    from training.pyfunc import ArtifactIntegrityError
+
+    local = Path(mlflow.artifacts.download_artifacts(f"models:/concern-screener/{trained_version}"))
+    artifact = next(local.rglob("screener.joblib"))
+    artifact.write_bytes(artifact.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ArtifactIntegrityError, match="refusing to load"):
+        mlflow.pyfunc.load_model(str(local))

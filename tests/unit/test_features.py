@@ -1,0 +1,91 @@
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from training.features import ContactAnalyser, ContactFeatures, plain_of
+from training.pipeline import TextReducer
+
+TEXTS = [
+    "Dad hit him with a belt, bruising to his arm seen by the DSL.",
+    "No marks seen and the child denies any violence at home.",
+    "Mum is drinking heavily and the baby was left alone overnight.",
+    "Good attendance, meeting milestones, supportive grandparents.",
+    "Neighbour thinks there may be shouting most nights, not sure.",
+    "In 2019 there was DV between the parents, since resolved.",
+] * 5
+SOURCES = ["police", "school", "health", "school", "individual", "other"] * 5
+
+
+@pytest.fixture(scope="module")
+def analysed():
+    frame = pd.DataFrame({"text": TEXTS, "source": SOURCES})
+    return ContactAnalyser().fit_transform(frame)
+
+
+def features():
+    return ContactFeatures(word_min_df=1, char_n_features=2**12)
+
+
+def test_negated_tokens_are_marked_so_a_denial_differs_from_an_assertion(analysed):
+    doc = analysed.word_docs[1]
+    assert any(tok.startswith("neg_") for tok in doc.split())
+    assert plain_of("neg_mark") == "mark" and plain_of("[name]") == ""
+
+
+def test_features_follow_the_estimator_contract(analysed):
+    est = features()
+    assert clone(est).get_params() == est.get_params()
+    est.set_params(word_ngram_max=1)
+    assert est.word_ngram_max == 1
+    with pytest.raises(NotFittedError):
+        features().transform(analysed)
+    X = est.fit_transform(analysed)
+    restored = pickle.loads(pickle.dumps(est))
+    assert (restored.transform(analysed) != X).nnz == 0
+    assert X.shape[1] == len(est.get_feature_names_out())
+
+
+def test_blocks_cover_every_column_once(analysed):
+    est = features().fit(analysed)
+    X = est.transform(analysed)
+    spans = sorted(est.blocks_.values())
+    assert spans[0][0] == 0 and spans[-1][1] == X.shape[1]
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_a_typo_keeps_most_of_the_character_features(analysed):
+    est = features().fit(analysed)
+    frame = pd.DataFrame({"text": ["bruising on his arm", "brusing on his arm", "school trip to the zoo"]})
+    X = est.transform(ContactAnalyser().transform(frame))
+    c0, c1 = est.blocks_["chars"]
+    chars = X[:, c0:c1].toarray()
+    sim = chars @ chars.T
+    assert sim[0, 1] > 0.5 > sim[0, 2]
+
+
+def test_source_and_indicator_blocks_are_present(analysed):
+    est = features().fit(analysed)
+    names = est.get_feature_names_out()
+    assert "source:police" in names
+    assert any(n.startswith("indicator:") for n in names)
+
+
+def test_analyser_is_stateless_and_needs_a_text_column():
+    analyser = ContactAnalyser()
+    with pytest.raises(ValueError, match="text"):
+        analyser.transform(pd.DataFrame({"body": ["x"]}))
+    assert pickle.loads(pickle.dumps(analyser)).get_params() == analyser.get_params()
+
+
+def test_text_reducer_contract(analysed):
+    X = features().fit_transform(analysed)
+    reducer = TextReducer(n_components=3, text_columns=50, keep_from=X.shape[1] - 7)
+    with pytest.raises(NotFittedError):
+        reducer.transform(X)
+    out = reducer.fit(X).transform(X)
+    assert out.shape == (X.shape[0], 3 + 7)
+    assert np.allclose(pickle.loads(pickle.dumps(reducer)).transform(X), out)

@@ -1,0 +1,81 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from training.config import TrainConfig
+from training.train import train_model
+
+
+def training_frame(n=600, seed=3):
+    rng = np.random.default_rng(seed)
+    parts = {
+        "hit": "Dad hit him and there is a bruise on his cheek.",
+        "neg": "No bruising seen and no marks, child happy.",
+        "da": "Police attended a DV incident, the children were present.",
+        "ok": "Good attendance at school, supportive family.",
+    }
+    keys = rng.choice(list(parts), n)
+    texts = [parts[k] + (" Mum is worried." if rng.random() < 0.5 else "") for k in keys]
+    p = np.array([{"hit": 0.8, "neg": 0.15, "da": 0.6, "ok": 0.05}[k] for k in keys])
+    return pd.DataFrame(
+        {
+            "contact_id": [f"C{i:05d}" for i in range(n)],
+            "received_at": pd.date_range("2024-01-01", periods=n, freq="h"),
+            "source": rng.choice(["police", "school", "health"], n),
+            "text": texts,
+            "outcome": np.where(rng.random(n) < p, "referral", "advice"),
+            "p_true": p,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def model():
+    config = TrainConfig().with_overrides(
+        {"candidates.names": ["logreg_words_chars", "sgd_modified_huber"], "features.word_min_df": 1, "evaluation.n_boot": 5}
+    )
+    return train_model(training_frame(), config).model
+
+
+def test_linear_explanation_is_exact(model):
+    text = "Dad hit him, there is a bruise. No marks on his sister."
+    intercept, phrases, logit = model.explain(text, "police")
+    _, X = model.featurize([text], ["police"])
+    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), abs=1e-6)
+    assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
+
+
+def test_explanation_spans_point_into_the_original_text(model):
+    text = "Police attended a DV incident; the children were present. Dad hit him."
+    record = model.score_records([text], ["police"])[0]
+    assert record.explanation
+    for phrase in record.explanation:
+        for start, end in phrase.spans:
+            assert 0 <= start < end <= len(text)
+
+
+def test_scores_priorities_and_bands_are_consistent(model):
+    texts = training_frame(50, seed=9)["text"].tolist()
+    records = model.score_records(texts, ["school"] * len(texts))
+    for r in records:
+        assert 0.0 <= r.score <= 1.0
+        assert 1 <= r.priority <= 10
+        lo, hi = model.band_cuts
+        assert r.band == ("high" if r.score >= hi else "medium" if r.score >= lo else "low")
+    scores = np.array([r.score for r in records])
+    prios = np.array([r.priority for r in records])
+    order = np.argsort(scores)
+    assert np.all(np.diff(prios[order]) >= 0)
+
+
+def test_assertion_scores_above_denial(model):
+    hit, denial = model.score_records(
+        ["Dad hit him and there is a bruise on his cheek.", "No bruising seen and no marks, child happy."]
+    )
+    assert hit.score > denial.score
+
+
+def test_predict_frame_follows_the_pyfunc_contract(model):
+    out = model.predict_frame(pd.DataFrame({"text": ["Dad hit him."]}))
+    assert {"score", "priority", "band", "explanation", "indicators"} <= set(out.columns)
+    assert isinstance(out.loc[0, "explanation"], list)
