@@ -75,9 +75,9 @@ def data_validate(
     from training.validate import render_report, validate_file
 
     report = validate_file(path, require_outcome=not allow_missing_outcome)
-    typer.echo(render_report(report))
     if report.file_error is not None:
         fail(f"{path}: {report.file_error}")
+    typer.echo(render_report(report))
     raise typer.Exit(0 if report.ok else 1)
 
 
