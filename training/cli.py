@@ -159,6 +159,24 @@ def evaluate(
     typer.echo(outcome.summary)
 
 
+@app.command("fairness")
+def fairness(
+    model: Annotated[str, typer.Option(help="models:/concern-screener/N, models:/concern-screener@champion or N.")],
+    data: Annotated[Path, typer.Option(help="Labelled contacts with the audit-only columns.")],
+    out: Annotated[Path, typer.Option(help="Folder for fairness.html and fairness.json.")],
+    n_boot: Annotated[int, typer.Option(min=20, help="Bootstrap resamples for the intervals.")] = 200,
+) -> None:
+    """The auditor's report: group metrics, disparities, counterfactual and proxy checks."""
+    from training.workflows import run_fairness
+
+    frame = _load_training_frame(data)
+    try:
+        outcome = run_fairness(model, frame, data_path=data, out_dir=out, n_boot=n_boot)
+    except (ValueError, LookupError) as exc:
+        fail(f"--model {model}: {exc}")
+    typer.echo(outcome.summary)
+
+
 @app.command("promote")
 def promote(
     version: Annotated[int, typer.Option(min=1, help="The registered version to make @champion.")],

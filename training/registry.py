@@ -29,7 +29,9 @@ __all__ = [
     "load_screener",
     "log_training_run",
     "resolve_version",
+    "log_model_card",
     "record_evaluation",
+    "record_fairness",
     "set_alias",
     "set_version_tags",
     "version_details",
@@ -239,9 +241,18 @@ def log_training_run(
 
 def resolve_version(uri: str) -> ModelVersionRef:
     """``models:/name/3``, ``models:/name@alias`` or a bare version number -> a reference."""
+    from mlflow.exceptions import MlflowException
+
     client = configure()
     settings = get_settings()
     name = settings.registered_model_name
+    try:
+        return _resolve(client, name, uri)
+    except MlflowException as exc:
+        raise LookupError(f"no registered model matches {uri!r}") from exc
+
+
+def _resolve(client: Any, name: str, uri: str) -> ModelVersionRef:
     if uri.isdigit():
         mv = client.get_model_version(name, uri)
     elif uri.startswith("models:/") and "@" in uri:
@@ -249,6 +260,11 @@ def resolve_version(uri: str) -> ModelVersionRef:
         mv = client.get_model_version_by_alias(name, alias)
     elif uri.startswith("models:/"):
         name, version = uri[len("models:/") :].rsplit("/", 1)
+        if version == "latest":
+            versions = client.search_model_versions(f"name='{name}'")
+            if not versions:
+                raise LookupError(f"no versions of {name} are registered")
+            version = str(max(int(v.version) for v in versions))
         mv = client.get_model_version(name, version)
     else:
         raise ValueError(
@@ -341,6 +357,27 @@ def record_evaluation(ref: ModelVersionRef, *, digest: str, result: Any, report_
             if k in metrics
         },
     )
+
+
+def log_model_card(ref: ModelVersionRef, card: tuple[str, str]) -> None:
+    """Write the version's model card (``model_card.md`` and ``.html``) at its run's root,
+    where the service reads it."""
+    client = configure()
+    with tempfile.TemporaryDirectory() as tmp:
+        md, html = card
+        (Path(tmp) / "model_card.md").write_text(md, encoding="utf-8")
+        (Path(tmp) / "model_card.html").write_text(html, encoding="utf-8")
+        client.log_artifact(ref.run_id, str(Path(tmp) / "model_card.md"))
+        client.log_artifact(ref.run_id, str(Path(tmp) / "model_card.html"))
+
+
+def record_fairness(ref: ModelVersionRef, *, digest: str, report_dir: Path, flag_keys: list[str], model_card: tuple[str, str]) -> None:
+    """Attach a fairness report on data ``digest``: artifacts under ``fairness/<digest>/``,
+    the gated flag keys as a version tag, and the model card rewritten with the results."""
+    client = configure()
+    client.log_artifacts(ref.run_id, str(report_dir), artifact_path=f"fairness/{digest}")
+    set_version_tags(ref.version, {f"fairness/{digest}/flags": json.dumps(flag_keys)[:5000]})
+    log_model_card(ref, model_card)
 
 
 def log_json_artifact(run_id: str, payload: dict[str, Any], artifact_file: str) -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,10 @@ from training.train import TrainResult, label_of, train_model
 
 __all__ = [
     "EvaluateOutcome",
+    "FairnessOutcome",
+    "flag_key",
+    "model_card_for",
+    "run_fairness",
     "TrainOutcome",
     "evaluate_registered",
     "frame_digest",
@@ -157,6 +163,113 @@ def train_and_register(
         f"registered {ref.name} version {ref.version} (run {ref.run_id})",
     ]
     return TrainOutcome(result, ref.name, ref.version, ref.run_id, "\n".join(lines))
+
+
+@dataclass
+class FairnessOutcome:
+    result: Any
+    version: str
+    digest: str
+    report_paths: dict[str, Path]
+    gated_flags: list[str]
+    summary: str
+
+
+def flag_key(flag: dict[str, Any]) -> str:
+    """A stable name for a flag, compared by the gate across versions."""
+    return f"{flag['kind']}:{flag['attribute']}:{flag['group']}:{flag['metric']}"
+
+
+#: Flags the promotion gate acts on. Proxy findings are reported but not gated: with names
+#: in the text, ethnicity is always partly predictable from it (see the fairness report).
+GATED_KINDS = frozenset({"disparity", "counterfactual"})
+
+
+def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str, Any], fairness: dict[str, Any] | None) -> tuple[str, str]:
+    """Markdown and HTML model card of a registered version."""
+    from training.model_card import ModelCardInputs, render_model_card
+
+    metrics = {k[len("test_") :]: v for k, v in details["metrics"].items() if k.startswith("test_")}
+    inputs = ModelCardInputs(
+        name=ref.name,
+        version=ref.version,
+        run_id=ref.run_id,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        candidate=details["tags"].get("candidate", "unknown"),
+        training_data=training_data,
+        metrics=metrics,
+        operating_point={
+            "threshold": metrics.get("threshold", float("nan")),
+            "recall": metrics.get("recall_at_op", float("nan")),
+            "workload": metrics.get("workload", float("nan")),
+            "precision": metrics.get("precision_at_op", float("nan")),
+        },
+        fairness=fairness,
+    )
+    return render_model_card(inputs)
+
+
+def _training_data_summary(frame: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "rows": len(frame),
+        "date_from": str(frame["received_at"].min())[:10],
+        "date_to": str(frame["received_at"].max())[:10],
+        "met_rate": float(label_of(frame).mean()),
+        "source_shares": {str(k): float(v) for k, v in frame["source"].value_counts(normalize=True).items()},
+        "synthetic": "p_true" in frame,
+    }
+
+
+def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Path | None = None, n_boot: int = 200, counterfactual_n: int = 300) -> FairnessOutcome:
+    """The auditor's report for a registered model on labelled data with audit columns:
+    group metrics and disparities, counterfactual tests, proxy check; logged to the model's
+    run, its gated flags recorded on the version, and the model card updated."""
+    from training import registry
+    from training.counterfactual import counterfactual_tests
+    from training.fairness import audit_groups, fairness_report, proxy_check, write_fairness_report
+
+    screener, ref = registry.load_screener(uri)
+    texts = frame["text"].astype(str).tolist()
+    sources = frame["source"].astype(str).tolist()
+    _, X = screener.featurize(texts, sources)
+    scores = screener.score_matrix(X)
+    audit = audit_groups(frame)
+
+    def score_fn(batch: list[str]) -> np.ndarray:
+        return screener.score_matrix(screener.featurize(batch, [None] * len(batch))[1])
+
+    counterfactual = counterfactual_tests(score_fn, texts, n=counterfactual_n)
+    proxy = proxy_check(X, audit, feature_names=screener.features.get_feature_names_out())
+    result = fairness_report(
+        label_of(frame), scores, audit=audit, threshold=screener.threshold, n_boot=n_boot, counterfactual=counterfactual, proxy=proxy
+    )
+    digest = frame_digest(frame)
+    out = out_dir or Path("reports") / f"fairness-v{ref.version}-{digest}"
+    paths = write_fairness_report(result, out, model_name=ref.name, model_version=ref.version)
+    payload = result.to_dict()
+    gated = sorted({flag_key(f) for f in payload["flags"] if f["kind"] in GATED_KINDS})
+    details = registry.version_details(ref.version)
+    card_md, card_html = model_card_for(
+        ref,
+        details=details,
+        training_data=json.loads(details["tags"].get("training_data", "{}") or "{}"),
+        fairness={"summary": payload.get("summary", []), "flags": payload["flags"]},
+    )
+    registry.record_fairness(ref, digest=digest, report_dir=out, flag_keys=gated, model_card=(card_md, card_html))
+    lines = [f"{ref.name} version {ref.version}: fairness on {len(frame):,} contacts (data {digest})"]
+    lines += [f"  {s}" for s in payload.get("summary", [])[:6]]
+    kinds: dict[str, int] = {}
+    for f in payload["flags"]:
+        kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
+    lines.append(
+        f"  flags: {len(payload['flags'])} ("
+        + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none")
+        + f"); {len(gated)} gated"
+    )
+    for f in payload["flags"][:15]:
+        lines.append(f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']} {f['value']:.3f}" if isinstance(f.get("value"), (int, float)) else f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']}")
+    lines.append(f"report: {paths['html']}")
+    return FairnessOutcome(result, ref.version, digest, paths, gated, "\n".join(lines))
 
 
 def evaluate_registered(

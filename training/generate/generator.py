@@ -1,0 +1,362 @@
+"""Generating contacts: blocks of rows drawn deterministically by seed, streamed to frames
+and files.
+
+Rows are produced in fixed internal blocks of ``BLOCK_ROWS``, each with its own random
+streams derived from ``(seed, block index)``, so the data depend only on ``seed`` and
+``rows``, never on ``chunk_rows`` (which only sets the size of the frames yielded and
+written). ``received_at`` is stratified over the span, so the rows come out in time
+order, as an export usually does, and the drift of practice is visible in time-ordered
+evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Final, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from training.contract import COLUMNS, GENERATOR_COLUMNS, SOURCES, met_threshold
+from training.generate.labels import (
+    BiasSpec,
+    Mention,
+    Mode,
+    Plan,
+    bias_shift,
+    decide,
+    decision_logit,
+    severity,
+)
+from training.generate.lexicon import INDICATORS, VOICES, IndicatorSpec, Voice
+from training.generate.people import draw_audit_attributes, make_family
+from training.generate.text import bias_cue_templates, write_contact
+
+__all__ = [
+    "BLOCK_ROWS",
+    "OUTPUT_COLUMNS",
+    "SOURCE_SHARES",
+    "SPAN_END",
+    "SPAN_START",
+    "GenerateSummary",
+    "generate_frame",
+    "generate_frames",
+    "oracle_auc",
+    "write_contacts",
+]
+
+T = TypeVar("T")
+BLOCK_ROWS: Final = 5_000
+#: Contacts by source, after the DfE referral-source shares (FIGURES.md).
+SOURCE_SHARES: Final[dict[str, float]] = {
+    "police": 0.29,
+    "school": 0.195,
+    "health": 0.15,
+    "la_services": 0.13,
+    "individual": 0.08,
+    "anonymous": 0.015,
+    "other": 0.14,
+}
+SPAN_START: Final = np.datetime64("2023-07-01T00:00:00", "s")
+SPAN_END: Final = np.datetime64("2026-06-30T23:59:59", "s")
+OUTPUT_COLUMNS: Final[tuple[str, ...]] = tuple(c.name for c in COLUMNS) + GENERATOR_COLUMNS
+
+# Shapes of a contact: how many concerns are asserted, how many other mentions (negated,
+# historical, hedged), protective factors and length.
+_N_ASSERTED: Final = ((0, 1, 2, 3, 4), (0.12, 0.45, 0.28, 0.11, 0.04))
+_N_OTHER: Final = ((0, 1, 2, 3), (0.3, 0.35, 0.22, 0.13))
+_OTHER_MODE: Final[tuple[tuple[Mode, ...], tuple[float, ...]]] = (
+    ("negated", "historical", "hedged"),
+    (0.45, 0.33, 0.22),
+)
+_N_PROTECTIVE: Final = ((0, 1, 2), (0.55, 0.3, 0.15))
+_LENGTH: Final = (("line", "short", "medium", "long"), (0.1, 0.3, 0.4, 0.2))
+_SOURCE_AFFINITY: Final = 2.5
+#: Most contacts are of lower need; these factors set the mix of levels among asserted
+#: concerns (together with ``prevalence``) so that about a quarter meet the threshold.
+_ASSERTED_LEVEL_FACTOR: Final = {1: 1.6, 2: 1.5, 3: 0.6, 4: 0.45}
+_OTHER_LEVEL_FACTOR: Final = {1: 0.3, 2: 1.0, 3: 1.5, 4: 2.2}
+_BIAS_CUE_RATE: Final = 0.6
+
+assert abs(sum(SOURCE_SHARES.values()) - 1) < 1e-9 and tuple(SOURCE_SHARES) == SOURCES
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateSummary:
+    """What :func:`write_contacts` wrote: rows, the share that met the threshold, the
+    oracle AUC (p_true against the label; None when one class is absent) and seconds."""
+
+    path: Path
+    rows: int
+    met_rate: float
+    oracle_auc: float | None
+    seconds: float
+
+
+def _eligible(spec: IndicatorSpec, age: int, female: bool) -> bool:
+    return spec.ages[0] <= age <= spec.ages[1] and (female or not spec.female_only)
+
+
+@cache
+def _weights(source: str, age: int, female: bool, other: bool) -> tuple[list[str], list[float]]:
+    """Cumulative choice weights of the indicators for one kind of child and source;
+    ``other`` weights the mentions that are not asserted, which lean to severe topics."""
+    labels: list[str] = []
+    cumulative: list[float] = []
+    total = 0.0
+    for spec in INDICATORS:
+        if not _eligible(spec, age, female):
+            continue
+        weight = spec.prevalence * _ASSERTED_LEVEL_FACTOR[spec.level]
+        weight *= _SOURCE_AFFINITY if source in spec.sources else 1.0
+        if other:
+            weight = spec.prevalence * _OTHER_LEVEL_FACTOR[spec.level]
+        total += weight
+        labels.append(spec.label)
+        cumulative.append(total)
+    return labels, cumulative
+
+
+@cache
+def _voices(source: str) -> tuple[list[Voice], list[float]]:
+    chosen = [v for v in VOICES if v.source == source]
+    return chosen, [v.weight for v in chosen]
+
+
+def _pick(r: random.Random, options: tuple[tuple[T, ...], tuple[float, ...]]) -> T:
+    return r.choices(options[0], weights=options[1])[0]
+
+
+def _plan(r: random.Random, *, source: str, age: int, female: bool) -> Plan:
+    plan = Plan(source=source, age=age)
+    labels, cumulative = _weights(source, age, female, False)
+    third_rate = 0.3 if source in {"individual", "anonymous"} else 0.12
+    asserted: set[str] = set()
+    for _ in range(_pick(r, _N_ASSERTED)):
+        label = r.choices(labels, cum_weights=cumulative)[0]
+        if label in asserted:
+            continue
+        asserted.add(label)
+        plan.mentions.append(Mention(label, "third" if r.random() < third_rate else "first"))
+    labels, cumulative = _weights(source, age, female, True)
+    for _ in range(_pick(r, _N_OTHER)):
+        label = r.choices(labels, cum_weights=cumulative)[0]
+        if label in asserted:
+            continue
+        plan.mentions.append(Mention(label, _pick(r, _OTHER_MODE)))
+    plan.protective = _pick(r, _N_PROTECTIVE)
+    return plan
+
+
+def _block(
+    seed: int,
+    index: int,
+    *,
+    rows: int,
+    bias: Sequence[BiasSpec],
+    bias_text_cues: bool,
+    prefix: str,
+) -> pd.DataFrame:
+    """Rows ``index * BLOCK_ROWS`` onwards (at most BLOCK_ROWS), from their own streams."""
+    start = index * BLOCK_ROWS
+    n = min(BLOCK_ROWS, rows - start)
+    seq = np.random.SeedSequence(entropy=seed, spawn_key=(index,))
+    rng = np.random.default_rng(seq)
+    # One text stream per row, so an optional cue in one row never changes another row.
+    row_base = int(seq.generate_state(1, np.uint64)[0]) << 20
+
+    position = np.arange(start, start + n)
+    fraction = (position + rng.random(n)) / rows
+    span = (SPAN_END - SPAN_START).astype(np.int64)
+    received = SPAN_START + (fraction * span).astype("timedelta64[s]")
+    received_days: list[date] = received.astype("datetime64[D]").astype(object).tolist()
+    sources = rng.choice(np.array(SOURCES), size=n, p=list(SOURCE_SHARES.values()))
+    attributes = draw_audit_attributes(rng, n)
+    shift = bias_shift(attributes, bias, n)
+
+    cue_specs = [b for b in bias if bias_text_cues]
+    texts: list[str] = []
+    spans: list[str] = []
+    indicators: list[str] = []
+    severities = np.empty(n)
+    ages = attributes["child_age_years"].tolist()
+    sexes = attributes["child_sex"].tolist()
+    ethnicities = attributes["child_ethnicity"].tolist()
+    source_list = sources.tolist()
+    for i in range(n):
+        source, age, sex = source_list[i], ages[i], sexes[i]
+        r = random.Random(row_base + i)
+        plan = _plan(r, source=source, age=age, female=sex == "female")
+        voices, weights = _voices(source)
+        voice = r.choices(voices, weights=weights)[0]
+        if age < voice.min_age:
+            voice = voices[0]
+        family = make_family(
+            r, ethnicity=ethnicities[i], sex=sex, age=age, received=received_days[i]
+        )
+        cues: tuple[str, ...] = ()
+        for spec in cue_specs:
+            if attributes[spec.attribute][i] == spec.value and r.random() < _BIAS_CUE_RATE:
+                cues += (r.choice(bias_cue_templates(spec.attribute, spec.value)),)
+        written = write_contact(
+            r,
+            plan,
+            voice=voice,
+            family=family,
+            sex=sex,
+            received=received_days[i],
+            length=_pick(r, _LENGTH),
+            cues=cues,
+        )
+        texts.append(written.text)
+        spans.append(json.dumps(written.pii_spans, separators=(",", ":")))
+        indicators.append(json.dumps(plan.asserted))
+        severities[i] = severity(plan)
+
+    logit = decision_logit(severities, sources=sources, time_fraction=fraction, shift=shift)
+    p_true = 1.0 / (1.0 + np.exp(-logit))
+    outcome = decide(rng, p_true, severities)
+    frame = pd.DataFrame(
+        {
+            "contact_id": [f"CT-{prefix}-{k + 1:08d}" for k in position],
+            "received_at": np.datetime_as_string(received, unit="s").astype(object),
+            "source": sources.astype(object),
+            "text": texts,
+            "outcome": outcome,
+            **{k: (v.astype(object) if v.dtype.kind == "U" else v) for k, v in attributes.items()},
+            "p_true": p_true,
+            "pii_spans": spans,
+            "indicators_true": indicators,
+            "severity": severities,
+        }
+    )
+    return frame[list(OUTPUT_COLUMNS)]
+
+
+def generate_frames(
+    rows: int,
+    *,
+    seed: int,
+    bias: Sequence[BiasSpec] = (),
+    bias_text_cues: bool = False,
+    chunk_rows: int = 20_000,
+) -> Iterator[pd.DataFrame]:
+    """Yield ``rows`` synthetic contacts in frames of ``chunk_rows`` (the last may be
+    shorter), in received_at order. The rows depend only on ``seed``, ``rows``, ``bias``
+    and ``bias_text_cues``; memory is bounded by ``chunk_rows`` plus one internal block.
+
+    Columns: the contract's columns (received_at as 'YYYY-MM-DDTHH:MM:SS') then ``p_true``
+    (the probability this contact meets the threshold under the label process),
+    ``pii_spans`` (JSON ``[[start, end, kind], ...]``), ``indicators_true`` (JSON list of
+    asserted indicator labels) and ``severity`` (the latent severity).
+    """
+    if rows < 1:
+        raise ValueError(f"rows must be at least 1, got {rows}")
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    prefix = hashlib.blake2b(str(seed).encode(), digest_size=3).hexdigest().upper()
+    pending: list[pd.DataFrame] = []
+    pending_rows = 0
+    for index in range((rows + BLOCK_ROWS - 1) // BLOCK_ROWS):
+        block = _block(
+            seed, index, rows=rows, bias=bias, bias_text_cues=bias_text_cues, prefix=prefix
+        )
+        pending.append(block)
+        pending_rows += len(block)
+        while pending_rows >= chunk_rows:
+            joined = pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0]
+            yield joined.iloc[:chunk_rows].reset_index(drop=True)
+            rest = joined.iloc[chunk_rows:]
+            pending = [rest] if len(rest) else []
+            pending_rows = len(rest)
+    if pending_rows:
+        yield pd.concat(pending, ignore_index=True)
+
+
+def generate_frame(
+    rows: int,
+    *,
+    seed: int,
+    bias: Sequence[BiasSpec] = (),
+    bias_text_cues: bool = False,
+) -> pd.DataFrame:
+    """All ``rows`` contacts in one frame (see :func:`generate_frames`); for small data."""
+    frames = list(generate_frames(rows, seed=seed, bias=bias, bias_text_cues=bias_text_cues))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def oracle_auc(met: np.ndarray, p_true: np.ndarray) -> float | None:
+    """ROC AUC of ``p_true`` against the label (Mann-Whitney, ties averaged); None when
+    only one class is present."""
+    from scipy.stats import rankdata
+
+    met = np.asarray(met, dtype=bool)
+    positives = int(met.sum())
+    negatives = len(met) - positives
+    if positives == 0 or negatives == 0:
+        return None
+    ranks = rankdata(p_true)
+    return float((ranks[met].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def write_contacts(
+    path: Path,
+    rows: int,
+    *,
+    seed: int,
+    bias: Sequence[BiasSpec] = (),
+    bias_text_cues: bool = False,
+    chunk_rows: int = 20_000,
+) -> GenerateSummary:
+    """Stream ``rows`` contacts to ``path``: Parquet (.parquet, one row group per chunk)
+    or UTF-8 CSV (.csv, header once). Raises ValueError for another extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".parquet", ".csv"}:
+        raise ValueError(f"unsupported extension {path.suffix!r}: use .parquet or .csv")
+    started = time.perf_counter()
+    met_parts: list[np.ndarray] = []
+    p_parts: list[np.ndarray] = []
+    frames = generate_frames(
+        rows, seed=seed, bias=bias, bias_text_cues=bias_text_cues, chunk_rows=chunk_rows
+    )
+    if suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        writer: pq.ParquetWriter | None = None
+        try:
+            for frame in frames:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema)
+                writer.write_table(table.cast(writer.schema))
+                met_parts.append(frame["outcome"].map(met_threshold).to_numpy(dtype=bool))
+                p_parts.append(frame["p_true"].to_numpy())
+        finally:
+            if writer is not None:
+                writer.close()
+    else:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            for k, frame in enumerate(frames):
+                frame.to_csv(handle, header=k == 0, index=False)
+                met_parts.append(frame["outcome"].map(met_threshold).to_numpy(dtype=bool))
+                p_parts.append(frame["p_true"].to_numpy())
+    met = np.concatenate(met_parts)
+    return GenerateSummary(
+        path=path,
+        rows=len(met),
+        met_rate=float(met.mean()),
+        oracle_auc=oracle_auc(met, np.concatenate(p_parts)),
+        seconds=time.perf_counter() - started,
+    )
