@@ -2,6 +2,118 @@
 
 from __future__ import annotations
 
-from training.cli import app
+import os
+import shutil
+import tempfile
+from typing import Annotated
+
+import typer
+
+from training.cli import app, fail
 
 __all__ = ["app"]
+
+keys_app = typer.Typer(
+    help="Manage API keys (stored hashed in the audit database).", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from serving.audit.db import make_engine
+    from serving.audit.migrations import upgrade_to_head
+    from serving.settings import get_settings
+
+    engine = make_engine(get_settings().database_url)
+    upgrade_to_head(engine)
+    return engine
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="screener, auditor or admin.")],
+    label: Annotated[str | None, typer.Option(help="A note on who holds the key.")] = None,
+) -> None:
+    """Make a key; print it once, alone on the last line. Only its hash is stored."""
+    from serving.keys import create_key
+    from serving.security import ROLES
+
+    if role not in ROLES:
+        fail(f"--role {role}: must be one of {', '.join(ROLES)}")
+    key_id, plaintext = create_key(role, engine=_engine(), label=label)
+    typer.echo(f"created {role} key {key_id}; only its hash is stored, so copy it now:")
+    typer.echo(plaintext)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every key: id, role, created, revoked, label (never the key itself)."""
+    from serving.keys import list_keys
+
+    rows = list_keys(engine=_engine())
+    if not rows:
+        typer.echo("no keys")
+        return
+    for row in rows:
+        revoked = row.revoked_at.isoformat() if row.revoked_at else "-"
+        typer.echo(
+            f"{row.key_id}  {row.role:<8}  created {row.created_at.isoformat()}  "
+            f"revoked {revoked}  {row.label or ''}".rstrip()
+        )
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's public id.")]) -> None:
+    """Revoke a key; running services refuse it within KEY_CACHE_SECONDS (default 5 s)."""
+    from serving.keys import revoke_key
+
+    if not revoke_key(key_id, engine=_engine()):
+        fail(f"no active key {key_id}", code=1)
+    typer.echo(f"revoked {key_id}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
+    ] = None,
+) -> None:
+    """Run the API with uvicorn (httptools, uvloop), one worker per core by default."""
+    from serving.settings import get_settings
+
+    n = workers or os.cpu_count() or 1
+    settings = get_settings()
+    # Migrate once here, so the workers start against an up-to-date schema.
+    _engine().dispose()
+    metrics_dir = None
+    if n > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers write their metrics here and /metrics adds them up; set before the
+        # workers start so each picks it up.
+        metrics_dir = tempfile.mkdtemp(prefix="screener-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        _run_uvicorn(n, host=host, port=port, level=settings.log_level)
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _run_uvicorn(workers: int, *, host: str, port: int, level: str) -> None:
+    import uvicorn
+
+    from serving.logs import log_config
+
+    uvicorn.run(
+        "serving.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        http="httptools",
+        loop="uvloop",
+        log_config=log_config(level),
+        access_log=False,
+        proxy_headers=False,
+    )

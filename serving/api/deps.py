@@ -1,0 +1,144 @@
+"""What routes depend on, as ``Annotated`` aliases: the service state, the caller's key
+and role, the current model, the request id.
+
+Roles (also in the OpenAPI description):
+
+| route | screener | auditor | admin |
+|---|---|---|---|
+| POST /v1/score, /v1/score/batch | yes | no | no |
+| POST /v1/contacts/{id}/decision | yes | no | no |
+| GET /v1/model | yes | yes | yes |
+| GET /v1/audit/events | no | yes | yes |
+| POST /v1/admin/reload | no | no | yes |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import APIKeyHeader
+from sqlalchemy import Engine
+
+from serving.errors import ApiError
+from serving.model_store import LoadedModel, ModelStore
+from serving.scoring import AuditHealth, AuditWriter, Redactor
+from serving.security import KeyVerifier, Principal
+from serving.settings import ServiceSettings
+
+__all__ = [
+    "AdminKey",
+    "AnyKey",
+    "AuditorKey",
+    "CurrentModel",
+    "RequestId",
+    "ScreenerKey",
+    "ServiceState",
+    "State",
+    "get_state",
+    "require_roles",
+]
+
+
+_T = TypeVar("_T")
+
+
+@dataclass
+class ServiceState:
+    """Everything a worker holds between requests; built in the app's lifespan."""
+
+    settings: ServiceSettings
+    engine: Engine
+    models: ModelStore
+    keys: KeyVerifier
+    hash_key: bytes
+    redactor: Redactor | None
+    audit_writer: AuditWriter
+    audit_health: AuditHealth = field(default_factory=AuditHealth)
+    #: Threads that run the model; None runs it on the event loop itself (see
+    #: ``ServiceSettings.scoring_threads``).
+    scoring_pool: ThreadPoolExecutor | None = None
+
+    async def run_scoring(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
+        """Run ``fn`` on the scoring threads (or inline) and await its result."""
+        if self.scoring_pool is None:
+            return fn(*args, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.scoring_pool, functools.partial(fn, *args, **kwargs))
+
+
+async def get_state(request: Request) -> ServiceState:
+    state = getattr(request.app.state, "screener", None)
+    if state is None:
+        raise ApiError(503, "starting", "The service is starting; try again shortly.")
+    return state
+
+
+State = Annotated[ServiceState, Depends(get_state)]
+
+_api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="An API key made by `screener keys create --role ROLE`.",
+)
+
+
+def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency admitting keys with one of ``roles``: 401 without a valid key, 403
+    with a valid key of another role."""
+
+    async def dependency(
+        state: State, api_key: Annotated[str | None, Depends(_api_key_header)]
+    ) -> Principal:
+        if not api_key:
+            raise ApiError(
+                401,
+                "unauthorized",
+                "An API key is required in the X-API-Key header.",
+                headers={"WWW-Authenticate": "APIKey"},
+            )
+        principal = state.keys.cached(api_key)
+        if principal is None:
+            principal = await run_in_threadpool(state.keys.verify, api_key)
+        if principal is None:
+            raise ApiError(
+                401,
+                "unauthorized",
+                "The API key is not valid or has been revoked.",
+                headers={"WWW-Authenticate": "APIKey"},
+            )
+        if principal.role not in roles:
+            raise ApiError(403, "forbidden", f"This route needs the role {' or '.join(roles)}.")
+        return principal
+
+    return dependency
+
+
+ScreenerKey = Annotated[Principal, Depends(require_roles("screener"))]
+AuditorKey = Annotated[Principal, Depends(require_roles("auditor", "admin"))]
+AdminKey = Annotated[Principal, Depends(require_roles("admin"))]
+AnyKey = Annotated[Principal, Depends(require_roles("screener", "auditor", "admin"))]
+
+
+async def get_model(state: State) -> LoadedModel:
+    """The model for this request, read once: a reload meanwhile does not change it."""
+    model = state.models.current
+    if model is None:
+        raise ApiError(503, "no_model", "No model is loaded; scoring is unavailable.")
+    return model
+
+
+CurrentModel = Annotated[LoadedModel, Depends(get_model)]
+
+
+async def get_request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "")) or "unknown"
+
+
+RequestId = Annotated[str, Depends(get_request_id)]

@@ -1,0 +1,23 @@
+"""OpenAPI descriptions of the error responses, shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from serving.schemas import ErrorResponse
+
+__all__ = ["errors"]
+
+_TEXT = {
+    400: "Malformed JSON or a body that is not UTF-8.",
+    401: "No API key, or the key is not valid or revoked.",
+    403: "The key's role may not use this route.",
+    413: "The body is larger than the limit (4 MB by default).",
+    422: "The body does not match the schema; `fields` says where (never the values).",
+    503: "No model loaded, or the audit record could not be written (fail closed).",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: each status with the error body model."""
+    return {c: {"model": ErrorResponse, "description": _TEXT[c]} for c in codes}

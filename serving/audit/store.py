@@ -1,0 +1,358 @@
+"""The only SQL in the project: reads and writes of the audit trail.
+
+Every function takes keyword-only ``engine`` (or ``conn``) and opens its own short
+transaction. Scores are written with SQLAlchemy Core (one INSERT per request, one
+executemany per batch) because this sits on the hot path of every score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, Integer, String, cast, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from serving.audit.db import write_lock
+from serving.audit.tables import api_keys, decisions, key_events, score_events, settings
+
+__all__ = [
+    "DecisionRow",
+    "EventType",
+    "KeyRow",
+    "get_key",
+    "get_or_create_setting",
+    "get_setting",
+    "increment_setting",
+    "insert_decision",
+    "insert_key",
+    "insert_score_events",
+    "list_events",
+    "list_keys",
+    "ping",
+    "probe",
+    "revoke_key",
+]
+
+EventType = Literal["score", "decision", "key"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    """An API key as stored: its public id, the SHA-256 of the whole key, and its role."""
+
+    key_id: str
+    key_hash: str
+    role: str
+    label: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    """A recorded screener decision and the score event it answers (if any)."""
+
+    id: int
+    request_id: str
+    created_at: datetime
+    contact_id: str
+    outcome: str
+    key_id: str
+    role: str
+    score_event_id: int | None
+
+
+def ping(*, engine: Engine) -> None:
+    """Raise unless the database answers and every audit table can be read."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        for table in (score_events, decisions, key_events, api_keys, settings):
+            conn.execute(select(table).limit(0))
+
+
+def probe(*, engine: Engine) -> None:
+    """Raise unless a score event could be written now: reads every table, then inserts a
+    probe row and rolls it back (nothing is kept)."""
+    with write_lock(engine), engine.connect() as conn:
+        try:
+            conn.execute(text("SELECT 1"))
+            for table in (score_events, decisions, key_events, api_keys, settings):
+                conn.execute(select(table).limit(0))
+            conn.execute(
+                insert(score_events).values(
+                    request_id="readyz-probe",
+                    created_at=datetime.now(UTC),
+                    key_id="-",
+                    role="-",
+                    model_name="-",
+                    model_version="-",
+                    score=0.0,
+                    priority=1,
+                    band="low",
+                    text_hmac="-",
+                )
+            )
+        finally:
+            conn.rollback()
+
+
+# -- settings ---------------------------------------------------------------------------
+
+
+def get_setting(key: str, *, engine: Engine) -> str | None:
+    """The stored value of a service setting, or None."""
+    with engine.connect() as conn:
+        return conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+
+
+def get_or_create_setting(key: str, *, engine: Engine, make_value: Callable[[], str]) -> str:
+    """The stored value of ``key``, storing ``make_value()`` first if absent.
+
+    Safe when several workers start at once: the primary key lets one insert win and
+    everybody reads the winner's value.
+    """
+    existing = get_setting(key, engine=engine)
+    if existing is not None:
+        return existing
+    try:
+        with write_lock(engine), engine.begin() as conn:
+            conn.execute(insert(settings).values(key=key, value=make_value()))
+    except IntegrityError:
+        pass
+    value = get_setting(key, engine=engine)
+    if value is None:  # pragma: no cover - only if someone deletes it between the calls
+        raise RuntimeError(f"setting {key!r} could not be stored")
+    return value
+
+
+def increment_setting(key: str, *, engine: Engine) -> int:
+    """Add one to an integer setting (created at 1) and return the new value, atomically."""
+    with write_lock(engine), engine.begin() as conn:
+        bumped = conn.execute(
+            update(settings)
+            .where(settings.c.key == key)
+            .values(value=cast(cast(settings.c.value, Integer) + 1, String))
+        )
+        if bumped.rowcount == 0:
+            conn.execute(insert(settings).values(key=key, value="1"))
+            return 1
+        return int(conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar_one())
+
+
+# -- keys -------------------------------------------------------------------------------
+
+
+def insert_key(
+    *,
+    engine: Engine,
+    key_id: str,
+    key_hash: str,
+    role: str,
+    label: str | None,
+    created_at: datetime,
+    actor: str,
+) -> None:
+    """Store a new key's hash and record its creation, in one transaction."""
+    with write_lock(engine), engine.begin() as conn:
+        conn.execute(
+            insert(api_keys).values(
+                key_id=key_id, key_hash=key_hash, role=role, label=label, created_at=created_at
+            )
+        )
+        conn.execute(
+            insert(key_events).values(
+                created_at=created_at, key_id=key_id, event="created", role=role, actor=actor
+            )
+        )
+
+
+def _key_row(row: Any) -> KeyRow:
+    return KeyRow(
+        key_id=row.key_id,
+        key_hash=row.key_hash,
+        role=row.role,
+        label=row.label,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def get_key(key_id: str, *, engine: Engine) -> KeyRow | None:
+    """The stored key with this public id, revoked or not."""
+    with engine.connect() as conn:
+        row = conn.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first()
+    return None if row is None else _key_row(row)
+
+
+def list_keys(*, engine: Engine) -> list[KeyRow]:
+    """Every key, oldest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(api_keys).order_by(api_keys.c.created_at, api_keys.c.key_id))
+        return [_key_row(r) for r in rows]
+
+
+def revoke_key(key_id: str, *, engine: Engine, revoked_at: datetime, actor: str) -> bool:
+    """Mark a key revoked and record it. False when no active key has this id."""
+    with write_lock(engine), engine.begin() as conn:
+        result = conn.execute(
+            update(api_keys)
+            .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=revoked_at)
+        )
+        if result.rowcount == 0:
+            return False
+        role = conn.execute(select(api_keys.c.role).where(api_keys.c.key_id == key_id)).scalar()
+        conn.execute(
+            insert(key_events).values(
+                created_at=revoked_at, key_id=key_id, event="revoked", role=role, actor=actor
+            )
+        )
+    return True
+
+
+# -- scores and decisions ---------------------------------------------------------------
+
+
+def insert_score_events(rows: Sequence[Mapping[str, Any]], *, engine: Engine) -> None:
+    """Record scores served: one row per contact, in one transaction (all or nothing).
+
+    Each mapping holds the ``score_events`` columns except ``id``.
+    """
+    if not rows:
+        return
+    # insert(table) with a parameter list compiles once and is cached by SQLAlchemy;
+    # .values(**row) would build and compile a new statement for every request.
+    with write_lock(engine), engine.begin() as conn:
+        conn.execute(insert(score_events), list(rows))
+
+
+def _latest_score_event_id(contact_id: str, *, conn: Connection) -> int | None:
+    return conn.execute(
+        select(func.max(score_events.c.id)).where(score_events.c.contact_id == contact_id)
+    ).scalar()
+
+
+def insert_decision(
+    *,
+    engine: Engine,
+    request_id: str,
+    created_at: datetime,
+    contact_id: str,
+    outcome: str,
+    key_id: str,
+    role: str,
+    note_redacted: str | None,
+) -> DecisionRow:
+    """Record a screener's decision, linked to the latest score of the same contact."""
+    with write_lock(engine), engine.begin() as conn:
+        score_event_id = _latest_score_event_id(contact_id, conn=conn)
+        new_id = conn.execute(
+            insert(decisions)
+            .values(
+                request_id=request_id,
+                created_at=created_at,
+                contact_id=contact_id,
+                outcome=outcome,
+                key_id=key_id,
+                role=role,
+                note_redacted=note_redacted,
+                score_event_id=score_event_id,
+            )
+            .returning(decisions.c.id)
+        ).scalar_one()
+    return DecisionRow(
+        id=int(new_id),
+        request_id=request_id,
+        created_at=created_at,
+        contact_id=contact_id,
+        outcome=outcome,
+        key_id=key_id,
+        role=role,
+        score_event_id=score_event_id,
+    )
+
+
+# -- reading the trail ------------------------------------------------------------------
+
+_EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "score": (
+        "id",
+        "request_id",
+        "item_index",
+        "created_at",
+        "key_id",
+        "role",
+        "model_name",
+        "model_version",
+        "score",
+        "priority",
+        "band",
+        "source",
+        "contact_id",
+        "text_hmac",
+    ),
+    "decision": (
+        "id",
+        "request_id",
+        "created_at",
+        "contact_id",
+        "outcome",
+        "key_id",
+        "role",
+        "score_event_id",
+    ),
+    "key": ("id", "created_at", "key_id", "event", "role", "actor"),
+}
+
+
+def list_events(
+    *,
+    engine: Engine,
+    event_type: EventType,
+    after_id: int = 0,
+    limit: int = 100,
+    contact_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    model_version: str | None = None,
+) -> list[dict[str, Any]]:
+    """One page of audit events of one type, in id order, after ``after_id``.
+
+    Never returns text: the redacted text and notes stay in the database. Filters that do
+    not apply to the type (``model_version`` on key events) match nothing when given.
+    A decision event carries its linked score's model version and score for agreement
+    studies.
+    """
+    table = {"score": score_events, "decision": decisions, "key": key_events}[event_type]
+    cols = [table.c[name] for name in _EVENT_COLUMNS[event_type]]
+    query = select(*cols)
+    if event_type == "decision":
+        query = select(
+            *cols,
+            score_events.c.model_version.label("model_version"),
+            score_events.c.score.label("score"),
+            score_events.c.band.label("band"),
+            (decisions.c.note_redacted.is_not(None)).label("has_note"),
+        ).select_from(
+            decisions.outerjoin(score_events, decisions.c.score_event_id == score_events.c.id)
+        )
+    query = query.where(table.c.id > after_id)
+    if contact_id is not None:
+        if "contact_id" not in table.c:
+            return []
+        query = query.where(table.c.contact_id == contact_id)
+    if model_version is not None:
+        if event_type == "score" or event_type == "decision":
+            query = query.where(score_events.c.model_version == model_version)
+        else:
+            return []
+    if since is not None:
+        query = query.where(table.c.created_at >= since)
+    if until is not None:
+        query = query.where(table.c.created_at < until)
+    query = query.order_by(table.c.id).limit(limit)
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]

@@ -1,0 +1,98 @@
+"""The audit schema as SQLAlchemy Core tables. Alembic revisions mirror this file.
+
+No table holds concern text: only its keyed hash (``text_hmac``) and, when configured, the
+redacted text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["api_keys", "decisions", "key_events", "metadata", "score_events", "settings"]
+
+metadata = MetaData()
+
+#: Integer primary keys that autoincrement on SQLite and PostgreSQL alike.
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("key_hash", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("label", String(200), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+score_events = Table(
+    "score_events",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("request_id", String(64), nullable=False),
+    #: Position in a batch request; null for a single score.
+    Column("item_index", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("model_name", String(200), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("band", String(16), nullable=False),
+    Column("source", String(32), nullable=True),
+    Column("contact_id", String(200), nullable=True),
+    Column("text_hmac", String(64), nullable=False),
+    Column("redacted_text", Text, nullable=True),
+    Index("ix_score_events_contact_id", "contact_id"),
+    Index("ix_score_events_created_at", "created_at"),
+    Index("ix_score_events_request_id", "request_id"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("request_id", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("contact_id", String(200), nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("note_redacted", Text, nullable=True),
+    #: The latest score of this contact when the decision was recorded (null if none).
+    Column("score_event_id", _Id, ForeignKey("score_events.id"), nullable=True),
+    Index("ix_decisions_contact_id", "contact_id"),
+    Index("ix_decisions_created_at", "created_at"),
+)
+
+key_events = Table(
+    "key_events",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("role", String(16), nullable=True),
+    Column("actor", String(64), nullable=True),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,205 @@
+"""The FastAPI application: ``create_app()`` builds it; its lifespan connects the audit
+database, migrates it, and loads the model once, outside the request path.
+
+``uvicorn --factory serving.main:create_app`` (what ``screener serve`` runs) calls
+``create_app()`` in each worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
+
+from serving.api.deps import ServiceState
+from serving.api.routes import admin, audit, decisions, health, score
+from serving.api.routes import model as model_routes
+from serving.api.routes.admin import GENERATION_KEY, set_model_info
+from serving.audit import store
+from serving.audit.db import make_engine
+from serving.errors import install_error_handlers
+from serving.middleware import RequestContextMiddleware
+from serving.model_store import LoadedModel, ModelLoadError, ModelStore, load_model
+from serving.scoring import AuditWriter, Redactor, load_redactor
+from serving.security import KeyVerifier
+from serving.settings import ServiceSettings, get_settings
+from training.outputs import ADVISORY_NOTICE
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("serving")
+
+HASH_KEY_SETTING = "audit_hash_key"
+
+DESCRIPTION = f"""
+Advisory scores for child-protection contacts, for MASH screeners.
+
+**{ADVISORY_NOTICE}**
+
+Every score is written to the audit trail before it is returned; if the audit record
+cannot be written the score is withheld (503). Concern text is never logged, stored
+(only a keyed hash, and redacted text when configured) or echoed in errors.
+
+### Keys and roles
+
+Send a key made by `screener keys create --role ROLE` in the `X-API-Key` header.
+No key or an invalid/revoked key: **401**. A valid key of the wrong role: **403**.
+
+| route | screener | auditor | admin |
+|---|---|---|---|
+| `POST /v1/score`, `POST /v1/score/batch` | yes | no | no |
+| `POST /v1/contacts/{{contact_id}}/decision` | yes | no | no |
+| `GET /v1/model` | yes | yes | yes |
+| `GET /v1/audit/events` | no | yes | yes |
+| `POST /v1/admin/reload` | no | no | yes |
+| `GET /healthz`, `/readyz`, `/metrics` | no key | no key | no key |
+
+Key management (create, list, revoke) is the `screener keys` CLI on the server.
+
+### Errors
+
+Every error is `{{"error": {{"code", "message", "fields"?, "request_id"}}}}`: 400
+malformed JSON or non-UTF-8 body, 401, 403, 413 body over the limit, 422 schema
+violations (locations and messages only, never values), 503 no model or audit unavailable.
+"""
+
+
+def _resolve_hash_key(settings: ServiceSettings, engine: Engine) -> bytes:
+    if settings.audit_hash_key is not None:
+        return settings.audit_hash_key.get_secret_value().encode("utf-8")
+    # Generated once and kept in the audit database so every worker and restart agrees.
+    value = store.get_or_create_setting(
+        HASH_KEY_SETTING,
+        engine=engine,
+        make_value=lambda: secrets.token_hex(32),
+    )
+    return value.encode("utf-8")
+
+
+def _resolve_redactor(settings: ServiceSettings) -> Redactor | None:
+    if not settings.audit_store_redacted_text:
+        return None
+    try:
+        return load_redactor()
+    except ImportError as exc:
+        # Fail closed: storing unredacted text is never an acceptable fallback.
+        raise RuntimeError(
+            "AUDIT_STORE_REDACTED_TEXT=true but training.text.redact is not available"
+        ) from exc
+
+
+async def _poll_reloads(state: ServiceState, every: float) -> None:
+    """Follow reloads made through another worker: when the generation stored in the
+    audit database moves past ours, load the champion too."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            raw = await run_in_threadpool(store.get_setting, GENERATION_KEY, engine=state.engine)
+            generation = int(raw or 0)
+            if generation > state.models.generation:
+                previous = state.models.current
+                new = await run_in_threadpool(state.models.reload)
+                state.models.generation = generation
+                set_model_info(previous, new)
+                log.info(
+                    "model reloaded after another worker's reload",
+                    extra={"model_version": new.version},
+                )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("reload poll failed", extra={"error_type": type(exc).__name__})
+
+
+def create_app(
+    *,
+    settings: ServiceSettings | None = None,
+    model: LoadedModel | None = None,
+    loader: Callable[[], LoadedModel] | None = None,
+) -> FastAPI:
+    """The API. ``model`` serves a given model instead of loading ``settings.model_uri``;
+    ``loader`` replaces how ``/v1/admin/reload`` (and start-up) load a model."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cfg = settings or get_settings()
+        engine = make_engine(cfg.database_url)
+        if cfg.auto_migrate:
+            from serving.audit.migrations import upgrade_to_head
+
+            await run_in_threadpool(upgrade_to_head, engine)
+        hash_key = _resolve_hash_key(cfg, engine)
+        redactor = _resolve_redactor(cfg)
+        model_loader = loader or (
+            lambda: load_model(cfg.model_uri, tracking_uri=cfg.mlflow_tracking_uri)
+        )
+        models = ModelStore(model_loader, model=model)
+        if model is None:
+            try:
+                await run_in_threadpool(models.reload)
+            except ModelLoadError as exc:
+                if cfg.require_model:
+                    raise
+                log.error(
+                    "no model loaded at start; scoring returns 503", extra={"reason": str(exc)}
+                )
+        if models.current is not None:
+            set_model_info(None, models.current)
+        with contextlib.suppress(Exception):
+            models.generation = int(store.get_setting(GENERATION_KEY, engine=engine) or 0)
+        app.state.screener = ServiceState(
+            settings=cfg,
+            engine=engine,
+            models=models,
+            keys=KeyVerifier(engine=engine, ttl_seconds=cfg.key_cache_seconds),
+            hash_key=hash_key,
+            redactor=redactor,
+            audit_writer=AuditWriter(engine),
+            scoring_pool=(
+                ThreadPoolExecutor(max_workers=cfg.scoring_threads, thread_name_prefix="score")
+                if cfg.scoring_threads > 0
+                else None
+            ),
+        )
+        app.state.screener.audit_writer.start()
+        poller = None
+        if cfg.reload_poll_seconds > 0:
+            poller = asyncio.create_task(_poll_reloads(app.state.screener, cfg.reload_poll_seconds))
+        log.info(
+            "service started",
+            extra={"model_version": None if models.current is None else models.current.version},
+        )
+        try:
+            yield
+        finally:
+            if poller is not None:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+            if app.state.screener.scoring_pool is not None:
+                app.state.screener.scoring_pool.shutdown(wait=True)
+            app.state.screener.audit_writer.stop()
+            app.state.screener = None
+            engine.dispose()
+
+    cfg_for_limits = settings or get_settings()
+    app = FastAPI(
+        title="concern-screener",
+        version="1",
+        summary="Advisory scores for child-protection contacts (never a decision).",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=cfg_for_limits.max_body_bytes)
+    for module in (score, decisions, model_routes, audit, admin, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,284 @@
+"""Scoring with an audit record: the model's records become response models, and each
+score is written to the audit trail before it is returned (fail closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import queue
+import threading
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from serving.audit import store
+from serving.errors import ApiError
+from serving.metrics import get_metrics
+from serving.model_store import LoadedModel
+from serving.schemas import (
+    ExplanationPublic,
+    IndicatorPublic,
+    ScoredContact,
+    ScoreRequest,
+)
+from serving.security import Principal
+from training.outputs import ScoreRecord
+
+__all__ = [
+    "AuditHealth",
+    "AuditWriter",
+    "Scored",
+    "Redactor",
+    "load_redactor",
+    "score_and_audit",
+    "score_items",
+    "text_hmac",
+    "to_public",
+]
+
+log = logging.getLogger(__name__)
+
+#: ``redact(text) -> redacted text`` (the spans of ``training.text.redact`` are dropped).
+Redactor = Callable[[str], str]
+
+
+@dataclass
+class AuditHealth:
+    """The last audit write failure this worker saw (for /readyz), cleared on success."""
+
+    failed_at: datetime | None = None
+    error_type: str | None = None
+
+    def failed(self, exc: BaseException) -> None:
+        self.failed_at = datetime.now(UTC)
+        self.error_type = type(exc).__name__
+
+    def ok(self) -> None:
+        if self.failed_at is not None:
+            self.failed_at = None
+            self.error_type = None
+
+
+def load_redactor() -> Redactor:
+    """``training.text.redact`` as a text -> text function. Raise ImportError if missing."""
+    from training.text import redact  # type: ignore[attr-defined]
+
+    def _redact(text: str) -> str:
+        redacted, _spans = redact(text)
+        return str(redacted)
+
+    return _redact
+
+
+def text_hmac(text: str, *, key: bytes) -> str:
+    """Keyed hash (HMAC-SHA256, hex) of the text as sent: equal texts give equal hashes,
+    and without the key nobody can test a guess of the text against the audit trail."""
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def to_public(record: ScoreRecord, *, contact_id: str | None) -> ScoredContact:
+    """The response form of one model record."""
+    return ScoredContact.model_construct(
+        score=float(record.score),
+        priority=int(record.priority),
+        band=record.band,
+        contact_id=contact_id,
+        explanation=[
+            ExplanationPublic.model_construct(
+                feature=p.feature, weight=float(p.weight), spans=[tuple(s) for s in p.spans]
+            )
+            for p in record.explanation
+        ],
+        indicators=[
+            IndicatorPublic.model_construct(
+                label=i.label,
+                level=int(i.level),
+                span=(int(i.start), int(i.end)),
+                negated=bool(i.negated),
+                hedged=bool(i.hedged),
+                historical=bool(i.historical),
+                third_party=bool(i.third_party),
+            )
+            for i in record.indicators
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Scores computed but not yet returned: the audit rows to write first."""
+
+    rows: list[dict[str, Any]]
+    results: list[ScoredContact]
+    bands: list[str]
+
+
+def score_items(
+    items: Sequence[ScoreRequest],
+    *,
+    model: LoadedModel,
+    principal: Principal,
+    request_id: str,
+    hash_key: bytes,
+    redactor: Redactor | None,
+    batch: bool,
+) -> Scored:
+    """Score ``items`` with ``model`` and build their audit rows (CPU only, no I/O)."""
+    started = time.perf_counter()
+    records = model.scorer.score_records([i.text for i in items], [i.source for i in items])
+    get_metrics().score_latency.observe(time.perf_counter() - started)
+    if len(records) != len(items):
+        raise RuntimeError("the model returned a different number of records than texts")
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    for index, (item, rec) in enumerate(zip(items, records, strict=True)):
+        rows.append(
+            {
+                "request_id": request_id,
+                "item_index": index if batch else None,
+                "created_at": now,
+                "key_id": principal.key_id,
+                "role": principal.role,
+                "model_name": model.name,
+                "model_version": model.version,
+                "score": float(rec.score),
+                "priority": int(rec.priority),
+                "band": rec.band,
+                "source": item.source,
+                "contact_id": item.contact_id,
+                "text_hmac": text_hmac(item.text, key=hash_key),
+                "redacted_text": redactor(item.text) if redactor is not None else None,
+            }
+        )
+    return Scored(
+        rows=rows,
+        results=[
+            to_public(rec, contact_id=item.contact_id)
+            for item, rec in zip(items, records, strict=True)
+        ],
+        bands=[rec.band for rec in records],
+    )
+
+
+_STOP = object()
+
+
+class AuditWriter:
+    """Group commit of score events: one thread per worker writes every pending request's
+    rows in one transaction, and each request waits for the commit of its rows.
+
+    Under load this turns hundreds of small transactions a second into a few dozen,
+    which is what lets SQLite keep up with several workers; with no load a request's rows
+    are written alone, at once. A failed transaction fails every request in it, and none
+    of their scores is returned (fail closed).
+    """
+
+    def __init__(self, engine: Engine, *, max_rows: int = 5_000) -> None:
+        self._engine = engine
+        self._max_rows = max_rows
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Write what is pending, then end the thread."""
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def submit(self, rows: list[dict[str, Any]]) -> Future[None]:
+        """Queue ``rows`` for writing; the future resolves when they are committed."""
+        future: Future[None] = Future()
+        if self._thread is None:
+            future.set_exception(RuntimeError("audit writer is not running"))
+            return future
+        self._queue.put((rows, future))
+        return future
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is _STOP:
+                break
+            pending = [first]
+            count = len(first[0])
+            while count < self._max_rows:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stopping = True
+                    break
+                pending.append(item)
+                count += len(item[0])
+            rows = [row for item_rows, _ in pending for row in item_rows]
+            try:
+                store.insert_score_events(rows, engine=self._engine)
+            except BaseException as exc:  # every waiter must hear about it
+                for _, future in pending:
+                    future.set_exception(exc)
+            else:
+                for _, future in pending:
+                    future.set_result(None)
+
+
+async def score_and_audit(
+    items: Sequence[ScoreRequest],
+    *,
+    model: LoadedModel,
+    principal: Principal,
+    request_id: str,
+    hash_key: bytes,
+    redactor: Redactor | None,
+    health: AuditHealth,
+    writer: AuditWriter,
+    run: Callable[..., Awaitable[Scored]],
+    batch: bool,
+) -> list[ScoredContact]:
+    """Score ``items`` (on the scoring threads, via ``run``) and record every score;
+    return them only once the audit write committed (all or nothing), else raise
+    ApiError 503."""
+    scored = await run(
+        score_items,
+        items,
+        model=model,
+        principal=principal,
+        request_id=request_id,
+        hash_key=hash_key,
+        redactor=redactor,
+        batch=batch,
+    )
+    try:
+        await asyncio.wrap_future(writer.submit(scored.rows))
+    except Exception as exc:
+        health.failed(exc)
+        get_metrics().audit_failures.inc()
+        log.error(
+            "audit write failed; score withheld",
+            extra={"request_id": request_id, "error_type": type(exc).__name__},
+        )
+        raise ApiError(
+            503,
+            "audit_unavailable",
+            "The audit record could not be written, so no score is returned. Try again later.",
+        ) from None
+    health.ok()
+    metrics = get_metrics()
+    for band in scored.bands:
+        metrics.scores.labels(band).inc()
+    return scored.results

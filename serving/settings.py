@@ -1,0 +1,62 @@
+"""Environment settings of the service, read lazily through the cached ``get_settings()``.
+
+Every field reads the environment variable of the same name in upper case
+(``DATABASE_URL``, ``MODEL_URI``, ``AUDIT_HASH_KEY``...). Nothing is read at import.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_MODEL_URI", "ServiceSettings", "get_settings"]
+
+DEFAULT_MODEL_URI = "models:/concern-screener@champion"
+
+
+class ServiceSettings(BaseSettings):
+    """How the API runs: where the audit trail and the model live, and its limits."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", protected_namespaces=())
+
+    #: The audit trail: a local SQLite file by default, PostgreSQL by URL.
+    database_url: str = "sqlite:///audit.db"
+    #: The model served. ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``; ``fake:`` (with
+    #: optional ``?cost_ms=0.5&version=1``) serves the deterministic test scorer.
+    model_uri: str = DEFAULT_MODEL_URI
+    mlflow_tracking_uri: str = "sqlite:///mlflow.db"
+    #: Secret for the keyed hash (HMAC-SHA256) of concern text in the audit trail. When unset,
+    #: one is generated on first start and kept in the audit database's settings table, so
+    #: every worker (and every restart) uses the same key.
+    audit_hash_key: SecretStr | None = None
+    #: Keep the redacted text of each contact (and decision notes) in the audit trail.
+    audit_store_redacted_text: bool = False
+    #: Largest request body accepted, in bytes (413 above it).
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
+    #: How long a verified API key is trusted without asking the database again, in
+    #: seconds. A revoked key stops working within this time.
+    key_cache_seconds: float = Field(default=5.0, ge=0)
+    #: How often each worker checks whether another worker reloaded the model, in seconds
+    #: (0 disables the check; a reload then only reaches the worker that received it).
+    reload_poll_seconds: float = Field(default=5.0, ge=0)
+    #: Threads per worker that run the model. 0 runs it on the event loop: the fewest GIL
+    #: hand-offs, best when each worker has its own core and scoring takes a few ms;
+    #: while a contact is scored, that worker answers nothing else (not even /healthz).
+    #: 1 keeps the loop responsive at the cost of a thread hop per request. More only help
+    #: a model that releases the GIL.
+    scoring_threads: int = Field(default=1, ge=0, le=64)
+    #: Refuse to start when the model cannot be loaded (otherwise start, report 503 on
+    #: /readyz and on scoring until /v1/admin/reload succeeds).
+    require_model: bool = False
+    #: Run Alembic migrations to head at start.
+    auto_migrate: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> ServiceSettings:
+    """The process's settings, read from the environment once."""
+    return ServiceSettings()

@@ -1,0 +1,32 @@
+"""Helpers for the serving API tests (a uniquely named module, so it never collides with
+another directory's conftest)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from serving.settings import ServiceSettings
+
+ROLES = ("screener", "auditor", "admin")
+TEXT = "Child arrived at school with a bruise on her arm and said dad hit her at home."
+
+
+@dataclass
+class Service:
+    app: FastAPI
+    client: TestClient
+    engine: Engine
+    keys: dict[str, str]
+    key_ids: dict[str, str]
+    settings: ServiceSettings
+
+    def h(self, role: str) -> dict[str, str]:
+        return {"X-API-Key": self.keys[role]}
+
+
+MakeService = Callable[..., Service]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from serving.model_store import LoadedModel, ModelLoadError, ModelStore, Scorer, load_model
+from serving.testing import FakeScorer, fake_loaded_model
+
+
+def test_fake_uri_loads_the_fake_scorer() -> None:
+    m = load_model("fake:?version=5&cost_ms=0", tracking_uri="sqlite:///unused.db")
+    assert m.version == "5" and isinstance(m.scorer, Scorer)
+    [rec] = m.scorer.score_records(["no bruise seen"], [None])
+    assert 0 <= rec.score <= 1 and 1 <= rec.priority <= 10
+
+
+def test_reload_builds_then_swaps_and_keeps_old_model_for_holders() -> None:
+    versions = iter(["2", "3"])
+    store = ModelStore(lambda: fake_loaded_model(version=next(versions)), model=fake_loaded_model())
+    held = store.current
+    assert store.reload().version == "2"
+    assert held is not None and held.version == "1"  # a request in flight keeps its model
+    assert store.current is not None and store.current.version == "2"
+
+
+def test_failed_reload_keeps_serving_the_old_model() -> None:
+    def broken() -> LoadedModel:
+        raise RuntimeError("registry down")
+
+    store = ModelStore(broken, model=fake_loaded_model())
+    with pytest.raises(ModelLoadError):
+        store.reload()
+    assert store.current is not None and store.current.version == "1"
+    assert store.last_error and "registry down" in store.last_error
+
+
+def test_reloads_are_serialised() -> None:
+    active = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    def slow() -> LoadedModel:
+        with lock:
+            active["now"] += 1
+            active["max"] = max(active["max"], active["now"])
+        threading.Event().wait(0.01)
+        with lock:
+            active["now"] -= 1
+        return fake_loaded_model()
+
+    store = ModelStore(slow)
+    threads = [threading.Thread(target=store.reload) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert active["max"] == 1
+
+
+def test_mlflow_failures_become_model_load_errors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import serving.model_store as ms
+
+    def boom(uri: str, *, tracking_uri: str) -> LoadedModel:
+        raise OSError("no such registry")
+
+    monkeypatch.setattr(ms, "load_model_from_mlflow", boom)
+    with pytest.raises(ModelLoadError, match="no such registry"):
+        load_model("models:/concern-screener@champion", tracking_uri="sqlite:///x.db")
+
+
+def test_fake_scorer_is_deterministic_and_negation_aware() -> None:
+    s = FakeScorer()
+    a, b = s.score_records(["dad hit her", "dad did not hit her"], ["police", None])
+    assert a.score > b.score
+    assert [i.negated for i in b.indicators] == [True]
+    assert s.score_records(["dad hit her"], [None])[0] == a
