@@ -66,8 +66,9 @@ class ModelLoadError(RuntimeError):
 
 
 # -- the MLflow seam ---------------------------------------------------------------------
-# REPLACE WITH training.registry: the lead may swap the body of this function for the
-# registry seam's functions (resolve alias -> version, load, read metrics and artifacts).
+# The service's own MLflow seam (STYLE.md allows three: training.registry, the pyfunc and
+# this). It reads what training.registry wrote: the version, its run's metrics, the
+# model card (model_card.md) and the fairness summary (fairness_summary.json).
 
 
 def load_model_from_mlflow(uri: str, *, tracking_uri: str) -> LoadedModel:

@@ -143,8 +143,6 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: pd.DataFrame) -> AnalysedContacts:
-        from training.text import analyse_many
-
         if "text" not in X:
             raise ValueError("the input needs a 'text' column")
         texts = [str(t) for t in X["text"].tolist()]
@@ -155,6 +153,14 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
             ]
         else:
             sources = [None] * len(texts)
+        return self.transform_texts(texts, sources)
+
+    def transform_texts(self, texts: Sequence[str], sources: Sequence[str | None]) -> AnalysedContacts:
+        """The same as ``transform`` without a DataFrame (the scoring fast path)."""
+        from training.text import analyse_many
+
+        texts = list(texts)
+        sources = list(sources)
         if self.keep_analyses:
             return compact(analyse_many(texts, batch_size=self.batch_size), sources, keep=True)
         docs: list[str] = []
@@ -210,7 +216,12 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
     # -- the blocks ----------------------------------------------------------------------
 
     def _hasher(self) -> HashingVectorizer:
-        return HashingVectorizer(
+        """The (stateless) character hasher, built once per instance: constructing and
+        validating a new one per call costs more than hashing one contact."""
+        cached = self.__dict__.get("_hasher_cache")
+        if cached is not None:
+            return cached
+        hasher = HashingVectorizer(
             analyzer="char_wb",
             ngram_range=(self.char_ngram_min, self.char_ngram_max),
             n_features=self.char_n_features,
@@ -218,10 +229,18 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             norm=None,
             lowercase=False,
         )
+        self.__dict__["_hasher_cache"] = hasher
+        return hasher
 
     def _char_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
-        """Doc x char-n-gram counts, computed once per distinct token: (doc x token) @
-        (token x n-gram). Exact, and far cheaper than n-gramming every document."""
+        """Doc x char-n-gram counts. ``char_wb`` n-grams never cross a space, so the counts
+        of a document are the sum of its tokens' counts: for a large batch they are
+        computed once per distinct token, (doc x token) @ (token x n-gram); for a few
+        documents (scoring) the tokens are hashed directly, avoiding a product whose cost
+        grows with the width of the hashed space."""
+        if len(word_docs) <= 64:
+            plain_docs = [" ".join(p for p in map(plain_of, d.split()) if p) for d in word_docs]
+            return self._hasher().transform(plain_docs).astype(np.float32).tocsr()
         index: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []

@@ -151,12 +151,13 @@ class LinearExplainer:
         return self._word_names
 
     def contributions(
-        self, analysis: Any, source: str | None, row: sp.csr_matrix
+        self, analysis: Any, source: str | None, row: sp.csr_matrix, *, top_k: int | None = None
     ) -> tuple[list[ExplanationPhrase], float]:
-        """All contributions for one contact, grouped into phrases, and the exact logit.
+        """Contributions for one contact, grouped into phrases, and the exact logit.
 
-        ``row`` is the contact's feature row. The sum of the phrase weights plus the
-        intercept equals the returned logit (up to float rounding).
+        ``row`` is the contact's feature row. With ``top_k=None`` every phrase is returned
+        and their weights plus the intercept equal the logit (up to float rounding);
+        otherwise the ``top_k`` largest by absolute weight, largest first.
         """
         feats = self.features
         blocks = feats.blocks_
@@ -187,7 +188,8 @@ class LinearExplainer:
                 spans[key].extend(positions.get(gram, ()))
 
         # Character n-grams: split each n-gram's contribution over the tokens holding it, in
-        # proportion to their raw counts, so each token's share is exact.
+        # proportion to their raw counts, so each token's share is exact. Only the n-grams
+        # present in this contact are touched (no vector as wide as the hashed space).
         c0, c1 = blocks["chars"]
         in_chars = (idx >= c0) & (idx < c1)
         if in_chars.any():
@@ -196,14 +198,24 @@ class LinearExplainer:
                 uniq = sorted(set(plains))
                 count = np.array([plains.count(u) for u in uniq], dtype=np.float64)
                 tok_char = sp.csr_matrix(feats._hasher().transform(uniq), dtype=np.float64)
-                raw = np.asarray((sp.csr_matrix(count) @ tok_char).todense()).ravel()
-                per_feature = np.zeros(c1 - c0)
+                tok_char.sum_duplicates()
                 char_idx = idx[in_chars] - c0
+                order = np.argsort(char_idx)
+                doc_idx = char_idx[order]
+                doc_contrib = contrib[in_chars][order]
+                # Raw count of each of the doc's n-grams: token counts times token n-grams.
+                pos = np.searchsorted(doc_idx, tok_char.indices)
+                pos = np.minimum(pos, len(doc_idx) - 1)
+                present = doc_idx[pos] == tok_char.indices
+                row_of = np.repeat(np.arange(len(uniq)), np.diff(tok_char.indptr))
+                raw = np.zeros(len(doc_idx))
+                np.add.at(raw, pos[present], (tok_char.data * count[row_of])[present])
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    per_feature[char_idx] = np.where(
-                        raw[char_idx] > 0, contrib[in_chars] / raw[char_idx], 0.0
-                    )
-                token_total = count * (tok_char @ per_feature)
+                    ratio = np.where(raw > 0, doc_contrib / raw, 0.0)
+                share = np.where(present, tok_char.data * ratio[pos], 0.0)
+                token_total = np.zeros(len(uniq))
+                np.add.at(token_total, row_of, share)
+                token_total *= count
                 where: dict[str, list[tuple[int, int]]] = defaultdict(list)
                 for _, plain, s, e in toks:
                     if plain:
@@ -211,8 +223,8 @@ class LinearExplainer:
                 for u, c in zip(uniq, token_total, strict=True):
                     key = f"word:{u}"
                     weights[key] += float(c)
-                    if key not in spans or not spans[key]:
-                        spans[key].extend(where[u])
+                    if not spans.get(key):
+                        spans[key] = list(where[u])
 
         # Indicators: each (label, flag) or level column to the matches behind it.
         if "indicators" in blocks:
@@ -250,11 +262,15 @@ class LinearExplainer:
             for c in contrib[in_src]:
                 weights[f"source:{source}"] += float(c)
 
+        if top_k is not None:
+            keys = sorted(weights, key=lambda k: abs(weights[k]), reverse=True)[:top_k]
+        else:
+            keys = list(weights)
         phrases = [
             ExplanationPhrase(
-                feature=k, weight=float(v), spans=tuple(sorted(set(spans.get(k, []))))
+                feature=k, weight=float(weights[k]), spans=tuple(sorted(set(spans.get(k, []))))
             )
-            for k, v in weights.items()
+            for k in keys
         ]
         return phrases, logit
 
@@ -279,8 +295,7 @@ class ScreenerModel:
     def featurize(
         self, texts: Sequence[str], sources: Sequence[str | None]
     ) -> tuple[AnalysedContacts, sp.csr_matrix]:
-        frame = pd.DataFrame({"text": list(texts), "source": list(sources)})
-        analysed = self.analyser.transform(frame)
+        analysed = self.analyser.transform_texts(list(texts), list(sources))
         return analysed, self.features.transform(analysed)
 
     def score_matrix(self, X: sp.csr_matrix) -> np.ndarray:
@@ -314,9 +329,10 @@ class ScreenerModel:
             phrases: tuple[ExplanationPhrase, ...] = ()
             logit: float | None = None
             if explain and self.explainer is not None:
-                all_phrases, logit = self.explainer.contributions(analysis, sources[i], X[i])
-                ranked = sorted(all_phrases, key=lambda p: abs(p.weight), reverse=True)
-                phrases = tuple(ranked[: self.top_k])
+                top, logit = self.explainer.contributions(
+                    analysis, sources[i], X[i], top_k=self.top_k
+                )
+                phrases = tuple(top)
             indicators = tuple(
                 IndicatorOut(
                     label=m.label,

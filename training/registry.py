@@ -371,13 +371,23 @@ def log_model_card(ref: ModelVersionRef, card: tuple[str, str]) -> None:
         client.log_artifact(ref.run_id, str(Path(tmp) / "model_card.html"))
 
 
-def record_fairness(ref: ModelVersionRef, *, digest: str, report_dir: Path, flag_keys: list[str], model_card: tuple[str, str]) -> None:
+def record_fairness(
+    ref: ModelVersionRef,
+    *,
+    digest: str,
+    report_dir: Path,
+    flag_keys: list[str],
+    model_card: tuple[str, str],
+    summary: dict[str, Any] | None = None,
+) -> None:
     """Attach a fairness report on data ``digest``: artifacts under ``fairness/<digest>/``,
     the gated flag keys as a version tag, and the model card rewritten with the results."""
     client = configure()
     client.log_artifacts(ref.run_id, str(report_dir), artifact_path=f"fairness/{digest}")
     set_version_tags(ref.version, {f"fairness/{digest}/flags": json.dumps(flag_keys)[:5000]})
     log_model_card(ref, model_card)
+    if summary is not None:
+        log_json_artifact(ref.run_id, {"data_digest": digest, **summary}, "fairness_summary.json")
 
 
 def log_json_artifact(run_id: str, payload: dict[str, Any], artifact_file: str) -> None:

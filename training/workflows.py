@@ -255,7 +255,14 @@ def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Pat
         training_data=json.loads(details["tags"].get("training_data", "{}") or "{}"),
         fairness={"summary": payload.get("summary", []), "flags": payload["flags"]},
     )
-    registry.record_fairness(ref, digest=digest, report_dir=out, flag_keys=gated, model_card=(card_md, card_html))
+    registry.record_fairness(
+        ref,
+        digest=digest,
+        report_dir=out,
+        flag_keys=gated,
+        model_card=(card_md, card_html),
+        summary={"summary": payload.get("summary", []), "flags": payload["flags"], "gated_flags": gated},
+    )
     lines = [f"{ref.name} version {ref.version}: fairness on {len(frame):,} contacts (data {digest})"]
     lines += [f"  {s}" for s in payload.get("summary", [])[:6]]
     kinds: dict[str, int] = {}

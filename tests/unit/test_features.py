@@ -89,3 +89,11 @@ def test_text_reducer_contract(analysed):
     out = reducer.fit(X).transform(X)
     assert out.shape == (X.shape[0], 3 + 7)
     assert np.allclose(pickle.loads(pickle.dumps(reducer)).transform(X), out)
+
+
+def test_char_counts_are_the_same_for_a_few_documents_and_a_large_batch():
+    est = ContactFeatures(char_n_features=2**16)
+    docs = ["neg_bruise on his arm", "[name] said dad hit past_mum", "x"] * 30
+    few = est._char_counts(docs[:3]).toarray()
+    many = est._char_counts(docs).toarray()[:3]
+    assert np.allclose(few, many)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from training.text import analyse
+from training.text.types import Analysis, IndicatorMatch
+
+
+def _matches(text: str, word: str) -> list[IndicatorMatch]:
+    analysis = analyse(text)
+    return [m for m in analysis.indicators if word in text[m.start : m.end].lower()]
+
+
+def _token(analysis: Analysis, surface: str) -> list[bool]:
+    t = next(t for t in analysis.tokens if analysis.text[t.start : t.end].lower() == surface)
+    return [t.negated, t.hedged, t.historical, t.third_party]
+
+
+def test_no_marks_seen_negates_the_marks_indicator() -> None:
+    found = _matches("No marks seen on his arms.", "marks")
+    assert found and all(m.negated for m in found)
+
+
+def test_post_negation_marks_were_not_seen() -> None:
+    found = _matches("Marks on the arm were not seen by staff.", "marks")
+    assert found and all(m.negated for m in found)
+
+
+def test_mum_denies_any_violence_is_negated() -> None:
+    found = _matches("Mum denies any violence at home.", "violence")
+    assert found and all(m.negated for m in found)
+
+
+def test_negation_stops_at_the_clause_so_the_assault_stays_asserted() -> None:
+    analysis = analyse("Dad hit him, no marks.")
+    by_text = {analysis.text[m.start : m.end]: m for m in analysis.indicators}
+    assert any("hit" in t and not m.negated for t, m in by_text.items())
+    assert by_text["marks"].negated
+    assert any("hit" in analysis.text[m.start : m.end] for m in analysis.asserted)
+
+
+def test_negation_does_not_run_past_but() -> None:
+    analysis = analyse("There was no bruising but she has a black eye.")
+    assert _token(analysis, "bruising")[0] is True
+    assert _token(analysis, "eye")[0] is False
+
+
+def test_a_cue_inside_the_indicator_does_not_negate_it() -> None:
+    found = _matches("There was no food in the house and the children were hungry.", "no food")
+    assert found and not any(m.negated for m in found)
+
+
+def test_hedging_flags_possibly_and_question_marks() -> None:
+    assert all(m.hedged for m in _matches("Possibly bruising to the arm.", "bruising"))
+    assert all(m.hedged for m in _matches("Is mum drinking again?", "drinking"))
+    assert not any(m.hedged for m in _matches("Bruising to the arm.", "bruising"))
+
+
+def test_historical_statements_are_flagged_and_not_asserted() -> None:
+    analysis = analyse("In 2019 there was DV between the parents.")
+    dv = [m for m in analysis.indicators if "DV" in analysis.text[m.start : m.end]]
+    assert dv and all(m.historical for m in dv)
+    assert not any("DV" in analysis.text[m.start : m.end] for m in analysis.asserted)
+
+
+def test_historical_scope_ends_at_now() -> None:
+    analysis = analyse("Previously known for DV, now a new incident with the children present.")
+    present = [m for m in analysis.indicators if "present" in analysis.text[m.start : m.end]]
+    assert present and not any(m.historical for m in present)
+    assert _token(analysis, "dv")[2] is True
+
+
+def test_used_to_and_no_longer_are_historical() -> None:
+    found = _matches("Mum used to drink heavily but no longer does.", "drink")
+    assert found and all(m.historical for m in found)
+
+
+def test_third_hand_reports_are_flagged() -> None:
+    found = _matches("Neighbour thinks mum is drinking heavily every night.", "drinking")
+    assert found and all(m.third_party for m in found)
+    found = _matches("Nan heard from a friend that dad is using heroin.", "heroin")
+    assert found and all(m.third_party for m in found)
+
+
+def test_first_hand_statements_carry_no_flags() -> None:
+    analysis = analyse("Dad punched mum in front of the children last night.")
+    assert analysis.indicators
+    assert not any(
+        m.negated or m.hedged or m.historical or m.third_party for m in analysis.indicators
+    )
+
+
+def test_sentences_are_split_on_stops_and_line_breaks() -> None:
+    analysis = analyse("No marks seen\nMum is drinking. Dad hit him")
+    assert analysis.n_sents == 3
+    assert _token(analysis, "marks")[0] is True
+    assert _token(analysis, "drinking")[0] is False
+    assert [t.sent for t in analysis.tokens][-1] == 2

@@ -1,0 +1,169 @@
+"""Risk-indicator matching from the versioned pattern file ``patterns/indicators.jsonl``.
+
+The file's first line is a header ``{"version": ...}``; each further line defines one
+indicator: ``label``, threshold ``level`` (1 universal .. 4 protection), DfE assessment
+``factor``, ``description`` and ``patterns``. A pattern is either a spaCy Matcher token
+pattern or ``{"phrase": "..."}``. NORM values in token patterns and every phrase are passed
+through the same normaliser as the text, so patterns are written in plain English and
+match inflections and common misspellings ("bruises", "brusing").
+
+Each match becomes an :class:`~training.text.types.IndicatorMatch` with its character span
+and the scope flags of its tokens (a cue inside the match does not flag it: "no food in the
+house" is not a negated "food"). Matches of one label never overlap; the shortest wins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from training.text.normalise import norm_word
+from training.text.rules import TokenRules, cached_arrays
+from training.text.scope import NO_CUE, ScopeFlags, register_extensions
+from training.text.types import IndicatorDef, IndicatorMatch
+
+__all__ = [
+    "IndicatorMatcher",
+    "cs_indicators",
+    "indicator_catalogue",
+    "load_pattern_file",
+    "patterns_version",
+]
+
+_PATTERN_FILE = "patterns/indicators.jsonl"
+
+
+def _lines() -> Iterator[dict[str, Any]]:
+    text = resources.files("training.text").joinpath(_PATTERN_FILE).read_text("utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ValueError(
+                    f"{_PATTERN_FILE} line {number}: invalid JSON ({err.msg})"
+                ) from None
+
+
+@cache
+def load_pattern_file() -> tuple[str, tuple[dict[str, Any], ...]]:
+    """The pattern file's version and its indicator records (validated; cached)."""
+    lines = list(_lines())
+    if not lines or "version" not in lines[0]:
+        raise ValueError(f"{_PATTERN_FILE}: the first line must be a header with a version")
+    records = tuple(lines[1:])
+    seen: set[str] = set()
+    for rec in records:
+        label = rec.get("label")
+        if not isinstance(label, str) or label in seen:
+            raise ValueError(f"{_PATTERN_FILE}: missing or duplicate label {label!r}")
+        seen.add(label)
+        if rec.get("level") not in (1, 2, 3, 4) or not rec.get("patterns"):
+            raise ValueError(f"{_PATTERN_FILE}: indicator {label!r} needs a level 1-4 and patterns")
+    return str(lines[0]["version"]), records
+
+
+def patterns_version() -> str:
+    """The version string of the pattern file."""
+    return load_pattern_file()[0]
+
+
+@cache
+def indicator_catalogue() -> tuple[IndicatorDef, ...]:
+    """Every indicator of the pattern file, in file order."""
+    return tuple(
+        IndicatorDef(
+            label=r["label"],
+            level=int(r["level"]),
+            factor=r["factor"],
+            description=r["description"],
+        )
+        for r in load_pattern_file()[1]
+    )
+
+
+class IndicatorMatcher:
+    """Pipeline component: finds indicator matches and stores them in ``doc._.cs_indicators``.
+
+    Needs the ``cs_scope`` component before it for the flags (without it, no flags are set).
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        register_extensions()
+        _, records = load_pattern_file()
+        self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._defs: dict[str, IndicatorDef] = {}
+        token_patterns: dict[str, list[Any]] = {}
+        for rec, info in zip(records, indicator_catalogue(), strict=True):
+            self._defs[info.label] = info
+            token_patterns[info.label] = [p for p in rec["patterns"] if isinstance(p, list)]
+            phrases = [p["phrase"] for p in rec["patterns"] if isinstance(p, dict)]
+            if phrases:
+                self.phrases.add(info.label, [nlp.make_doc(p) for p in phrases])
+        self.rules = TokenRules(nlp.vocab, token_patterns, norm=norm_word, lower_as_norm=True)
+        self._strings = nlp.vocab.strings
+
+    def __call__(self, doc: Doc) -> Doc:
+        arrays = cached_arrays(doc)
+        strings = self._strings
+        found = self.rules(arrays) + [(strings[k], s, e) for k, s, e in self.phrases(doc)]
+        if not found:
+            doc._.cs_indicators = ()
+            return doc
+        # Per label, the shortest non-overlapping matches.
+        found.sort(key=lambda m: (m[0], m[2] - m[1], m[1]))
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for key, s, e in found:
+            taken = spans.setdefault(key, [])
+            if all(e <= a or s >= b for a, b in taken):
+                taken.append((s, e))
+        scope: ScopeFlags | None = doc._.cs_scope
+        out: list[IndicatorMatch] = []
+        for key, taken in spans.items():
+            info = self._defs[key]
+            for s, e in taken:
+                last = doc[e - 1]
+                flags = (
+                    [_flagged(f, s, e) for f in (scope.neg, scope.hedge, scope.hist, scope.third)]
+                    if scope is not None
+                    else [False, False, False, False]
+                )
+                out.append(
+                    IndicatorMatch(
+                        label=info.label,
+                        level=info.level,
+                        factor=info.factor,
+                        start=doc[s].idx,
+                        end=last.idx + len(last),
+                        negated=flags[0],
+                        hedged=flags[1],
+                        historical=flags[2],
+                        third_party=flags[3],
+                    )
+                )
+        out.sort(key=lambda m: (m.start, m.end, m.label))
+        doc._.cs_indicators = tuple(out)
+        return doc
+
+
+def _flagged(cue_of: list[int], s: int, e: int) -> bool:
+    """True when a token of ``[s, e)`` is in the scope of a cue outside ``[s, e)``."""
+    for i in range(s, e):
+        c = cue_of[i]
+        if c != NO_CUE and not s <= c < e:
+            return True
+    return False
+
+
+@Language.factory("cs_indicators", default_config={})
+def cs_indicators(nlp: Language, name: str) -> IndicatorMatcher:
+    """Factory of the indicator-matching component (patterns from the versioned file)."""
+    return IndicatorMatcher(nlp, name)
