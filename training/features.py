@@ -126,6 +126,14 @@ def compact(analyses: Sequence[Any], sources: Sequence[str | None], *, keep: boo
     return AnalysedContacts(docs, rows, tuple(sources), tuple(analyses) if keep else None)
 
 
+def _compact_chunk(args: tuple[list[str], list[str | None], int]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    from training.text import analyse_many
+
+    texts, sources, batch_size = args
+    part = compact(analyse_many(texts, batch_size=batch_size), sources, keep=False)
+    return part.word_docs, part.indicator_rows
+
+
 class ContactAnalyser(TransformerMixin, BaseEstimator):
     """DataFrame with ``text`` (and optional ``source``) -> ``AnalysedContacts``.
 
@@ -133,10 +141,17 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
     ``training.text.get_nlp()`` on first use and is never pickled with the model.
     """
 
-    def __init__(self, batch_size: int = 256, keep_analyses: bool = True, chunk_size: int = 20_000) -> None:
+    def __init__(
+        self,
+        batch_size: int = 256,
+        keep_analyses: bool = True,
+        chunk_size: int = 5_000,
+        n_jobs: int = 1,
+    ) -> None:
         self.batch_size = batch_size
         self.keep_analyses = keep_analyses
         self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> ContactAnalyser:
         self.n_features_in_ = 1
@@ -165,14 +180,24 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
             return compact(analyse_many(texts, batch_size=self.batch_size), sources, keep=True)
         docs: list[str] = []
         rows: list[Any] = []
-        for start in range(0, len(texts), self.chunk_size):
-            part = compact(
-                analyse_many(texts[start : start + self.chunk_size], batch_size=self.batch_size),
-                sources[start : start + self.chunk_size],
-                keep=False,
-            )
-            docs.extend(part.word_docs)
-            rows.extend(part.indicator_rows)
+        chunks = [
+            (texts[i : i + self.chunk_size], sources[i : i + self.chunk_size], self.batch_size)
+            for i in range(0, len(texts), self.chunk_size)
+        ]
+        if self.n_jobs > 1 and len(chunks) > 1:
+            # Processes, not spaCy's n_process: each returns only the compact form (short
+            # strings and tuples), so little crosses the process boundary.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=self.n_jobs, mp_context=context) as pool:
+                parts = list(pool.map(_compact_chunk, chunks))
+        else:
+            parts = [_compact_chunk(c) for c in chunks]
+        for part_docs, part_rows in parts:
+            docs.extend(part_docs)
+            rows.extend(part_rows)
         return AnalysedContacts(tuple(docs), tuple(rows), tuple(sources), None)
 
     def __sklearn_tags__(self) -> Any:
@@ -232,15 +257,29 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         self.__dict__["_hasher_cache"] = hasher
         return hasher
 
+    def token_char_rows(self, tokens: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Hashed character n-grams of each (distinct) token as ``(indices, counts)``.
+
+        Rows are cached per instance, since contacts reuse a small vocabulary; the cache is
+        bounded and never pickled.
+        """
+        cache: dict[str, tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_token_cache", {})
+        missing = [t for t in dict.fromkeys(tokens) if t not in cache]
+        if missing:
+            if len(cache) + len(missing) > 500_000:
+                cache.clear()
+            hashed = sp.csr_matrix(self._hasher().transform(missing), dtype=np.float32)
+            hashed.sum_duplicates()
+            for i, tok in enumerate(missing):
+                a, b = hashed.indptr[i], hashed.indptr[i + 1]
+                cache[tok] = (hashed.indices[a:b].copy(), hashed.data[a:b].copy())
+        return [cache[t] for t in tokens]
+
     def _char_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
         """Doc x char-n-gram counts. ``char_wb`` n-grams never cross a space, so the counts
-        of a document are the sum of its tokens' counts: for a large batch they are
-        computed once per distinct token, (doc x token) @ (token x n-gram); for a few
-        documents (scoring) the tokens are hashed directly, avoiding a product whose cost
-        grows with the width of the hashed space."""
-        if len(word_docs) <= 64:
-            plain_docs = [" ".join(p for p in map(plain_of, d.split()) if p) for d in word_docs]
-            return self._hasher().transform(plain_docs).astype(np.float32).tocsr()
+        of a document are the sum of its tokens' counts, computed from cached per-token
+        rows: (doc x token) @ (token x n-gram) for a large batch, a direct sum for a few
+        documents (a sparse product's cost grows with the width of the hashed space)."""
         index: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
@@ -254,14 +293,54 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
                     j = index[plain] = len(index)
                 rows.append(i)
                 cols.append(j)
-        doc_tok = sp.csr_matrix(
-            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-            shape=(len(word_docs), max(len(index), 1)),
-        )
+        n_docs = len(word_docs)
         if not index:
-            return sp.csr_matrix((len(word_docs), self.char_n_features), dtype=np.float32)
-        tok_char = self._hasher().transform(list(index)).astype(np.float32)
+            return sp.csr_matrix((n_docs, self.char_n_features), dtype=np.float32)
+        tok_rows = self.token_char_rows(list(index))
+        if n_docs <= 64:
+            indptr = [0]
+            indices: list[np.ndarray] = []
+            data: list[np.ndarray] = []
+            by_doc: list[list[int]] = [[] for _ in range(n_docs)]
+            for i, j in zip(rows, cols, strict=True):
+                by_doc[i].append(j)
+            for toks in by_doc:
+                if toks:
+                    idx = np.concatenate([tok_rows[j][0] for j in toks])
+                    val = np.concatenate([tok_rows[j][1] for j in toks])
+                    uniq, inverse = np.unique(idx, return_inverse=True)
+                    indices.append(uniq.astype(np.int32))
+                    data.append(np.bincount(inverse, weights=val).astype(np.float32))
+                    indptr.append(indptr[-1] + len(uniq))
+                else:
+                    indptr.append(indptr[-1])
+            return sp.csr_matrix(
+                (
+                    np.concatenate(data) if data else np.zeros(0, np.float32),
+                    np.concatenate(indices) if indices else np.zeros(0, np.int32),
+                    np.asarray(indptr),
+                ),
+                shape=(n_docs, self.char_n_features),
+            )
+        doc_tok = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_docs, len(index))
+        )
+        lengths = [len(r[0]) for r in tok_rows]
+        tok_char = sp.csr_matrix(
+            (
+                np.concatenate([r[1] for r in tok_rows]),
+                np.concatenate([r[0] for r in tok_rows]),
+                np.concatenate([[0], np.cumsum(lengths)]),
+            ),
+            shape=(len(index), self.char_n_features),
+        )
         return (doc_tok @ tok_char).tocsr()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("_hasher_cache", None)
+        state.pop("_token_cache", None)
+        return state
 
     def _indicator_matrix(self, indicator_rows: Sequence[Any]) -> sp.csr_matrix:
         labels = self.indicator_labels_
@@ -346,9 +425,38 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "word_vectorizer_")
         if not isinstance(X, AnalysedContacts):
             raise TypeError("ContactFeatures expects the output of ContactAnalyser")
-        words = self.word_vectorizer_.transform(X.word_docs)
-        chars = self.char_tfidf_.transform(self._char_counts(X.word_docs)).astype(np.float32)
+        if len(X) <= 64:
+            # The scoring path: the same numbers as the fitted vectorisers, without their
+            # per-call validation, which costs more than the arithmetic for one contact.
+            words = _sublinear_tfidf(self._word_counts(X.word_docs), self.word_vectorizer_.idf_)
+            chars = _sublinear_tfidf(self._char_counts(X.word_docs), self.char_tfidf_.idf_)
+        else:
+            words = self.word_vectorizer_.transform(X.word_docs)
+            chars = self.char_tfidf_.transform(self._char_counts(X.word_docs)).astype(np.float32)
         return self._assemble(words, chars, X)[0]
+
+    def _word_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
+        """Counts of the fitted vocabulary's n-grams, as ``CountVectorizer`` would give."""
+        vocab = self.word_vectorizer_.vocabulary_
+        n_max = self.word_ngram_max
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for doc in word_docs:
+            toks = doc.split()
+            counts: dict[int, int] = {}
+            for n in range(1, n_max + 1):
+                for i in range(len(toks) - n + 1):
+                    j = vocab.get(toks[i] if n == 1 else " ".join(toks[i : i + n]))
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+            indices.extend(counts)
+            data.extend(counts.values())
+            indptr.append(len(indices))
+        return sp.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(len(word_docs), len(vocab)),
+        )
 
     def _assemble(
         self, words: Any, chars: Any, X: AnalysedContacts
@@ -383,6 +491,20 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+def _sublinear_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """``TfidfTransformer(sublinear_tf=True, norm="l2")`` with a fitted ``idf``."""
+    out = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    out.sort_indices()
+    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
+    sq = np.add.reduceat(out.data**2, out.indptr[:-1]) if out.nnz else np.zeros(0)
+    lengths = np.diff(out.indptr)
+    norms = np.zeros(out.shape[0])
+    norms[lengths > 0] = np.sqrt(sq[lengths > 0])
+    row_norm = np.repeat(norms, lengths)
+    out.data = out.data / np.where(row_norm > 0, row_norm, 1.0)
+    return out.astype(np.float32)
 
 
 def flags_of(negated: bool, hedged: bool, historical: bool, third_party: bool) -> list[str]:

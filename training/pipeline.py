@@ -197,8 +197,15 @@ class LinearExplainer:
             if plains:
                 uniq = sorted(set(plains))
                 count = np.array([plains.count(u) for u in uniq], dtype=np.float64)
-                tok_char = sp.csr_matrix(feats._hasher().transform(uniq), dtype=np.float64)
-                tok_char.sum_duplicates()
+                tok_rows = feats.token_char_rows(uniq)
+                tok_char = sp.csr_matrix(
+                    (
+                        np.concatenate([r[1] for r in tok_rows]).astype(np.float64),
+                        np.concatenate([r[0] for r in tok_rows]),
+                        np.concatenate([[0], np.cumsum([len(r[0]) for r in tok_rows])]),
+                    ),
+                    shape=(len(uniq), feats.char_n_features),
+                )
                 char_idx = idx[in_chars] - c0
                 order = np.argsort(char_idx)
                 doc_idx = char_idx[order]
@@ -300,7 +307,22 @@ class ScreenerModel:
 
     def score_matrix(self, X: sp.csr_matrix) -> np.ndarray:
         """Calibrated probabilities of meeting the threshold for feature rows ``X``."""
+        fast = self._linear_calibration()
+        if fast is not None:
+            coef, intercept, calibrator = fast
+            logits = np.asarray(X @ coef, dtype=np.float64).ravel() + intercept
+            return np.clip(np.asarray(calibrator.predict(logits), dtype=np.float64), 0.0, 1.0)
         return np.asarray(self.calibrator.predict_proba(X)[:, 1], dtype=np.float64)
+
+    def _linear_calibration(self) -> tuple[np.ndarray, float, Any] | None:
+        """For a linear classifier with one calibrator: the same computation as
+        ``calibrator.predict_proba`` without its per-call validation (the scoring path)."""
+        if not self.explanation_exact or self.explainer is None:
+            return None
+        fitted = getattr(self.calibrator, "calibrated_classifiers_", None)
+        if not fitted or len(fitted) != 1 or len(fitted[0].calibrators) != 1:
+            return None
+        return self.explainer.coef, self.explainer.intercept, fitted[0].calibrators[0]
 
     def priorities(self, scores: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.priority_edges, scores, side="right") + 1

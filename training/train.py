@@ -9,6 +9,7 @@ Nothing here prints, logs to MLflow or exits: ``training.registry`` records the 
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,9 +131,10 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     analyser, features = build_features(config.features)
     # Training keeps only the compact form of each analysis (bounded memory); the served
     # analyser keeps full analyses, which explanations need.
-    analyser.set_params(keep_analyses=False)
+    jobs = max(1, min(2, os.cpu_count() or 1)) if len(frame) >= 20_000 else 1
+    analyser.set_params(keep_analyses=False, n_jobs=jobs)
     analysed = {k: analyser.transform(_model_inputs(v)) for k, v in splits.items()}
-    analyser.set_params(keep_analyses=True)
+    analyser.set_params(keep_analyses=True, n_jobs=1)
     timings["analyse_seconds"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -16,8 +16,8 @@ TEXTS = [
     "Good attendance, meeting milestones, supportive grandparents.",
     "Neighbour thinks there may be shouting most nights, not sure.",
     "In 2019 there was DV between the parents, since resolved.",
-] * 5
-SOURCES = ["police", "school", "health", "school", "individual", "other"] * 5
+] * 12
+SOURCES = ["police", "school", "health", "school", "individual", "other"] * 12
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +97,20 @@ def test_char_counts_are_the_same_for_a_few_documents_and_a_large_batch():
     few = est._char_counts(docs[:3]).toarray()
     many = est._char_counts(docs).toarray()[:3]
     assert np.allclose(few, many)
+
+
+def test_scoring_path_gives_the_same_features_as_the_batch_path(analysed):
+    est = features().fit(analysed)
+    many = est.transform(analysed)  # > 64 contacts: the vectorisers' own transform
+    for i in range(3):
+        one = ContactFeatures.transform(est, type(analysed)(
+            analysed.word_docs[i : i + 1], analysed.indicator_rows[i : i + 1], analysed.sources[i : i + 1]
+        ))
+        assert np.allclose(one.toarray(), many[i].toarray(), atol=1e-6)
+
+
+def test_analysing_in_two_processes_gives_the_same_compact_result():
+    frame = pd.DataFrame({"text": TEXTS * 4, "source": SOURCES * 4})
+    one = ContactAnalyser(keep_analyses=False, chunk_size=100).transform(frame)
+    two = ContactAnalyser(keep_analyses=False, chunk_size=100, n_jobs=2).transform(frame)
+    assert one == two and one.analyses is None

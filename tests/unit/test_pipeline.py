@@ -79,3 +79,10 @@ def test_predict_frame_follows_the_pyfunc_contract(model):
     out = model.predict_frame(pd.DataFrame({"text": ["Dad hit him."]}))
     assert {"score", "priority", "band", "explanation", "indicators"} <= set(out.columns)
     assert isinstance(out.loc[0, "explanation"], list)
+
+
+def test_fast_scoring_path_equals_the_calibrators_own_predict_proba(model):
+    texts = training_frame(40, seed=11)["text"].tolist()
+    _, X = model.featurize(texts, ["health"] * len(texts))
+    assert model._linear_calibration() is not None
+    assert np.allclose(model.score_matrix(X), model.calibrator.predict_proba(X)[:, 1])
