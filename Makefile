@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP) ## create .venv with the project and its dev tools
 
-browser-deps: ## Debian's Chromium for the browser tests (needs root)
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
+browser-deps: ## Debian's Chromium for the browser tests (needs root or sudo)
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 demo-data: $(STAMP) ## generate and validate a demo dataset
 	$(SCREENER) data generate --rows $(DEMO_ROWS) --seed 1 --out $(DEMO_DATA)
@@ -52,7 +55,7 @@ demo-keys: $(STAMP) ## create one API key per role and print them
 	  echo "demo key for $$role: $$key"; \
 	done
 
-test: $(STAMP) ## the whole test suite (CI runs this)
+test: $(STAMP) browser-deps ## the whole test suite (CI runs this)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## unit tests only

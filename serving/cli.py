@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from training.cli import app, fail
+from training.cli import PROMOTION_LISTENERS, app, fail
 
 __all__ = ["app"]
 
@@ -17,6 +17,36 @@ keys_app = typer.Typer(
     help="Manage API keys (stored hashed in the audit database).", no_args_is_help=True
 )
 app.add_typer(keys_app, name="keys")
+
+
+def _record_promotion(decision) -> None:  # type: ignore[no-untyped-def]
+    """Write a promotion decision to the audit trail (``GET /v1/audit/events?type=model``)."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from serving.audit.store import insert_model_event
+    from training.settings import get_settings as training_settings
+
+    if decision.forced:
+        event = "forced"
+    elif decision.promoted:
+        event = "promoted"
+    else:
+        event = "refused"
+    insert_model_event(
+        engine=_engine(),
+        event=event,
+        model_name=training_settings().registered_model_name,
+        model_version=decision.version,
+        previous_version=decision.champion_version,
+        actor=getpass.getuser(),
+        reason=decision.reason,
+        failed_checks="; ".join(f"{c.name}: {c.detail}" for c in decision.failures) or None,
+        created_at=datetime.now(UTC),
+    )
+
+
+PROMOTION_LISTENERS.append(_record_promotion)
 
 
 def _engine():  # type: ignore[no-untyped-def]

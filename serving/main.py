@@ -17,10 +17,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from serving.api.deps import ServiceState
-from serving.api.routes import admin, audit, decisions, health, score
+from serving.api.routes import admin, audit, decisions, health, pages, score
 from serving.api.routes import model as model_routes
 from serving.api.routes.admin import GENERATION_KEY, set_model_info
 from serving.audit import store
@@ -28,6 +29,7 @@ from serving.audit.db import make_engine
 from serving.errors import install_error_handlers
 from serving.middleware import RequestContextMiddleware
 from serving.model_store import LoadedModel, ModelLoadError, ModelStore, load_model
+from serving.ratelimit import RateLimiter
 from serving.scoring import AuditWriter, Redactor, load_redactor
 from serving.security import KeyVerifier
 from serving.settings import ServiceSettings, get_settings
@@ -68,7 +70,8 @@ Key management (create, list, revoke) is the `screener keys` CLI on the server.
 
 Every error is `{{"error": {{"code", "message", "fields"?, "request_id"}}}}`: 400
 malformed JSON or non-UTF-8 body, 401, 403, 413 body over the limit, 422 schema
-violations (locations and messages only, never values), 503 no model or audit unavailable.
+violations (locations and messages only, never values), 429 over the per-key rate limit
+(`Retry-After` says when to retry), 503 no model or audit unavailable.
 """
 
 
@@ -168,6 +171,9 @@ def create_app(
                 if cfg.scoring_threads > 0
                 else None
             ),
+            rate_limiter=(
+                RateLimiter(cfg.rate_limit_per_minute) if cfg.rate_limit_per_minute > 0 else None
+            ),
         )
         app.state.screener.audit_writer.start()
         poller = None
@@ -200,6 +206,8 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=cfg_for_limits.max_body_bytes)
-    for module in (score, decisions, model_routes, audit, admin, health):
+    app.add_middleware(pages.SecurityHeadersMiddleware)
+    for module in (score, decisions, model_routes, audit, admin, health, pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

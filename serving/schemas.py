@@ -181,7 +181,7 @@ class ModelResponse(BaseModel):
 class AuditEvent(BaseModel):
     """One audit event. Fields that do not apply to the event's type are null. No text."""
 
-    type: Literal["score", "decision", "key"]
+    type: Literal["score", "decision", "key", "model"]
     id: int
     time: datetime
     key_id: str | None
@@ -199,8 +199,14 @@ class AuditEvent(BaseModel):
     decision: str | None = None
     score_event_id: int | None = None
     has_note: bool | None = None
-    event: str | None = Field(default=None, description="key events: created or revoked")
+    event: str | None = Field(
+        default=None,
+        description="key events: created or revoked; model events: promoted, forced or refused",
+    )
     actor: str | None = None
+    previous_version: str | None = Field(default=None, description="model events: the champion before")
+    reason: str | None = Field(default=None, description="model events: why a promotion was forced")
+    failed_checks: str | None = Field(default=None, description="model events: the gate's failed checks")
 
 
 class AuditEventsResponse(BaseModel):

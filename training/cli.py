@@ -12,7 +12,12 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-__all__ = ["app", "fail"]
+__all__ = ["PROMOTION_LISTENERS", "app", "fail"]
+
+#: Called with every promotion decision (``training.gate.GateDecision``) after it is stored
+#: on the version; ``serving.cli`` adds one that writes it to the audit trail. (Training
+#: never imports serving: the dependency points the other way.)
+PROMOTION_LISTENERS: list[Any] = []
 
 app = typer.Typer(
     name="screener",
@@ -196,6 +201,11 @@ def promote(
         decision = promote_version(str(version), force=force, reason=reason)
     except LookupError as exc:
         fail(str(exc))
+    for listener in PROMOTION_LISTENERS:
+        try:
+            listener(decision)
+        except Exception as exc:  # the registry already holds the decision; say what failed
+            typer.echo(f"warning: the decision was not written to the audit trail: {type(exc).__name__}", err=True)
     typer.echo(decision.render())
     raise typer.Exit(0 if decision.promoted else 1)
 

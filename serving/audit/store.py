@@ -16,11 +16,19 @@ from sqlalchemy import Connection, Engine, Integer, String, cast, func, insert, 
 from sqlalchemy.exc import IntegrityError
 
 from serving.audit.db import write_lock
-from serving.audit.tables import api_keys, decisions, key_events, score_events, settings
+from serving.audit.tables import (
+    api_keys,
+    decisions,
+    key_events,
+    model_events,
+    score_events,
+    settings,
+)
 
 __all__ = [
     "DecisionRow",
     "EventType",
+    "insert_model_event",
     "KeyRow",
     "get_key",
     "get_or_create_setting",
@@ -31,12 +39,13 @@ __all__ = [
     "insert_score_events",
     "list_events",
     "list_keys",
+    "list_scores_for_queue",
     "ping",
     "probe",
     "revoke_key",
 ]
 
-EventType = Literal["score", "decision", "key"]
+EventType = Literal["score", "decision", "key", "model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +314,47 @@ _EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "score_event_id",
     ),
     "key": ("id", "created_at", "key_id", "event", "role", "actor"),
+    "model": (
+        "id",
+        "created_at",
+        "event",
+        "model_name",
+        "model_version",
+        "previous_version",
+        "actor",
+        "reason",
+        "failed_checks",
+    ),
 }
+
+
+def insert_model_event(
+    *,
+    engine: Engine,
+    event: str,
+    model_name: str,
+    model_version: str,
+    previous_version: str | None,
+    actor: str | None,
+    reason: str | None,
+    failed_checks: str | None,
+    created_at: datetime,
+) -> int:
+    """Record a promotion decision (promoted, forced or refused); returns its id."""
+    with write_lock(engine), engine.begin() as conn:
+        result = conn.execute(
+            insert(model_events).values(
+                created_at=created_at,
+                event=event,
+                model_name=model_name,
+                model_version=model_version,
+                previous_version=previous_version,
+                actor=actor,
+                reason=reason,
+                failed_checks=failed_checks,
+            )
+        )
+        return int(result.inserted_primary_key[0])
 
 
 def list_events(
@@ -326,7 +375,12 @@ def list_events(
     A decision event carries its linked score's model version and score for agreement
     studies.
     """
-    table = {"score": score_events, "decision": decisions, "key": key_events}[event_type]
+    table = {
+        "score": score_events,
+        "decision": decisions,
+        "key": key_events,
+        "model": model_events,
+    }[event_type]
     cols = [table.c[name] for name in _EVENT_COLUMNS[event_type]]
     query = select(*cols)
     if event_type == "decision":
@@ -347,6 +401,8 @@ def list_events(
     if model_version is not None:
         if event_type == "score" or event_type == "decision":
             query = query.where(score_events.c.model_version == model_version)
+        elif event_type == "model":
+            query = query.where(model_events.c.model_version == model_version)
         else:
             return []
     if since is not None:
@@ -354,5 +410,38 @@ def list_events(
     if until is not None:
         query = query.where(table.c.created_at < until)
     query = query.order_by(table.c.id).limit(limit)
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def list_scores_for_queue(
+    *, engine: Engine, since: datetime, limit: int = 500
+) -> list[dict[str, Any]]:
+    """Scores served since ``since`` for the screener page's queue, highest priority (then
+    score, then newest) first, each with ``decided``: whether a decision has been recorded
+    for its contact (always False for a score without a contact id). Never returns text."""
+    decided = (
+        select(decisions.c.id)
+        .where(decisions.c.contact_id == score_events.c.contact_id)
+        .exists()
+    )
+    query = (
+        select(
+            score_events.c.id,
+            score_events.c.created_at,
+            score_events.c.contact_id,
+            score_events.c.source,
+            score_events.c.score,
+            score_events.c.priority,
+            score_events.c.band,
+            score_events.c.model_version,
+            decided.label("decided"),
+        )
+        .where(score_events.c.created_at >= since)
+        .order_by(
+            score_events.c.priority.desc(), score_events.c.score.desc(), score_events.c.id.desc()
+        )
+        .limit(limit)
+    )
     with engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]

@@ -20,7 +20,8 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["api_keys", "decisions", "key_events", "metadata", "score_events", "settings"]
+__all__ = ["api_keys", "decisions", "key_events",
+    "model_events", "metadata", "score_events", "settings"]
 
 metadata = MetaData()
 
@@ -88,6 +89,21 @@ key_events = Table(
     Column("event", String(16), nullable=False),
     Column("role", String(16), nullable=True),
     Column("actor", String(64), nullable=True),
+)
+
+#: Promotion decisions on the model registry (who, when, why, which checks failed).
+model_events = Table(
+    "model_events",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("model_name", String(200), nullable=False),
+    Column("model_version", String(32), nullable=False),
+    Column("previous_version", String(32), nullable=True),
+    Column("actor", String(64), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("failed_checks", Text, nullable=True),
 )
 
 settings = Table(

@@ -23,7 +23,12 @@ ROWS = "4000"
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str]) -> dict[str, object]:
     root = tmp_path_factory.mktemp("fair")
-    env = dict(mlflow_env, MLFLOW_TRACKING_URI=f"sqlite:///{root}/mlflow.db", MLFLOW_ARTIFACT_ROOT=str(root / "mlruns"))
+    env = dict(
+        mlflow_env,
+        MLFLOW_TRACKING_URI=f"sqlite:///{root}/mlflow.db",
+        MLFLOW_ARTIFACT_ROOT=str(root / "mlruns"),
+        DATABASE_URL=f"sqlite:///{root}/audit.db",
+    )
     files = {
         "unbiased": ["--seed", "1"],
         "biased": ["--seed", "1", "--bias", "child_ethnicity=black:2.5", "--bias-text-cues"],
@@ -83,3 +88,12 @@ def test_the_gate_promotes_the_unbiased_model_and_blocks_the_biased_one(audited)
         "promote", "--version", versions["biased"], "--force", "--reason", "audit demo", env=env, cwd=root
     )
     assert forced.returncode == 0 and "FORCED" in forced.stdout
+
+    from serving.audit.db import make_engine
+    from serving.audit.store import list_events
+
+    events = list_events(engine=make_engine(env["DATABASE_URL"]), event_type="model")
+    assert [e["event"] for e in events] == ["promoted", "refused", "forced"]
+    forced_event = events[-1]
+    assert forced_event["reason"] == "audit demo" and "fairness" in forced_event["failed_checks"]
+    assert forced_event["previous_version"] == versions["unbiased"]

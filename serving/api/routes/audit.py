@@ -46,7 +46,8 @@ async def list_audit_events(
     _principal: AuditorKey,
     state: State,
     type: Annotated[
-        Literal["score", "decision", "key"], Query(description="Which events")
+        Literal["score", "decision", "key", "model"],
+        Query(description="Which events: scores, decisions, key management or promotions"),
     ] = "score",
     contact_id: Annotated[str | None, Query(max_length=200)] = None,
     since: Annotated[datetime | None, Query(description="Inclusive, ISO-8601")] = None,
