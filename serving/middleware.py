@@ -25,6 +25,26 @@ __all__ = ["RequestContextMiddleware"]
 log = logging.getLogger("serving.access")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
+#: Added to every response unless the route set its own: no MIME sniffing, no framing,
+#: no referrer, and no caching of scores or audit pages by browsers or proxies.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+)
+#: For JSON answers only (an HTML page sets its own policy).
+_JSON_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+
+
+def _with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    present = {k.lower() for k, _ in headers}
+    extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+    content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    if content_type.startswith(b"application/json") and _JSON_CSP[0] not in present:
+        extra.append(_JSON_CSP)
+    return headers + extra
+
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope.get("headers", ()):
@@ -39,11 +59,13 @@ async def _send_json(send: Send, status: int, payload: dict[str, Any], request_i
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", request_id.encode()),
-            ],
+            "headers": _with_security_headers(
+                [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            ),
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -109,9 +131,9 @@ class RequestContextMiddleware:
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [
-                    (b"x-request-id", request_id.encode())
-                ]
+                message["headers"] = _with_security_headers(
+                    list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+                )
             await send(message)
 
         try:

@@ -22,8 +22,11 @@ Every block is linear in per-token or per-indicator contributions, which is what
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -78,17 +81,33 @@ def _is_word(norm: str) -> bool:
     return any(ch.isalnum() for ch in norm) or norm.startswith("[")
 
 
+@lru_cache(maxsize=1)
+def protected_cues() -> frozenset[str]:
+    """Words that reveal the child's sex or the family's religion or language
+    (``training/text/patterns/protected_cues.json``): never features."""
+    raw = json.loads(
+        resources.files("training.text").joinpath("patterns/protected_cues.json").read_text("utf-8")
+    )
+    return frozenset(w for key, words in raw.items() if isinstance(words, list) for w in words)
+
+
 def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
     """The word tokens of one contact as ``(marked, plain, start, end)``.
 
     ``marked`` carries the negation/historical prefix used by the word n-grams; ``plain`` is
     the bare normalised token used by the character n-grams (PII placeholders have no
-    characters worth learning, so they get an empty ``plain``). Punctuation is dropped.
+    characters worth learning, so they get an empty ``plain``). Punctuation is dropped, and
+    so are protected cues (pronouns, sex words, religion, language), so that the score
+    cannot move with them.
     """
     out: list[tuple[str, str, int, int]] = []
+    protected = protected_cues()
+    text = analysis.text
     for tok in analysis.tokens:
         norm = tok.norm
         if not norm or not _is_word(norm):
+            continue
+        if norm in protected or text[tok.start : tok.end].lower() in protected:
             continue
         norm = norm.replace(" ", "_")
         if tok.negated:
@@ -498,10 +517,11 @@ def _sublinear_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     out = sp.csr_matrix(counts, dtype=np.float64, copy=True)
     out.sort_indices()
     out.data = (1.0 + np.log(out.data)) * idf[out.indices]
-    sq = np.add.reduceat(out.data**2, out.indptr[:-1]) if out.nnz else np.zeros(0)
+    n = out.shape[0]
     lengths = np.diff(out.indptr)
-    norms = np.zeros(out.shape[0])
-    norms[lengths > 0] = np.sqrt(sq[lengths > 0])
+    # Empty rows (a contact with no word) must not shift the sums of the others.
+    sq = np.bincount(np.repeat(np.arange(n), lengths), weights=out.data**2, minlength=n)
+    norms = np.sqrt(sq)
     row_norm = np.repeat(norms, lengths)
     out.data = out.data / np.where(row_norm > 0, row_norm, 1.0)
     return out.astype(np.float32)

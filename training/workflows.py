@@ -241,9 +241,12 @@ def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Pat
     counterfactual = counterfactual_tests(score_fn, texts, n=counterfactual_n)
     # The proxy check reads the interpretable features (words, indicators, source): the
     # hashed character n-grams name nothing a reader could act on, and would make it slow.
+    # Of those, the 3,000 most frequent are enough to find a proxy and keep this fast.
     names = screener.features.get_feature_names_out()
     c0, c1 = screener.features.blocks_["chars"]
     keep = np.r_[0:c0, c1 : X.shape[1]]
+    doc_freq = np.asarray((X[:, keep] != 0).sum(axis=0)).ravel()
+    keep = np.sort(keep[np.argsort(-doc_freq, kind="stable")[:3000]])
     proxy = proxy_check(X[:, keep], audit, feature_names=names[keep], max_rows=3000)
     result = fairness_report(
         label_of(frame), scores, audit=audit, threshold=screener.threshold, n_boot=n_boot, counterfactual=counterfactual, proxy=proxy

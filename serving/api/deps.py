@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 
 from serving.errors import ApiError
 from serving.model_store import LoadedModel, ModelStore
+from serving.ratelimit import RateLimiter
 from serving.scoring import AuditHealth, AuditWriter, Redactor
 from serving.security import KeyVerifier, Principal
 from serving.settings import ServiceSettings
@@ -64,6 +65,8 @@ class ServiceState:
     #: Threads that run the model; None runs it on the event loop itself (see
     #: ``ServiceSettings.scoring_threads``).
     scoring_pool: ThreadPoolExecutor | None = None
+    #: Per-key request limit; None when ``RATE_LIMIT_PER_MINUTE=0``.
+    rate_limiter: RateLimiter | None = None
 
     async def run_scoring(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
         """Run ``fn`` on the scoring threads (or inline) and await its result."""
@@ -91,7 +94,7 @@ _api_key_header = APIKeyHeader(
 
 def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting keys with one of ``roles``: 401 without a valid key, 403
-    with a valid key of another role."""
+    with a valid key of another role, 429 when the key is over its rate limit."""
 
     async def dependency(
         state: State, api_key: Annotated[str | None, Depends(_api_key_header)]
@@ -115,6 +118,16 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:
             )
         if principal.role not in roles:
             raise ApiError(403, "forbidden", f"This route needs the role {' or '.join(roles)}.")
+        limiter = state.rate_limiter
+        if limiter is not None:
+            wait = limiter.check(principal.key_id)
+            if wait > 0:
+                raise ApiError(
+                    429,
+                    "rate_limited",
+                    "Too many requests with this API key; retry after the Retry-After seconds.",
+                    headers={"Retry-After": limiter.retry_after(wait)},
+                )
         return principal
 
     return dependency

@@ -114,3 +114,28 @@ def test_analysing_in_two_processes_gives_the_same_compact_result():
     one = ContactAnalyser(keep_analyses=False, chunk_size=100).transform(frame)
     two = ContactAnalyser(keep_analyses=False, chunk_size=100, n_jobs=2).transform(frame)
     assert one == two and one.analyses is None
+
+
+def test_protected_cues_never_become_features():
+    frame = pd.DataFrame(
+        {
+            "text": [
+                "She said her brother hit him. The family attend the mosque. Urdu interpreter.",
+                "He said his sister hit her. The family attend the church. English interpreter.",
+            ]
+        }
+    )
+    analysed = ContactAnalyser().transform(frame)
+    assert analysed.word_docs[0] == analysed.word_docs[1]
+    for word in ("she", "her", "brother", "mosque", "urdu", "interpreter", "english", "church"):
+        assert word not in analysed.word_docs[0].split()
+
+
+def test_contacts_without_any_word_are_scored_alongside_others(analysed):
+    est = features().fit(analysed)
+    frame = pd.DataFrame({"text": ["Dad hit him.", "!!!", "", "Mum is drinking."]})
+    X = est.transform(ContactAnalyser().transform(frame))
+    w0, w1 = est.blocks_["words"]
+    norms = np.sqrt(X[:, w0:w1].multiply(X[:, w0:w1]).sum(axis=1)).A.ravel()
+    assert norms[1] == 0 and norms[2] == 0
+    assert np.allclose(norms[[0, 3]], 1.0, atol=1e-5)

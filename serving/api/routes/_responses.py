@@ -14,10 +14,14 @@ _TEXT = {
     403: "The key's role may not use this route.",
     413: "The body is larger than the limit (4 MB by default).",
     422: "The body does not match the schema; `fields` says where (never the values).",
+    429: "Over this key's rate limit (`RATE_LIMIT_PER_MINUTE`); `Retry-After` says when.",
     503: "No model loaded, or the audit record could not be written (fail closed).",
 }
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` for a route: each status with the error body model."""
+    """``responses=`` for a route: each status with the error body model. Routes that take
+    a key (401) can also answer 429 (the per-key rate limit)."""
+    if 401 in codes and 429 not in codes:
+        codes = (*codes, 429)
     return {c: {"model": ErrorResponse, "description": _TEXT[c]} for c in codes}

@@ -35,6 +35,10 @@ async def readyz(state: State) -> JSONResponse:
     model = state.models.current
     if model is None:
         reasons.append("model not loaded")
+        if state.models.last_error:
+            # ModelLoadError messages name the URI and the cause (e.g. a digest mismatch),
+            # never concern text; capped so a long MLflow message stays a reason.
+            reasons.append(f"model load failed: {state.models.last_error[:300]}")
     try:
         await run_in_threadpool(store.probe, engine=state.engine)
         state.audit_health.ok()
