@@ -41,7 +41,8 @@ def test_linear_explanation_is_exact(model):
     text = "Dad hit him, there is a bruise. No marks on his sister."
     intercept, phrases, logit = model.explain(text, "police")
     _, X = model.featurize([text], ["police"])
-    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), abs=1e-6)
+    # Features are float32: the classifier's own logit agrees to float32 precision.
+    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6)
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
 
 

@@ -48,6 +48,7 @@ _MONTH = (
 )
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _EMAIL = re.compile(r"(?<![\w.+-])\w[\w.%+'-]*@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_TAIL = re.compile(r"[\w.%+'@-]*")
 _PHONE = re.compile(
     r"(?<![\w/+])(?:"
     r"(?:\+44|0044)[\s-]?(?:\(0\)[\s-]?)?\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}"
@@ -265,7 +266,14 @@ class PiiFinder:
                 word_start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
                 m = _EMAIL.search(text, word_start, min(n, at + 160))
                 if m is not None and m.start() <= at < m.end():
-                    add(m.start(), m.end(), "email")
+                    # Addresses run together ("a@b.coa@b.co") are one span: redacting the
+                    # first alone would leave the rest behind, and a second pass would differ.
+                    end = m.end() + _EMAIL_TAIL.match(text, m.end()).end() - m.end()
+                    while end > m.end() and text[end - 1] in ".-'":
+                        end -= 1
+                    add(m.start(), end, "email")
+                    at = text.find("@", end)
+                    continue
                 at = text.find("@", at + 1)
         covered = -1
         for run in _DIGIT_RUN.finditer(text):

@@ -114,10 +114,8 @@ def test_redaction_is_idempotent_with_spans_inside_the_text(text: str) -> None:
     assert more == [] or all(redacted[s.start : s.end].startswith("[") for s in more)
 
 
-# Found by the property above (before emails in the alphabet were spaced apart): emails
-# run together are redacted one at a time, so the first pass leaves an address behind.
-# training/text is another engineer's; strict, so the fix flips this test to a failure.
-@pytest.mark.xfail(strict=True, reason="redact leaves the rest of chained emails")
+# Found by the property above: emails run together were redacted one at a time, so the
+# first pass left an address behind (fixed: a run of addresses is one span).
 @pytest.mark.parametrize("text", ["a@b.coa@b.coa@b.co", "a@b.co@b.coa@b.co"])
 def test_redaction_of_emails_run_together_is_idempotent(text: str) -> None:
     redacted, _ = redact(text)
