@@ -43,6 +43,7 @@ __all__ = [
     "expected_calibration_error",
     "flat_metrics",
     "group_metrics",
+    "json_safe",
     "log_loss_score",
     "pr_auc",
     "priority_edges",
@@ -509,12 +510,12 @@ def group_metrics(
 # --------------------------------------------------------------------------- result
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """Python scalars, lists and dicts only; NaN and infinities become ``None``."""
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | np.ndarray):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):
@@ -566,7 +567,7 @@ class EvaluationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict: Python ints/floats/strings/lists only, NaN and inf as ``None``."""
-        return _json_safe(asdict(self))  # type: ignore[no-any-return]
+        return json_safe(asdict(self))  # type: ignore[no-any-return]
 
 
 def _thin(*arrays: np.ndarray, max_points: int = MAX_CURVE_POINTS) -> list[list[float]]:

@@ -61,6 +61,7 @@ from training.evaluate import (
     MIN_GROUP_SIZE,
     MISSING_GROUP,
     expected_calibration_error,
+    json_safe,
     roc_auc,
 )
 
@@ -252,7 +253,7 @@ class Flag:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict with every field; ``ci`` as a two-item list or ``None``."""
-        return _json_safe(asdict(self))  # type: ignore[no-any-return]
+        return json_safe(asdict(self))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,25 +403,9 @@ class FairnessResult:
             ),
             "proxy": None if self.proxy is None else asdict(self.proxy),
         }
-        return _json_safe(payload)  # type: ignore[no-any-return]
+        return json_safe(payload)  # type: ignore[no-any-return]
 
 
-def _json_safe(value: Any) -> Any:
-    """Python scalars, lists and dicts only; NaN and infinities become ``None``."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return f if math.isfinite(f) else None
-    if isinstance(value, np.str_):
-        return str(value)
-    return value
 
 
 # --------------------------------------------------------------------------- metrics
