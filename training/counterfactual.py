@@ -257,9 +257,16 @@ def counterfactual_variants(
     raise ValueError(f"attribute must be one of {', '.join(ATTRIBUTES)}")
 
 
+#: Cues whose groups are compared with each other (shift from the first group's score);
+#: for the others (interpreter, address) the neutral sentence is itself a group ("speaks
+#: English", "a house in the town") and shifts are from it.
+_BETWEEN_GROUPS: Final = frozenset({"ethnicity_names", "sex", "religion"})
+
+
 @dataclass(frozen=True, slots=True)
 class CounterfactualAttribute:
-    """Score shifts (variant score - original score, probability units) for one cue.
+    """Score shifts (probability units) for one cue: variant minus original, or, for cues
+    compared between groups (names, sex, religion), variant minus the first group's variant.
 
     ``mean_abs_shift`` and ``max_abs_shift`` are over every (contact, variant) pair whose
     variant differs from the original; ``mean_shift_by_group``: the signed mean shift per
@@ -357,7 +364,15 @@ def counterfactual_tests(
             [[v != o for v in row] for o, row in zip(originals, variants, strict=True)],
             dtype=bool,
         )
-        shift = var - base[:, None]
+        if attribute in _BETWEEN_GROUPS:
+            # The neutral sentence of these cues ("a young person", "a community centre") is
+            # no group of children; compare the groups with each other, from the first.
+            shift = var - var[:, :1]
+            changed = np.array(
+                [[v != row[0] for v in row] for row in variants], dtype=bool
+            )
+        else:
+            shift = var - base[:, None]
         abs_changed = np.abs(shift[changed])
         mean_abs = float(abs_changed.mean()) if abs_changed.size else 0.0
         max_abs = float(abs_changed.max()) if abs_changed.size else 0.0

@@ -114,7 +114,9 @@ def promotion_gate(
     digest: str | None = None
     if champion is None:
         if cand_evals:
-            digest = sorted(cand_evals)[0]
+            # Prefer evaluation data that also has a fairness report.
+            audited = [d for d in sorted(cand_evals) if _fairness_flags(cand_tags, d) is not None]
+            digest = (audited or sorted(cand_evals))[0]
             checks.append(GateCheck("evaluated", True, f"evaluated on data {digest}"))
         else:
             checks.append(GateCheck("evaluated", False, "the version has no recorded evaluation"))
@@ -131,7 +133,8 @@ def promotion_gate(
                 )
             )
         else:
-            digest = common[-1]
+            audited = [d for d in common if _fairness_flags(cand_tags, d) is not None]
+            digest = (audited or common)[-1]
             checks.append(
                 GateCheck("same evaluation data", True, f"both evaluated on data {digest}")
             )

@@ -60,3 +60,9 @@ def test_missing_fairness_report_is_refused_unless_the_policy_waives_it():
     cand = version(1, evals={"d": {"roc_auc": 0.8, "ece": 0.01}})
     assert not promotion_gate(cand, None).passed
     assert promotion_gate(cand, None, policy=GatePolicy(require_fairness=False)).passed
+
+
+def test_the_gate_judges_on_the_evaluation_that_has_a_fairness_report():
+    cand = version(1, evals={"aaa": {"roc_auc": 0.8, "ece": 0.01}, "zzz": {"roc_auc": 0.8, "ece": 0.01}}, flags={"zzz": []})
+    decision = promotion_gate(cand, None)
+    assert decision.passed and decision.evaluation_digest == "zzz"
