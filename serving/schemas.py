@@ -184,7 +184,7 @@ class AuditEvent(BaseModel):
     type: Literal["score", "decision", "key", "model"]
     id: int
     time: datetime
-    key_id: str | None
+    key_id: str | None = None
     role: str | None = None
     request_id: str | None = None
     item_index: int | None = None

@@ -253,3 +253,29 @@ def test_the_real_redactor_keeps_no_detected_name_in_the_trail(make_service) -> 
     assert row["redacted_text"] and "Dad hit her" in row["redacted_text"]
     for pii in ("Jane Smith", "12/03/2015", "07700 900123"):
         assert pii not in row["redacted_text"]
+
+
+def test_promotion_decisions_are_in_the_audit_trail_for_auditors(service: Service) -> None:
+    from datetime import UTC, datetime
+
+    from serving.audit.store import insert_model_event
+
+    insert_model_event(
+        engine=service.engine,
+        event="forced",
+        model_name="concern-screener",
+        model_version="2",
+        previous_version="1",
+        actor="analyst",
+        reason="pilot",
+        failed_checks="fairness: 1 new flag",
+        created_at=datetime.now(UTC),
+    )
+    r = service.client.get("/v1/audit/events?type=model", headers=service.h("auditor"))
+    assert r.status_code == 200, r.text
+    [event] = r.json()["events"]
+    assert (event["type"], event["event"], event["model_version"], event["previous_version"]) == (
+        "model", "forced", "2", "1"
+    )
+    assert event["reason"] == "pilot" and event["failed_checks"] == "fairness: 1 new flag"
+    assert service.client.get("/v1/audit/events?type=model", headers=service.h("screener")).status_code == 403
