@@ -16,7 +16,7 @@ best linear candidate and is marked approximate.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,7 +196,8 @@ class LinearExplainer:
             plains = [t[1] for t in toks if t[1]]
             if plains:
                 uniq = sorted(set(plains))
-                count = np.array([plains.count(u) for u in uniq], dtype=np.float64)
+                tally = Counter(plains)
+                count = np.array([tally[u] for u in uniq], dtype=np.float64)
                 tok_rows = feats.token_char_rows(uniq)
                 tok_char = sp.csr_matrix(
                     (

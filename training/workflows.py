@@ -23,7 +23,7 @@ from training.contract import COLUMNS
 from training.evaluate import EvaluationResult, evaluate_scores
 from training.gate import GateDecision, GatePolicy, promotion_gate
 from training.report import write_evaluation_report
-from training.train import TrainResult, label_of, train_model
+from training.train import TrainResult, label_of, time_split, train_model
 
 __all__ = [
     "EvaluateOutcome",
@@ -56,14 +56,6 @@ class EvaluateOutcome:
     digest: str
     report_paths: dict[str, Path]
     summary: str
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -120,13 +112,12 @@ def train_and_register(
     """Train on a validated frame, log everything to MLflow, register a new version."""
     from training import registry
     from training.evaluate import flat_metrics
+    from training.pyfunc import file_sha256
 
     result = train_model(frame, config)
-    digest = file_digest(data_path)
+    digest = file_sha256(data_path)
     known = [c.name for c in COLUMNS if c.name in frame] + [c for c in ("p_true",) if c in frame]
-    test_ids = frame.sort_values(["received_at", "contact_id"], kind="mergesort").tail(
-        result.split.sizes["test"]
-    )
+    test_ids = time_split(frame, config)["test"]
     test_digest = frame_digest(test_ids)
     with tempfile.TemporaryDirectory() as tmp:
         out_dir = Path(keep_report) if keep_report else Path(tmp) / "evaluation"
