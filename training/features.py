@@ -22,11 +22,8 @@ Every block is linear in per-token or per-indicator contributions, which is what
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -43,7 +40,6 @@ __all__ = [
     "ContactAnalyser",
     "ContactFeatures",
     "FLAGS",
-    "compact",
     "flags_of",
     "marked_tokens",
     "plain_of",
@@ -64,8 +60,9 @@ class AnalysedContacts:
 
     ``word_docs`` are the marked tokens joined by spaces; ``indicator_rows`` the indicator
     matches as ``(label, level, negated, hedged, historical, third_party)``; ``analyses``
-    keeps the full ``Analysis`` objects only when asked (scoring, for explanations), since
-    holding them for a million training contacts would not fit in memory.
+    keeps each contact's ``training.text.CompactAnalysis`` with token spans and full
+    indicator matches only when asked (scoring, for explanations), since holding them for a
+    million training contacts would not fit in memory.
     """
 
     word_docs: tuple[str, ...]
@@ -77,20 +74,6 @@ class AnalysedContacts:
         return len(self.word_docs)
 
 
-def _is_word(norm: str) -> bool:
-    return any(ch.isalnum() for ch in norm) or norm.startswith("[")
-
-
-@lru_cache(maxsize=1)
-def protected_cues() -> frozenset[str]:
-    """Words that reveal the child's sex or the family's religion or language
-    (``training/text/patterns/protected_cues.json``): never features."""
-    raw = json.loads(
-        resources.files("training.text").joinpath("patterns/protected_cues.json").read_text("utf-8")
-    )
-    return frozenset(w for key, words in raw.items() if isinstance(words, list) for w in words)
-
-
 def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
     """The word tokens of one contact as ``(marked, plain, start, end)``.
 
@@ -100,16 +83,14 @@ def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
     so are protected cues (pronouns, sex words, religion, language), so that the score
     cannot move with them.
     """
+    from training.text import feature_norm
+
     out: list[tuple[str, str, int, int]] = []
-    protected = protected_cues()
     text = analysis.text
     for tok in analysis.tokens:
-        norm = tok.norm
-        if not norm or not _is_word(norm):
+        norm = feature_norm(tok.norm, text[tok.start : tok.end].lower())
+        if norm is None:
             continue
-        if norm in protected or text[tok.start : tok.end].lower() in protected:
-            continue
-        norm = norm.replace(" ", "_")
         if tok.negated:
             marked = "neg_" + norm
         elif tok.historical:
@@ -132,25 +113,12 @@ def plain_of(marked: str) -> str:
     return marked
 
 
-def compact(analyses: Sequence[Any], sources: Sequence[str | None], *, keep: bool) -> AnalysedContacts:
-    """Reduce full analyses to what the features need (and keep them if ``keep``)."""
-    docs = tuple(" ".join(t[0] for t in marked_tokens(a)) for a in analyses)
-    rows = tuple(
-        tuple(
-            (m.label, int(m.level), bool(m.negated), bool(m.hedged), bool(m.historical), bool(m.third_party))
-            for m in a.indicators
-        )
-        for a in analyses
-    )
-    return AnalysedContacts(docs, rows, tuple(sources), tuple(analyses) if keep else None)
-
-
 def _compact_chunk(args: tuple[list[str], list[str | None], int]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    from training.text import analyse_many
+    from training.text import compact_many
 
-    texts, sources, batch_size = args
-    part = compact(analyse_many(texts, batch_size=batch_size), sources, keep=False)
-    return part.word_docs, part.indicator_rows
+    texts, _, batch_size = args
+    parts = compact_many(texts, batch_size=batch_size)
+    return tuple(p.marked for p in parts), tuple(p.rows for p in parts)
 
 
 class ContactAnalyser(TransformerMixin, BaseEstimator):
@@ -191,12 +159,15 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
 
     def transform_texts(self, texts: Sequence[str], sources: Sequence[str | None]) -> AnalysedContacts:
         """The same as ``transform`` without a DataFrame (the scoring fast path)."""
-        from training.text import analyse_many
+        from training.text import compact_many
 
         texts = list(texts)
         sources = list(sources)
         if self.keep_analyses:
-            return compact(analyse_many(texts, batch_size=self.batch_size), sources, keep=True)
+            parts = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
+            return AnalysedContacts(
+                tuple(p.marked for p in parts), tuple(p.rows for p in parts), tuple(sources), parts
+            )
         docs: list[str] = []
         rows: list[Any] = []
         chunks = [

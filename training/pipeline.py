@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -41,11 +41,13 @@ from training.features import (
     marked_tokens,
 )
 from training.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord
+from training.text import CompactAnalysis
 
 __all__ = [
     "LINEAR_CANDIDATES",
     "LinearExplainer",
     "ScreenerModel",
+    "SparseRow",
     "TextReducer",
     "build_candidate",
     "build_features",
@@ -100,7 +102,9 @@ def build_candidate(name: str, config: TrainConfig, *, blocks: dict[str, tuple[i
     cands = config.candidates
     if name == "logreg_words_chars":
         c = cands.logreg_words_chars
-        return LogisticRegression(C=c.C, max_iter=c.max_iter, solver="liblinear")
+        # The dual solver: several times faster than the primal one when, as here, there are
+        # more features than contacts, with the same solution.
+        return LogisticRegression(C=c.C, max_iter=c.max_iter, solver="liblinear", dual=True)
     if name == "sgd_modified_huber":
         s = cands.sgd_modified_huber
         return SGDClassifier(
@@ -136,6 +140,13 @@ def _linear_params(classifier: Any) -> tuple[np.ndarray, float]:
     return coef, float(np.ravel(classifier.intercept_)[0])
 
 
+class SparseRow(NamedTuple):
+    """The non-zero columns of one feature row: what ``LinearExplainer`` reads of it."""
+
+    indices: np.ndarray
+    data: np.ndarray
+
+
 @dataclass
 class LinearExplainer:
     """Exact per-feature contributions of a linear classifier over ``ContactFeatures``."""
@@ -151,41 +162,38 @@ class LinearExplainer:
         return self._word_names
 
     def contributions(
-        self, analysis: Any, source: str | None, row: sp.csr_matrix, *, top_k: int | None = None
+        self,
+        analysis: Any,
+        source: str | None,
+        row: sp.csr_matrix | SparseRow,
+        *,
+        top_k: int | None = None,
     ) -> tuple[list[ExplanationPhrase], float]:
         """Contributions for one contact, grouped into phrases, and the exact logit.
 
-        ``row`` is the contact's feature row. With ``top_k=None`` every phrase is returned
-        and their weights plus the intercept equal the logit (up to float rounding);
-        otherwise the ``top_k`` largest by absolute weight, largest first.
+        ``analysis`` is the contact's ``training.text.CompactAnalysis`` (with spans) or full
+        ``Analysis``; ``row`` its feature row. With ``top_k=None`` every phrase is returned and their weights
+        plus the intercept equal the logit (up to float rounding); otherwise the ``top_k``
+        largest by absolute weight, largest first. Spans are looked up only for the phrases
+        returned (the scoring path asks for a few).
         """
         feats = self.features
         blocks = feats.blocks_
         idx = row.indices
         contrib = row.data.astype(np.float64) * self.coef[idx]
         logit = self.intercept + float(contrib.sum())
-        weights: dict[str, float] = defaultdict(float)
-        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        toks = marked_tokens(analysis)
+        weights: dict[str, float] = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        toks = analysis.words if isinstance(analysis, CompactAnalysis) else marked_tokens(analysis)
 
-        # Word n-grams: locate every occurrence of the n-gram in the marked token stream.
+        # Word n-grams: one column per n-gram, so one key each.
         w0, w1 = blocks["words"]
         in_words = (idx >= w0) & (idx < w1)
         if in_words.any():
-            names = self._names()
-            positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
-            marked = [t[0] for t in toks]
-            n_max = feats.word_ngram_max
-            for i in range(len(toks)):
-                for n in range(1, n_max + 1):
-                    if i + n > len(toks):
-                        break
-                    positions[" ".join(marked[i : i + n])].append((toks[i][2], toks[i + n - 1][3]))
-            for j, c in zip(idx[in_words] - w0, contrib[in_words], strict=True):
-                gram = str(names[j])
-                key = f"word:{gram}"
-                weights[key] += c
-                spans[key].extend(positions.get(gram, ()))
+            grams = self._names()[idx[in_words] - w0].tolist()
+            weights.update(
+                zip(["word:" + g for g in grams], contrib[in_words].tolist(), strict=True)
+            )
 
         # Character n-grams: split each n-gram's contribution over the tokens holding it, in
         # proportion to their raw counts, so each token's share is exact. Only the n-grams
@@ -193,46 +201,30 @@ class LinearExplainer:
         c0, c1 = blocks["chars"]
         in_chars = (idx >= c0) & (idx < c1)
         if in_chars.any():
-            plains = [t[1] for t in toks if t[1]]
-            if plains:
-                uniq = sorted(set(plains))
-                tally = Counter(plains)
+            tally = Counter(t[1] for t in toks if t[1])
+            if tally:
+                uniq = sorted(tally)
                 count = np.array([tally[u] for u in uniq], dtype=np.float64)
                 tok_rows = feats.token_char_rows(uniq)
-                tok_char = sp.csr_matrix(
-                    (
-                        np.concatenate([r[1] for r in tok_rows]).astype(np.float64),
-                        np.concatenate([r[0] for r in tok_rows]),
-                        np.concatenate([[0], np.cumsum([len(r[0]) for r in tok_rows])]),
-                    ),
-                    shape=(len(uniq), feats.char_n_features),
-                )
+                tok_idx = np.concatenate([r[0] for r in tok_rows])
+                tok_val = np.concatenate([r[1] for r in tok_rows]).astype(np.float64)
+                row_of = np.repeat(np.arange(len(uniq)), [len(r[0]) for r in tok_rows])
                 char_idx = idx[in_chars] - c0
                 order = np.argsort(char_idx)
                 doc_idx = char_idx[order]
                 doc_contrib = contrib[in_chars][order]
                 # Raw count of each of the doc's n-grams: token counts times token n-grams.
-                pos = np.searchsorted(doc_idx, tok_char.indices)
-                pos = np.minimum(pos, len(doc_idx) - 1)
-                present = doc_idx[pos] == tok_char.indices
-                row_of = np.repeat(np.arange(len(uniq)), np.diff(tok_char.indptr))
+                pos = np.minimum(np.searchsorted(doc_idx, tok_idx), len(doc_idx) - 1)
+                present = doc_idx[pos] == tok_idx
                 raw = np.zeros(len(doc_idx))
-                np.add.at(raw, pos[present], (tok_char.data * count[row_of])[present])
+                np.add.at(raw, pos[present], (tok_val * count[row_of])[present])
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ratio = np.where(raw > 0, doc_contrib / raw, 0.0)
-                share = np.where(present, tok_char.data * ratio[pos], 0.0)
-                token_total = np.zeros(len(uniq))
-                np.add.at(token_total, row_of, share)
-                token_total *= count
-                where: dict[str, list[tuple[int, int]]] = defaultdict(list)
-                for _, plain, s, e in toks:
-                    if plain:
-                        where[plain].append((s, e))
-                for u, c in zip(uniq, token_total, strict=True):
-                    key = f"word:{u}"
-                    weights[key] += float(c)
-                    if not spans.get(key):
-                        spans[key] = list(where[u])
+                share = np.where(present, tok_val * ratio[pos], 0.0)
+                token_total = np.bincount(row_of, weights=share, minlength=len(uniq)) * count
+                for u, c in zip(uniq, token_total.tolist(), strict=True):
+                    key = "word:" + u
+                    weights[key] = weights.get(key, 0.0) + c
 
         # Indicators: each (label, flag) or level column to the matches behind it.
         if "indicators" in blocks:
@@ -241,7 +233,7 @@ class LinearExplainer:
             if in_ind.any():
                 labels = feats.indicator_labels_
                 n_label_cols = len(labels) * len(FLAGS)
-                for j, c in zip(idx[in_ind] - i0, contrib[in_ind], strict=True):
+                for j, c in zip(idx[in_ind] - i0, contrib[in_ind].tolist(), strict=True):
                     if j < n_label_cols:
                         label = labels[j // len(FLAGS)]
                         flag = FLAGS[j % len(FLAGS)]
@@ -261,19 +253,21 @@ class LinearExplainer:
                             for m in analysis.indicators
                             if m.level == level and (not (m.negated or m.historical)) == asserted
                         ]
-                    weights[key] += float(c)
-                    spans[key].extend((m.start, m.end) for m in matches)
+                    weights[key] = weights.get(key, 0.0) + c
+                    spans.setdefault(key, []).extend((m.start, m.end) for m in matches)
 
         if "source" in blocks:
             s0, s1 = blocks["source"]
             in_src = (idx >= s0) & (idx < s1)
-            for c in contrib[in_src]:
-                weights[f"source:{source}"] += float(c)
+            for c in contrib[in_src].tolist():
+                key = f"source:{source}"
+                weights[key] = weights.get(key, 0.0) + c
 
-        if top_k is not None:
-            keys = sorted(weights, key=lambda k: abs(weights[k]), reverse=True)[:top_k]
-        else:
-            keys = list(weights)
+        keys = list(weights)
+        if top_k is not None and len(keys) > top_k:
+            magnitude = np.abs(np.fromiter(weights.values(), dtype=np.float64, count=len(keys)))
+            keys = [keys[j] for j in np.argsort(-magnitude, kind="stable")[:top_k]]
+        self._word_spans(keys, toks, spans)
         phrases = [
             ExplanationPhrase(
                 feature=k, weight=float(weights[k]), spans=tuple(sorted(set(spans.get(k, []))))
@@ -281,6 +275,38 @@ class LinearExplainer:
             for k in keys
         ]
         return phrases, logit
+
+    def _word_spans(
+        self,
+        keys: Sequence[str],
+        toks: Sequence[tuple[str, str, int, int]],
+        spans: dict[str, list[tuple[int, int]]],
+    ) -> None:
+        """Fill ``spans`` for the ``word:`` keys: every occurrence of the n-gram in the marked
+        token stream, or, for a token known only by its character n-grams, every occurrence
+        of the bare token."""
+        wanted = {k[5:] for k in keys if k.startswith("word:")}
+        if not wanted:
+            return
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        bare: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # A gram of n words starts with a word that some wanted gram starts with.
+        heads = {g.split(" ", 1)[0] for g in wanted}
+        n_max = self.features.word_ngram_max
+        count = len(toks)
+        for i, (marked, plain, start, end) in enumerate(toks):
+            if plain in wanted:
+                bare[plain].append((start, end))
+            if marked not in heads:
+                continue
+            if marked in wanted:
+                found[marked].append((start, end))
+            for n in range(2, min(n_max, count - i) + 1):
+                gram = " ".join(t[0] for t in toks[i : i + n])
+                if gram in wanted:
+                    found[gram].append((start, toks[i + n - 1][3]))
+        for gram in wanted:
+            spans["word:" + gram] = found.get(gram) or bare.get(gram, [])
 
 
 @dataclass
@@ -348,12 +374,20 @@ class ScreenerModel:
         bands = self.bands(scores)
         out: list[ScoreRecord] = []
         assert analysed.analyses is not None  # the serving analyser keeps them
+        indptr, indices, data = X.indptr, X.indices, X.data
         for i, analysis in enumerate(analysed.analyses):
             phrases: tuple[ExplanationPhrase, ...] = ()
             logit: float | None = None
             if explain and self.explainer is not None:
                 top, logit = self.explainer.contributions(
-                    analysis, sources[i], X[i], top_k=self.top_k
+                    analysis,
+                    sources[i],
+                    # The row's arrays, not X[i]: slicing a sparse row costs more than
+                    # explaining it.
+                    SparseRow(
+                        indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]]
+                    ),
+                    top_k=self.top_k,
                 )
                 phrases = tuple(top)
             indicators = tuple(

@@ -6,7 +6,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from training.features import ContactAnalyser, ContactFeatures, plain_of
+from training.features import ContactAnalyser, ContactFeatures, marked_tokens, plain_of
 from training.pipeline import TextReducer
 
 TEXTS = [
@@ -139,3 +139,24 @@ def test_contacts_without_any_word_are_scored_alongside_others(analysed):
     norms = np.sqrt(X[:, w0:w1].multiply(X[:, w0:w1]).sum(axis=1)).A.ravel()
     assert norms[1] == 0 and norms[2] == 0
     assert np.allclose(norms[[0, 3]], 1.0, atol=1e-5)
+
+
+def test_the_fast_paths_give_exactly_what_the_full_analysis_gives():
+    from training.generate import generate_frame
+    from training.text import analyse_many
+
+    texts = generate_frame(rows=300, seed=3)["text"].tolist() + [
+        "",
+        "!!!",
+        "She told her teacher Mrs O’Neill at St Mary’s that he hit her. ﻿No marks seen.",
+        "DV in 2019, resolved. Call 07123 456789 or jo.bloggs@example.com. NN1 2AB.",
+    ]
+    frame = pd.DataFrame({"text": texts})
+    served = ContactAnalyser(keep_analyses=True).transform(frame)
+    trained = ContactAnalyser(keep_analyses=False).transform(frame)
+    reference = analyse_many(texts)
+    tokens = [marked_tokens(a) for a in reference]
+    assert trained.word_docs == served.word_docs == tuple(" ".join(t[0] for t in ts) for ts in tokens)
+    assert trained.indicator_rows == served.indicator_rows
+    assert [list(c.words) for c in served.analyses] == tokens
+    assert [c.indicators for c in served.analyses] == [a.indicators for a in reference]
