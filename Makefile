@@ -54,7 +54,7 @@ demo: demo-data ## generate data, validate, train, register, promote, create key
 	  fi; \
 	fi
 	@$(MAKE) --no-print-directory demo-keys
-	$(SCREENER) serve --host 127.0.0.1 --port $(PORT)
+	MODEL_CACHE_DIR=$${MODEL_CACHE_DIR:-models/cache} MODEL_FALLBACK=$${MODEL_FALLBACK:-last_known_good} $(SCREENER) serve --host 127.0.0.1 --port $(PORT)
 
 PORT ?= 8000
 demo-keys: $(STAMP) ## create one API key per role and print them

@@ -14,6 +14,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -142,7 +143,14 @@ def create_app(
         hash_key = _resolve_hash_key(cfg, engine)
         redactor = _resolve_redactor(cfg)
         model_loader = loader or (
-            lambda: load_model(cfg.model_uri, tracking_uri=cfg.mlflow_tracking_uri)
+            lambda: load_model(
+                cfg.model_uri,
+                tracking_uri=cfg.mlflow_tracking_uri,
+                cache_dir=Path(cfg.model_cache_dir) if cfg.model_cache_dir else None,
+                fallback=cfg.model_fallback,
+                registry_timeout_seconds=cfg.registry_timeout_seconds,
+                registry_max_retries=cfg.registry_max_retries,
+            )
         )
         models = ModelStore(model_loader, model=model)
         if model is None:

@@ -9,27 +9,38 @@ request in flight.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import logging
+import os
+import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import parse_qs, urlsplit
 
 from training.outputs import ScoreRecord
 
 __all__ = [
+    "Fallback",
     "LoadedModel",
     "ModelLoadError",
     "ModelStore",
     "Scorer",
+    "load_last_known_good",
     "load_model",
     "load_model_from_mlflow",
+    "save_last_known_good",
 ]
+
+#: What to do when the registry cannot give the model: refuse (no model; 503 until a
+#: reload succeeds) or serve the last model this service loaded from it, verified again.
+Fallback = Literal["refuse", "last_known_good"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +70,13 @@ class LoadedModel:
     model_card_markdown: str | None = None
     fairness_summary: dict[str, Any] | None = None
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: ``registry``, or ``last_known_good`` when the registry failed and the local copy serves
+    source: Literal["registry", "last_known_good", "injected"] = "registry"
+    #: Why the registry was not used, when ``source`` is ``last_known_good``.
+    fallback_reason: str | None = None
+    #: The verified artifact behind ``scorer`` and its SHA-256, when known (the local copy).
+    artifact_path: Path | None = field(default=None, repr=False)
+    artifact_sha256: str | None = None
 
 
 class ModelLoadError(RuntimeError):
@@ -122,7 +140,28 @@ def load_model_from_mlflow(uri: str, *, tracking_uri: str) -> LoadedModel:
         metrics=metrics,
         model_card_markdown=card,
         fairness_summary=fairness,
+        artifact_path=getattr(scorer, "artifact_path", None),
+        artifact_sha256=getattr(scorer, "artifact_sha256", None) or None,
     )
+
+
+@contextlib.contextmanager
+def _bounded_registry_calls(timeout_seconds: float, max_retries: int) -> Iterator[None]:
+    """Bound MLflow's HTTP retries and timeouts for one load (by default it retries with
+    backoff for minutes against an unreachable server), unless the operator set them; the
+    environment is restored afterwards. MLflow reads these variables at each request."""
+    wanted = {
+        "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, int(timeout_seconds))),
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": str(max(0, max_retries)),
+    }
+    added = [k for k in wanted if k not in os.environ]
+    for k in added:
+        os.environ[k] = wanted[k]
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
 
 
 def _read_artifact(client: Any, run_id: str, path: str) -> str | None:
@@ -138,22 +177,157 @@ def _read_artifact(client: Any, run_id: str, path: str) -> str | None:
 # -- end of the MLflow seam --------------------------------------------------------------
 
 
-def load_model(uri: str, *, tracking_uri: str) -> LoadedModel:
-    """Load the model at ``uri``; ``fake:`` URIs give the deterministic test scorer."""
-    try:
-        if uri.startswith("fake:"):
-            from serving.testing import fake_loaded_model
+# -- the last-known-good copy -------------------------------------------------------------
+# After every load from the registry the verified artifact is copied, with its digest and
+# what /v1/model shows, to MODEL_CACHE_DIR. When the registry cannot be reached at start or
+# on reload and MODEL_FALLBACK=last_known_good, that copy is verified against its digest
+# again and served, marked as such in /v1/model, /readyz and the logs. A damaged artifact in
+# the registry is not a reason to fall back: that refusal stands, so that a tampered
+# registry is noticed rather than papered over.
 
+_META = "meta.json"
+_ARTIFACT = "screener.joblib"
+
+
+def _cache_slot(cache_dir: Path, uri: str) -> Path:
+    """The folder of one model URI's copy (one per URI: an alias and a pinned version
+    do not share a copy)."""
+    return Path(cache_dir) / hashlib.sha256(uri.encode()).hexdigest()[:16]
+
+
+def save_last_known_good(model: LoadedModel, *, uri: str, cache_dir: Path) -> Path | None:
+    """Copy ``model``'s verified artifact and description under ``cache_dir``; return the
+    folder, or None when the model has no artifact to copy (fake or injected models).
+
+    Written to a temporary folder and renamed into place, so a crash mid-copy leaves the
+    previous copy whole."""
+    if model.artifact_path is None or not model.artifact_sha256:
+        return None
+    slot = _cache_slot(cache_dir, uri)
+    slot.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=slot.parent))
+    try:
+        shutil.copyfile(model.artifact_path, staging / _ARTIFACT)
+        meta = {
+            "uri": uri,
+            "name": model.name,
+            "version": model.version,
+            "run_id": model.run_id,
+            "artifact_sha256": model.artifact_sha256,
+            "metrics": model.metrics,
+            "model_card_markdown": model.model_card_markdown,
+            "fairness_summary": model.fairness_summary,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
+        old = slot.with_name(slot.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if slot.exists():
+            slot.rename(old)
+        staging.rename(slot)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return slot
+
+
+def load_last_known_good(uri: str, *, cache_dir: Path, reason: str) -> LoadedModel:
+    """The local copy of ``uri``'s last good load, verified against its digest before
+    anything is unpickled; ModelLoadError when there is none or it does not verify."""
+    from training.pyfunc import ArtifactIntegrityError, load_verified
+
+    slot = _cache_slot(cache_dir, uri)
+    try:
+        meta = json.loads((slot / _META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ModelLoadError(
+            f"{reason}; and there is no last-known-good copy of {uri} in the model cache"
+        ) from None
+    try:
+        screener = load_verified(slot / _ARTIFACT, meta.get("artifact_sha256"))
+    except ArtifactIntegrityError as exc:
+        raise ModelLoadError(f"{reason}; and the last-known-good copy is unusable: {exc}") from exc
+    return LoadedModel(
+        name=str(meta["name"]),
+        version=str(meta["version"]),
+        run_id=meta.get("run_id"),
+        scorer=screener,
+        metrics={k: float(v) for k, v in (meta.get("metrics") or {}).items()},
+        model_card_markdown=meta.get("model_card_markdown"),
+        fairness_summary=meta.get("fairness_summary"),
+        source="last_known_good",
+        fallback_reason=reason[:300],
+        artifact_path=slot / _ARTIFACT,
+        artifact_sha256=meta.get("artifact_sha256"),
+    )
+
+
+def load_model(
+    uri: str,
+    *,
+    tracking_uri: str,
+    cache_dir: Path | None = None,
+    fallback: Fallback = "refuse",
+    registry_timeout_seconds: float = 10.0,
+    registry_max_retries: int = 1,
+) -> LoadedModel:
+    """Load the model at ``uri``; ``fake:`` URIs give the deterministic test scorer.
+
+    With ``cache_dir`` every good load from the registry is also kept as the
+    last-known-good copy; with ``fallback="last_known_good"`` that copy serves when the
+    registry cannot give the model (unreachable, no such version), but never when the
+    registry's artifact fails its digest check.
+    """
+    if uri.startswith("fake:"):
+        from serving.testing import fake_loaded_model
+
+        try:
             query = parse_qs(urlsplit(uri).query)
             return fake_loaded_model(
                 version=query.get("version", ["1"])[0],
                 cost_ms=float(query.get("cost_ms", ["0"])[0]),
             )
-        return load_model_from_mlflow(uri, tracking_uri=tracking_uri)
-    except ModelLoadError:
-        raise
+        except Exception as exc:
+            raise ModelLoadError(f"could not load {uri}: {type(exc).__name__}: {exc}") from exc
+    try:
+        with _bounded_registry_calls(registry_timeout_seconds, registry_max_retries):
+            model = load_model_from_mlflow(uri, tracking_uri=tracking_uri)
     except Exception as exc:
-        raise ModelLoadError(f"could not load {uri}: {type(exc).__name__}: {exc}") from exc
+        from training.pyfunc import ArtifactIntegrityError
+
+        known = isinstance(exc, ModelLoadError)
+        reason = str(exc) if known else f"could not load {uri}: {type(exc).__name__}: {exc}"
+        integrity = any(isinstance(e, ArtifactIntegrityError) for e in _chain(exc))
+        if fallback == "last_known_good" and cache_dir is not None and not integrity:
+            model = load_last_known_good(uri, cache_dir=cache_dir, reason=reason)
+            log.warning(
+                "model registry unavailable: serving the last-known-good copy",
+                extra={"model_version": model.version, "reason": reason[:300]},
+            )
+            return model
+        if known:
+            raise
+        raise ModelLoadError(reason) from exc
+    if cache_dir is not None:
+        try:
+            save_last_known_good(model, uri=uri, cache_dir=cache_dir)
+        except OSError as exc:
+            # Serving goes on; only the fallback is lost. Say so.
+            log.warning(
+                "could not keep a last-known-good copy of the model",
+                extra={"error_type": type(exc).__name__},
+            )
+    return model
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in out:
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
 
 
 class ModelStore:

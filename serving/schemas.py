@@ -175,6 +175,14 @@ class ModelResponse(BaseModel):
     metrics: dict[str, float]
     fairness_summary: dict[str, Any] | None
     model_card: str | None = Field(description="Markdown; null until the model has one")
+    source: Literal["registry", "last_known_good", "injected"] = Field(
+        default="registry",
+        description="last_known_good: the registry was unavailable and the service's local, "
+        "digest-verified copy of the last model it loaded is serving",
+    )
+    fallback_reason: str | None = Field(
+        default=None, description="Why the registry was not used (with last_known_good)"
+    )
     advisory: str = Field(default=ADVISORY_NOTICE)
 
 
@@ -234,6 +242,10 @@ class ReadyResponse(BaseModel):
     status: Literal["ready", "not ready"]
     reasons: list[str]
     model: ModelPublic | None
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Ready, but worth knowing (e.g. serving the last-known-good model copy)",
+    )
 
 
 class ErrorField(BaseModel):

@@ -28,6 +28,18 @@ class ServiceSettings(BaseSettings):
     #: optional ``?cost_ms=0.5&version=1``) serves the deterministic test scorer.
     model_uri: str = DEFAULT_MODEL_URI
     mlflow_tracking_uri: str = "sqlite:///mlflow.db"
+    #: Where the last model loaded from the registry is kept, verified, as a fallback
+    #: (unset: no copy is kept).
+    model_cache_dir: str | None = None
+    #: When the registry cannot give the model at start or on reload: ``refuse`` (no model,
+    #: 503 until a reload succeeds) or ``last_known_good`` (serve the copy in
+    #: ``MODEL_CACHE_DIR``, verified against its digest, and say so in /v1/model and
+    #: /readyz). A registry artifact that fails its digest check is refused either way.
+    model_fallback: Literal["refuse", "last_known_good"] = "refuse"
+    #: Bounds on each call to an MLflow tracking server (MLflow's own default retries with
+    #: backoff for minutes); the MLFLOW_HTTP_REQUEST_* variables win when set.
+    registry_timeout_seconds: float = Field(default=10.0, gt=0)
+    registry_max_retries: int = Field(default=1, ge=0, le=10)
     #: Secret for the keyed hash (HMAC-SHA256) of concern text in the audit trail. When unset,
     #: one is generated on first start and kept in the audit database's settings table, so
     #: every worker (and every restart) uses the same key.

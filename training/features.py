@@ -164,9 +164,9 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
         texts = list(texts)
         sources = list(sources)
         if self.keep_analyses:
-            parts = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
+            full = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
             return AnalysedContacts(
-                tuple(p.marked for p in parts), tuple(p.rows for p in parts), tuple(sources), parts
+                tuple(p.marked for p in full), tuple(p.rows for p in full), tuple(sources), full
             )
         docs: list[str] = []
         rows: list[Any] = []

@@ -67,9 +67,10 @@ class ConcernScreenerPyfunc(mlflow.pyfunc.PythonModel):
 
     def load_context(self, context: Any) -> None:
         config = context.model_config or {}
-        self._model = load_verified(
-            Path(context.artifacts[ARTIFACT_KEY]), config.get("artifact_sha256")
-        )
+        #: The verified artifact and its digest: the service keeps a last-known-good copy.
+        self.artifact_path = Path(context.artifacts[ARTIFACT_KEY])
+        self.artifact_sha256 = str(config.get("artifact_sha256") or "")
+        self._model = load_verified(self.artifact_path, self.artifact_sha256)
 
     @property
     def screener(self) -> Any:

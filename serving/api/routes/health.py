@@ -48,10 +48,17 @@ async def readyz(state: State) -> JSONResponse:
         if health.failed_at is not None:
             detail += f"; last audit write failed at {health.failed_at.isoformat()}"
         reasons.append(f"audit database unavailable ({detail})")
+    warnings: list[str] = []
+    if model is not None and model.source == "last_known_good":
+        warnings.append(
+            f"serving the last-known-good copy of version {model.version}: "
+            f"{(model.fallback_reason or 'registry unavailable')[:300]}"
+        )
     body = ReadyResponse(
         status="not ready" if reasons else "ready",
         reasons=reasons,
         model=None if model is None else ModelPublic(name=model.name, version=model.version),
+        warnings=warnings,
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if reasons else 200)
 

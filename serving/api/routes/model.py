@@ -29,4 +29,6 @@ async def get_model_info(_principal: AnyKey, model: CurrentModel) -> ModelRespon
         metrics=model.metrics,
         fairness_summary=model.fairness_summary,
         model_card=model.model_card_markdown,
+        source=model.source,
+        fallback_reason=model.fallback_reason,
     )

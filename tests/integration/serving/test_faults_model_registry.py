@@ -145,3 +145,101 @@ def test_an_interrupted_training_run_promotes_nothing(
     assert "artifact_sha256" not in registry.version_details(half)["tags"]
     m = load_model(CHAMPION, tracking_uri=registry_store["tracking"])
     assert m.version == before
+
+
+UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens, connections refused
+
+
+def test_an_unreachable_registry_is_refused_quickly_and_clearly(
+    registry_store: dict[str, Any],
+) -> None:
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ModelLoadError, match="could not load models:/concern-screener@champion"):
+        load_model(CHAMPION, tracking_uri=UNREACHABLE, registry_max_retries=0)
+    assert time.perf_counter() - start < 30
+
+
+def test_the_last_known_good_copy_serves_when_the_registry_is_unreachable(
+    registry_store: dict[str, Any], make_service: MakeService, tmp_path: Path
+) -> None:
+    cache = tmp_path / "model-cache"
+    good = load_model(CHAMPION, tracking_uri=registry_store["tracking"], cache_dir=cache)
+    assert good.source == "registry"
+    with pytest.raises(ModelLoadError, match="could not load"):
+        load_model(CHAMPION, tracking_uri=UNREACHABLE, cache_dir=cache, registry_max_retries=0)
+
+    served = load_model(
+        CHAMPION,
+        tracking_uri=UNREACHABLE,
+        cache_dir=cache,
+        fallback="last_known_good",
+        registry_max_retries=0,
+    )
+    assert served.source == "last_known_good" and served.version == good.version
+    assert "could not load" in (served.fallback_reason or "")
+    text = "Dad hit her with a belt, bruising seen."
+    assert served.scorer.score_records([text], [None])[0].score == pytest.approx(
+        good.scorer.score_records([text], [None])[0].score
+    )
+
+    svc = make_service(
+        inject_model=False,
+        model_uri=CHAMPION,
+        mlflow_tracking_uri=UNREACHABLE,
+        model_cache_dir=str(cache),
+        model_fallback="last_known_good",
+        registry_max_retries=0,
+    )
+    ready = svc.client.get("/readyz")
+    assert ready.status_code == 200, ready.json()
+    assert any("last-known-good" in w for w in ready.json()["warnings"])
+    info = svc.client.get("/v1/model", headers=svc.h("auditor")).json()
+    assert info["source"] == "last_known_good" and info["version"] == good.version
+    r = svc.client.post("/v1/score", json={"text": text}, headers=svc.h("screener"))
+    assert r.status_code == 200 and r.json()["model"]["version"] == good.version
+
+
+def test_a_damaged_last_known_good_copy_is_refused_before_unpickling(
+    registry_store: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import joblib
+
+    cache = tmp_path / "model-cache"
+    load_model(CHAMPION, tracking_uri=registry_store["tracking"], cache_dir=cache)
+    [copy] = list(cache.rglob("screener.joblib"))
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    calls: list[str] = []
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: calls.append("load"))
+    with pytest.raises(ModelLoadError, match="last-known-good copy is unusable.*corrupted"):
+        load_model(
+            CHAMPION,
+            tracking_uri=UNREACHABLE,
+            cache_dir=cache,
+            fallback="last_known_good",
+            registry_max_retries=0,
+        )
+    assert calls == []
+
+
+def test_a_damaged_registry_artifact_is_not_papered_over_by_the_copy(
+    registry_store: dict[str, Any], tmp_path: Path
+) -> None:
+    cache = tmp_path / "model-cache"
+    load_model(CHAMPION, tracking_uri=registry_store["tracking"], cache_dir=cache)
+    artifact: Path = registry_store["artifact"]
+    original = artifact.read_bytes()
+    try:
+        artifact.write_bytes(original[: len(original) // 2])
+        with pytest.raises(ModelLoadError, match="corrupted or was replaced"):
+            load_model(
+                CHAMPION,
+                tracking_uri=registry_store["tracking"],
+                cache_dir=cache,
+                fallback="last_known_good",
+            )
+    finally:
+        artifact.write_bytes(original)
