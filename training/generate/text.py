@@ -227,9 +227,10 @@ class _Writer:
         r, child = self.r, self.f.child
         roll = r.random()
         if self.age == 0 and roll < 0.25:
-            return [(r.choice(("baby", "the baby", "baby ")), None)] + (
-                [(child.first, "name")] if r.random() < 0.5 else []
-            )
+            role = r.choice(("baby", "the baby", "baby"))
+            if r.random() < 0.5:
+                return [(f"{role} ", None), (child.first, "name")]
+            return [(role, None)]
         if not self.child_named:
             self.child_named = True
             if roll < 0.3:
