@@ -32,7 +32,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-TEXTS = [
+#: Short hand-written contacts (--short-texts); by default the load uses generated contacts
+#: of realistic length and variety, so no cache flatters the figures.
+SHORT_TEXTS = [
     "Call from school: Year 4 pupil arrived with a bruise on her cheek and said her "
     "stepfather hit her last night. She did not want to go home. Mum not answering calls.",
     "Health visitor reports the family home is cold and there is little food; baby is "
@@ -42,6 +44,7 @@ TEXTS = [
     "Anonymous neighbour says children are often left alone in the evenings and they hear "
     "crying. No names given. Caller denies any violence seen.",
 ]
+TEXTS: list[str] = SHORT_TEXTS
 
 LUA = """
 local bodies = {BODIES}
@@ -224,7 +227,19 @@ def main() -> int:
     p.add_argument("--batch-size", type=int, default=1000)
     p.add_argument("--batch-runs", type=int, default=3)
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    p.add_argument(
+        "--short-texts", action="store_true", help="4 short fixed texts instead of generated ones"
+    )
+    p.add_argument("--texts", type=int, default=500, help="distinct generated contacts to send")
     args = p.parse_args()
+
+    global TEXTS
+    if not args.short_texts:
+        from training.generate import generate_frame
+
+        TEXTS = generate_frame(args.texts, seed=99)["text"].tolist()
+    lengths = sorted(len(t) for t in TEXTS)
+    print(f"texts: {len(TEXTS)} distinct, median {lengths[len(lengths) // 2]} characters")
 
     from serving.audit.db import make_engine
     from serving.audit.migrations import upgrade_to_head
@@ -253,7 +268,7 @@ def main() -> int:
         )
         # warm-up: first requests pay for lazy imports and connection set-up
         with httpx.Client(base_url=base, headers={"X-API-Key": key}) as c:
-            for t in TEXTS * 10:
+            for t in TEXTS[:40]:
                 c.post("/v1/score", json={"text": t})
         cpu_before = _server_cpu_seconds(proc)
         if shutil.which("wrk"):

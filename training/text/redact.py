@@ -302,7 +302,11 @@ class PiiFinder:
         before = text[s - 1] if s > 0 else " "
         after = text[e] if e < len(text) else " "
         if "phone" in k and (text[s] == "0" or before in "+(") and n_digits >= 2:
-            m = _PHONE.match(text, s - 1 if before in "+(" else s)
+            # "+44 ..." and "(01604) ..." start before the digits; a whole number in
+            # brackets, "(07123 456789)", starts at them.
+            m = _PHONE.match(text, s - 1) if before in "+(" else None
+            if m is None and text[s] == "0":
+                m = _PHONE.match(text, s)
             if m is not None:
                 return m.start(), m.end(), "phone"
         if "nhs_number" in k and n_digits in (3, 10):

@@ -24,6 +24,8 @@ def _kinds(text: str) -> dict[str, str]:
         ("Postcode NN1 2AB on file.", "NN1 2AB", "postcode"),
         ("Call 07700 900123 after 3pm.", "07700 900123", "phone"),
         ("Landline (01604) 123456 only.", "(01604) 123456", "phone"),
+        ("Referrer Jo Bloggs (07123 456789) called.", "07123 456789", "phone"),
+        ("mum (07123456789) is aware", "07123456789", "phone"),
         ("Email s.jones@example.com please.", "s.jones@example.com", "email"),
         ("NHS number 485 777 3456 recorded.", "485 777 3456", "nhs_number"),
         ("DOB 03/04/2015 confirmed.", "03/04/2015", "dob"),
