@@ -10,6 +10,15 @@ match inflections and common misspellings ("bruises", "brusing").
 Each match becomes an :class:`~training.text.types.IndicatorMatch` with its character span
 and the scope flags of its tokens (a cue inside the match does not flag it: "no food in the
 house" is not a negated "food"). Matches of one label never overlap; the shortest wins.
+
+Precision controls, per indicator record (all optional):
+
+* a match never spans two sentences ("...2nd pregnancy. Routine enquiry re DA..." is not a
+  pregnant victim of domestic abuse);
+* ``exclude``: patterns (same syntax) that veto an overlapping match of the indicator, e.g.
+  "mum disclosed" vetoes a disclosure *by the child*, "hanging around" vetoes "hanging";
+* ``ignore``: scope flags that do not apply to the indicator, e.g. ``["historical"]`` for a
+  person posing a risk, whose *past* convictions are what makes the risk current.
 """
 
 from __future__ import annotations
@@ -38,6 +47,9 @@ __all__ = [
 ]
 
 _PATTERN_FILE = "patterns/indicators.jsonl"
+#: suffix of the internal key under which an indicator's ``exclude`` patterns are matched
+_EXCLUDE = "::exclude"
+_FLAG_NAMES = ("negated", "hedged", "historical", "third_party")
 
 
 def _lines() -> Iterator[dict[str, Any]]:
@@ -101,13 +113,26 @@ class IndicatorMatcher:
         _, records = load_pattern_file()
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self._defs: dict[str, IndicatorDef] = {}
+        self._ignore: dict[str, tuple[bool, bool, bool, bool]] = {}
         token_patterns: dict[str, list[Any]] = {}
         for rec, info in zip(records, indicator_catalogue(), strict=True):
             self._defs[info.label] = info
+            ignore = set(rec.get("ignore", ()))
+            unknown = ignore - set(_FLAG_NAMES)
+            if unknown:
+                raise ValueError(f"{_PATTERN_FILE}: {info.label}: unknown flags {sorted(unknown)}")
+            self._ignore[info.label] = tuple(f in ignore for f in _FLAG_NAMES)  # type: ignore[assignment]
             token_patterns[info.label] = [p for p in rec["patterns"] if isinstance(p, list)]
             phrases = [p["phrase"] for p in rec["patterns"] if isinstance(p, dict)]
             if phrases:
                 self.phrases.add(info.label, [nlp.make_doc(p) for p in phrases])
+            excludes = rec.get("exclude", ())
+            if excludes:
+                key = info.label + _EXCLUDE
+                token_patterns[key] = [p for p in excludes if isinstance(p, list)]
+                ex_phrases = [p["phrase"] for p in excludes if isinstance(p, dict)]
+                if ex_phrases:
+                    self.phrases.add(key, [nlp.make_doc(p) for p in ex_phrases])
         self.rules = TokenRules(nlp.vocab, token_patterns, norm=norm_word, lower_as_norm=True)
         self._strings = nlp.vocab.strings
 
@@ -118,21 +143,41 @@ class IndicatorMatcher:
         if not found:
             doc._.cs_indicators = ()
             return doc
-        # Per label, the shortest non-overlapping matches.
-        found.sort(key=lambda m: (m[0], m[2] - m[1], m[1]))
-        spans: dict[str, list[tuple[int, int]]] = {}
+        scope: ScopeFlags | None = doc._.cs_scope
+        sent = scope.sent if scope is not None and scope.sent else None
+        vetoes: dict[str, list[tuple[int, int]]] = {}
+        kept: list[tuple[str, int, int]] = []
         for key, s, e in found:
+            if key.endswith(_EXCLUDE):
+                vetoes.setdefault(key[: -len(_EXCLUDE)], []).append((s, e))
+            elif sent is None or sent[s] == sent[e - 1]:
+                kept.append((key, s, e))
+        if vetoes:
+            kept = [
+                (k, s, e)
+                for k, s, e in kept
+                if not any(s < b and a < e for a, b in vetoes.get(k, ()))
+            ]
+        # Per label, the shortest non-overlapping matches.
+        kept.sort(key=lambda m: (m[0], m[2] - m[1], m[1]))
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for key, s, e in kept:
             taken = spans.setdefault(key, [])
             if all(e <= a or s >= b for a, b in taken):
                 taken.append((s, e))
-        scope: ScopeFlags | None = doc._.cs_scope
         out: list[IndicatorMatch] = []
         for key, taken in spans.items():
             info = self._defs[key]
             for s, e in taken:
                 last = doc[e - 1]
+                ignore = self._ignore[key]
                 flags = (
-                    [_flagged(f, s, e) for f in (scope.neg, scope.hedge, scope.hist, scope.third)]
+                    [
+                        not skip and _flagged(f, s, e)
+                        for f, skip in zip(
+                            (scope.neg, scope.hedge, scope.hist, scope.third), ignore, strict=True
+                        )
+                    ]
                     if scope is not None
                     else [False, False, False, False]
                 )

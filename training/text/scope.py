@@ -12,7 +12,16 @@ nearby tokens of its sentence:
   the clause start before it and the rest of the sentence until a "but"-like break or a
   reset word ("now", "today", "again", "currently");
 * third-hand ("neighbour thinks", "was told", "reportedly", "apparently") covers the clause
-  start before it and the rest of the sentence.
+  start before it and the rest of the sentence;
+* backward cues that follow what they qualify, often after a comma, "but" or ";":
+  ``neg_back`` ("..., but this turned out to be a misunderstanding", "...; officers found
+  this to be unfounded", "... was ruled out"), ``hedge_back`` ("..., nothing has been
+  confirmed", "... but nothing specific") and ``hist_back`` ("... in her own childhood")
+  cover their sentence back to its start; when the sentence follows a ";" or opens by
+  referring back ("This was ...", "On checking, it was ..."), the previous sentence too.
+
+A negating "no" that opens a longer cue ("no disclosures of", "no evidence of") also
+negates the cue's own later words, so "No disclosures of X were made" is not a disclosure.
 
 For each token the component records the index of the cue that scopes it (or -1), so a
 match that contains its own cue ("no food in the house", "did not attend") is not flagged
@@ -59,12 +68,41 @@ _CUE_KINDS = (
     "neg_pre",
     "neg_post_final",
     "neg_post",
+    "neg_back",
     "hedge",
+    "hedge_back",
     "third",
     "hist",
+    "hist_back",
     "hist_reset",
     "terminators",
 )
+#: words that make a sentence refer back to the one before ("This was unfounded.")
+_ANAPHORS = frozenset(
+    {
+        "this",
+        "that",
+        "it",
+        "these",
+        "those",
+        "which",
+        "allegation",
+        "allegations",
+        "claim",
+        "claims",
+        "report",
+        "reports",
+        "rumour",
+        "rumours",
+        "concern",
+        "concerns",
+        "referral",
+        "information",
+        "story",
+    }
+)
+#: how many tokens into its sentence an anaphor may come and still link it to the one before
+_ANAPHOR_REACH = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,20 +146,26 @@ def load_cues() -> dict[str, list[list[dict[str, Any]]]]:
     raw = json.loads(
         resources.files("training.text").joinpath("patterns/cues.json").read_text("utf-8")
     )
-    return {kind: raw[kind] for kind in _CUE_KINDS}
+    return {kind: raw.get(kind, []) for kind in _CUE_KINDS}
 
 
 class ScopeMarker:
     """Pipeline component computing :class:`ScopeFlags` for each Doc (needs sentence starts)."""
 
-    def __init__(self, nlp: Language, name: str, *, neg_window: int, hedge_window: int) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, neg_window: int, hedge_window: int, back_window: int = 24
+    ) -> None:
         self.name = name
         self.neg_window = neg_window
         self.hedge_window = hedge_window
+        self.back_window = back_window
         register_extensions()
         self.rules = TokenRules(nlp.vocab, load_cues(), norm=norm_word)
         self._strong = frozenset(nlp.vocab.strings.add(w) for w in _STRONG_BREAKS)
         self._question = nlp.vocab.strings.add("?")
+        self._no = nlp.vocab.strings.add("no")
+        self._semicolon = nlp.vocab.strings.add(";")
+        self._anaphors = frozenset(nlp.vocab.strings.add(w) for w in _ANAPHORS)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -162,8 +206,13 @@ class ScopeMarker:
             if cue[1] >= last_end:
                 kept.append(cue)
                 last_end = cue[2]
-            elif cue[2] > last_end and cue[0] != kept[-1][0]:
-                kept.append(cue)  # a different kind starting inside: keep both
+            elif cue[0] != kept[-1][0] and (
+                cue[2] > last_end or (cue[1], cue[2]) == (kept[-1][1], kept[-1][2])
+            ):
+                # A different kind on the same words ("rumoured": hedge and third-hand), or
+                # starting inside and running on: keep both. A cue inside a longer one
+                # ("ruled out" in "cannot be ruled out") is dropped.
+                kept.append(cue)
                 last_end = cue[2]
 
         def sent_bounds(i: int) -> tuple[int, int]:
@@ -180,6 +229,36 @@ class ScopeMarker:
             k = bisect_left(breaks, i) - 1
             return max(start, breaks[k] + 1) if k >= 0 else start
 
+        def back_start(i: int) -> int:
+            """Where a backward cue's scope starts: its sentence, and the one before when
+            the two are joined by ";" or the cue's sentence opens by referring back."""
+            start, _ = sent_bounds(i)
+            if start == 0:
+                return start
+            linked = False
+            j = start - 1
+            while j > 0 and arrays.is_space[j]:
+                j -= 1
+            if lowers[j] == self._semicolon:
+                linked = True
+            else:
+                reach = min(i, start + _ANAPHOR_REACH)
+                linked = any(lowers[k] in self._anaphors for k in range(start, reach))
+            return sent_bounds(start - 1)[0] if linked else start
+
+        reports = [c[1] for c in kept if c[0] in ("hedge", "third")]
+
+        def back_from(i: int) -> int:
+            """Start of a backward cue's scope: ``back_start``, at most ``back_window`` tokens
+            back, and no earlier than a report or hedge cue in between ("..., and it was
+            alleged that X, but this is not true" covers "alleged that X", not what came
+            before it)."""
+            a = max(back_start(i), i - self.back_window)
+            k = bisect_left(reports, i) - 1
+            if k >= 0 and reports[k] >= a:
+                a = reports[k]
+            return a
+
         def mark(flags: list[int], a: int, b: int, cue: int) -> None:
             for i in range(max(0, a), min(n, b)):
                 if flags[i] == NO_CUE:
@@ -187,7 +266,15 @@ class ScopeMarker:
 
         for kind, s, e in kept:
             if kind == "neg_pre":
+                if e - s > 1 and lowers[s] == self._no:
+                    mark(neg, s + 1, e, s)  # "no disclosures of": the noun is negated too
                 mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), s)
+            elif kind == "neg_back":
+                mark(neg, back_from(s), s, s)
+            elif kind == "hedge_back":
+                mark(hedge, back_from(s), s, s)
+            elif kind == "hist_back":
+                mark(hist, back_from(s), s, s)
             elif kind == "neg_post":
                 mark(neg, max(clause_start(s), s - self.neg_window), s, s)
                 mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), s)
@@ -265,7 +352,14 @@ def cs_sentences(nlp: Language, name: str, punct: list[str]) -> Sentencizer:
     return Sentencizer(nlp, name, punct=punct)
 
 
-@Language.factory("cs_scope", default_config={"neg_window": 6, "hedge_window": 10})
-def cs_scope(nlp: Language, name: str, neg_window: int, hedge_window: int) -> ScopeMarker:
-    """Factory of the scope component; windows are in tokens."""
-    return ScopeMarker(nlp, name, neg_window=neg_window, hedge_window=hedge_window)
+@Language.factory(
+    "cs_scope", default_config={"neg_window": 6, "hedge_window": 10, "back_window": 24}
+)
+def cs_scope(
+    nlp: Language, name: str, neg_window: int, hedge_window: int, back_window: int
+) -> ScopeMarker:
+    """Factory of the scope component; windows are in tokens (``back_window``: how far a
+    backward cue such as "..., but this turned out to be untrue" reaches)."""
+    return ScopeMarker(
+        nlp, name, neg_window=neg_window, hedge_window=hedge_window, back_window=back_window
+    )

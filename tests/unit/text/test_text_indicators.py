@@ -77,7 +77,7 @@ def test_threshold_indicators_are_found(text: str, label: str) -> None:
         ("Brusing on the babys arm.", "bruising_non_mobile_baby"),
         ("Mum is an alchohol user, drunk daily.", "parental_alcohol_misuse"),
         ("Concerns of neglet, home conditions poor.", "neglect_basic_care"),
-        ("Domestc voilence reported by police.", "domestic_abuse"),
+        ("Domestc voilence reported by police.", "possible_domestic_abuse"),
         ("He is sucidal and self harming.", "child_mental_health_crisis"),
         ("Attendence has dropped to 45%.", "chronic_non_attendance"),
     ],
@@ -91,7 +91,8 @@ def test_indicator_spans_index_the_original_text() -> None:
     for m in analyse(text).indicators:
         assert 0 <= m.start < m.end <= len(text)
         assert text[m.start : m.end] == text[m.start : m.end].strip()
-    assert any(text[m.start : m.end] == "bruise" for m in analyse(text).indicators)
+    # a bruise on a baby is level 4 whatever the explanation; the span ends on the word
+    assert any(text[m.start : m.end].endswith("bruise") for m in analyse(text).indicators)
 
 
 def test_indicator_matching_does_not_depend_on_names() -> None:

@@ -30,10 +30,10 @@ def test_mum_denies_any_violence_is_negated() -> None:
 
 
 def test_negation_stops_at_the_clause_so_the_assault_stays_asserted() -> None:
-    analysis = analyse("Dad hit him, no marks.")
+    analysis = analyse("Dad hit him, no bruising.")
     by_text = {analysis.text[m.start : m.end]: m for m in analysis.indicators}
     assert any("hit" in t and not m.negated for t, m in by_text.items())
-    assert by_text["marks"].negated
+    assert by_text["bruising"].negated
     assert any("hit" in analysis.text[m.start : m.end] for m in analysis.asserted)
 
 
