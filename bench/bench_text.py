@@ -56,7 +56,7 @@ GENERATOR_TO_OURS: dict[str, tuple[str, ...]] = {
     "chronic_non_attendance": ("chronic_non_attendance",),
     "child_mental_health_crisis": ("child_mental_health_crisis",),
     "self_harm": ("self_harm",),
-    "repeated_missing_episodes": ("repeated_missing_episodes",),
+    "repeated_missing_episodes": ("repeated_missing_episodes", "missing_episode"),
     "emotional_abuse": ("emotional_abuse",),
     "child_left_alone": ("chaotic_home_or_left_alone",),
     "young_person_substance_misuse": ("child_substance_use",),

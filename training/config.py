@@ -33,9 +33,9 @@ class FeatureConfig(_Strict):
     word_ngram_max: int = Field(2, ge=1, le=3)
     word_min_df: int = Field(3, ge=1)
     word_max_features: int = Field(200_000, ge=100)
-    char_ngram_min: int = Field(3, ge=1)
-    char_ngram_max: int = Field(5, ge=1)
-    char_n_features: int = Field(2**20, ge=2**10)
+    char_ngram_min: int = Field(4, ge=1)
+    char_ngram_max: int = Field(4, ge=1)
+    char_n_features: int = Field(2**18, ge=2**10)
     use_source: bool = True
     use_indicators: bool = True
 
@@ -54,11 +54,12 @@ class HGBConfig(_Strict):
     svd_components: int = Field(64, ge=2)
     max_iter: int = Field(300, ge=10)
     learning_rate: float = Field(0.08, gt=0, le=1)
+    #: Fit on a stratified random sample of at most this many training contacts: the SVD
+    #: and the boosting cost grow with rows, and the challenger need not see them all.
+    max_train_rows: int = Field(30_000, ge=200)
 
 
-CandidateName = Literal[
-    "logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd", "embeddings_logreg"
-]
+CandidateName = Literal["logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd"]
 
 
 class CandidatesConfig(_Strict):

@@ -18,13 +18,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from training.evaluate import bootstrap_ci, roc_auc
 
-__all__ = ["EXTERNAL_DIR", "ExternalResult", "external_result", "read_external"]
+__all__ = [
+    "EXTERNAL_DIR",
+    "ExternalResult",
+    "evaluate_external_sets",
+    "external_metrics",
+    "external_result",
+    "read_external",
+]
 
 #: The folder of the hand-written sets in a source checkout.
 EXTERNAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "external"
@@ -102,3 +110,46 @@ def external_result(
         flagged_share_12=float(flagged[low].mean()),
         threshold=float(threshold),
     )
+
+
+def evaluate_external_sets(
+    model: Any, *, directory: Path = EXTERNAL_DIR, n_boot: int = 200
+) -> dict[str, ExternalResult]:
+    """``model`` (a ``ScreenerModel``) on each hand-written set found in ``directory``, by
+    set name (``dev``, ``test``); empty when the sets are not there (an installed package
+    without the source tree)."""
+    out: dict[str, ExternalResult] = {}
+    for split in ("dev", "test"):
+        path = Path(directory) / f"concerns_{split}.jsonl"
+        if not path.is_file():
+            continue
+        frame = read_external(path)
+        records = model.score_records(
+            frame["text"].tolist(), frame["source"].tolist(), explain=False
+        )
+        out[split] = external_result(
+            frame["level"].to_numpy(),
+            np.array([r.score for r in records]),
+            priorities=np.array([r.priority for r in records]),
+            threshold=float(model.threshold),
+            n_boot=n_boot,
+        )
+    return out
+
+
+def external_metrics(results: dict[str, ExternalResult]) -> dict[str, float]:
+    """Flat metric names for MLflow: ``external_<set>_roc_auc``, ``..._auc_4_vs_12``,
+    ``..._recall_l3``, ``..._recall_l4``, ``..._flagged_l12``, ``..._mean_score_l<k>``."""
+    out: dict[str, float] = {}
+    for split, r in results.items():
+        p = f"external_{split}_"
+        out[p + "roc_auc"] = r.roc_auc
+        if r.roc_auc_ci is not None:
+            out[p + "roc_auc_lo"], out[p + "roc_auc_hi"] = r.roc_auc_ci
+        out[p + "auc_4_vs_12"] = r.auc_4_vs_12
+        out[p + "recall_l3"] = r.recall_at_threshold[3]
+        out[p + "recall_l4"] = r.recall_at_threshold[4]
+        out[p + "flagged_l12"] = r.flagged_share_12
+        for level, mean in r.mean_score.items():
+            out[p + f"mean_score_l{level}"] = mean
+    return {k: float(v) for k, v in out.items() if np.isfinite(v)}

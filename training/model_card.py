@@ -187,6 +187,17 @@ def _context(inputs: ModelCardInputs) -> dict[str, Any]:
             f"On synthetic data the best possible AUC is {_num(m.get('oracle_auc'))}; the "
             f"model reaches {_pct(m.get('auc_ratio_to_oracle'), 1)} of it."
         )
+    if m.get("external_test_roc_auc") is not None:
+        evaluation.append(
+            "On 200 concerns written independently of the training data and labelled by the "
+            "published levels of need (not by decisions): ROC AUC "
+            f"{_num(m.get('external_test_roc_auc'))} for levels 3-4 against 1-2, "
+            f"{_num(m.get('external_test_auc_4_vs_12'))} for protection (level 4) against "
+            "universal and early help; at the operating point it prioritises "
+            f"{_pct(m.get('external_test_recall_l4'))} of the level-4 and "
+            f"{_pct(m.get('external_test_recall_l3'))} of the level-3 concerns, and "
+            f"{_pct(m.get('external_test_flagged_l12'))} of the level 1-2 ones."
+        )
     fairness = inputs.fairness
     if fairness is None:
         fairness_lines = ["No fairness audit is attached to this version yet."]

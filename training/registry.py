@@ -153,6 +153,7 @@ def log_training_run(
     from mlflow.data import from_pandas
 
     from training.evaluate import flat_metrics
+    from training.external import external_metrics
     from training.pyfunc import ARTIFACT_KEY, ConcernScreenerPyfunc, file_sha256
 
     settings = get_settings()
@@ -201,6 +202,7 @@ def log_training_run(
             metrics[f"cand_{cand.name}_fit_seconds"] = cand.fit_seconds
         for key, value in result.timings.items():
             metrics[f"time_{key}"] = float(value)
+        metrics.update(external_metrics(result.external))
         mlflow.log_metrics(metrics)
         mlflow.log_dict(
             {"candidates": [c.__dict__ for c in result.candidates], "split": result.split.__dict__},

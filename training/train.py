@@ -28,6 +28,7 @@ from training.evaluate import (
     priority_edges,
     threshold_for_recall,
 )
+from training.external import ExternalResult, evaluate_external_sets
 from training.pipeline import (
     LINEAR_CANDIDATES,
     ScreenerModel,
@@ -73,6 +74,8 @@ class TrainResult:
     validation: EvaluationResult
     timings: dict[str, float] = field(default_factory=dict)
     n_rows: int = 0
+    #: the selected model on the hand-written sets (``training.external``), when present
+    external: dict[str, ExternalResult] = field(default_factory=dict)
 
 
 def label_of(frame: pd.DataFrame) -> np.ndarray:
@@ -112,6 +115,20 @@ def _model_inputs(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[:, [c for c in MODEL_INPUT_COLUMNS if c in frame]]
 
 
+def _stratified_sample(y: np.ndarray, cap: int | None, *, seed: int) -> np.ndarray | None:
+    """Sorted row indices of a sample of at most ``cap`` rows keeping the label rate, or
+    None when every row is kept."""
+    if cap is None or len(y) <= cap:
+        return None
+    rng = np.random.default_rng(seed)
+    picked = []
+    for label in (0, 1):
+        rows = np.flatnonzero(y == label)
+        take = max(1, round(cap * len(rows) / len(y)))
+        picked.append(rng.choice(rows, size=min(take, len(rows)), replace=False))
+    return np.sort(np.concatenate(picked))
+
+
 def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     """Fit, calibrate and select a screener on a validated contact frame.
 
@@ -149,7 +166,12 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     for name in config.candidates.names:
         t0 = time.perf_counter()
         clf = build_candidate(name, config, blocks=features.blocks_)
-        clf.fit(X_train, y_train)
+        cap = getattr(getattr(config.candidates, name), "max_train_rows", None)
+        rows = _stratified_sample(y_train, cap, seed=config.evaluation.seed)
+        if rows is None:
+            clf.fit(X_train, y_train)
+        else:
+            clf.fit(X_train[rows], y_train[rows])
         calibrator = CalibratedClassifierCV(FrozenEstimator(clf), method=config.calibration.method)
         calibrator.fit(X_val, y_val)
         seconds = time.perf_counter() - t0
@@ -228,6 +250,9 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         n_boot=max(ev.n_boot, 1),
         seed=ev.seed,
     )
+    # Concerns written by other hands, labelled by the published guidance: the check that
+    # the model learned the concerns and not the generator's (or a council's) wording.
+    external = evaluate_external_sets(model, n_boot=max(ev.n_boot, 1))
     timings["evaluate_seconds"] = time.perf_counter() - t0
     return TrainResult(
         model=model,
@@ -238,4 +263,5 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         validation=validation,
         timings=timings,
         n_rows=len(frame),
+        external=external,
     )

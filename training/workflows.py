@@ -10,6 +10,7 @@ import getpass
 import hashlib
 import json
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +116,7 @@ def train_and_register(
     from training.pyfunc import file_sha256
 
     result = train_model(frame, config)
+    started = time.perf_counter()
     digest = file_sha256(data_path)
     known = [c.name for c in COLUMNS if c.name in frame] + [c for c in ("p_true",) if c in frame]
     test_ids = time_split(frame, config)["test"]
@@ -140,6 +142,7 @@ def train_and_register(
         if k in metrics
     }
     registry.set_version_tags(ref.version, eval_tags)
+    result.timings["log_and_register_seconds"] = time.perf_counter() - started
     cand_lines = [
         f"  {'*' if c.selected else ' '} {c.name:<22} val AUC {c.val_roc_auc:.3f}  PR AUC {c.val_pr_auc:.3f}  fit {c.fit_seconds:.1f} s"
         for c in result.candidates
@@ -151,6 +154,16 @@ def train_and_register(
         *cand_lines,
         f"test split ({result.split.start['test'][:10]} to {result.split.end['test'][:10]}):",
         *_summary(result.test),
+        *[
+            f"hand-written {split} set ({r.n} contacts by published levels of need): "
+            f"AUC {r.roc_auc:.3f}, protection vs universal/early help {r.auc_4_vs_12:.3f}, "
+            f"recall at the threshold L3 {r.recall_at_threshold[3]:.2f} L4 {r.recall_at_threshold[4]:.2f}"
+            for split, r in result.external.items()
+        ],
+        "time: " + ", ".join(
+            f"{k.removesuffix('_seconds').replace('_', ' ')} {v:.1f} s"
+            for k, v in result.timings.items()
+        ),
         f"registered {ref.name} version {ref.version} (run {ref.run_id})",
     ]
     return TrainOutcome(result, ref.name, ref.version, ref.run_id, "\n".join(lines))
@@ -181,6 +194,7 @@ def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str
     from training.model_card import ModelCardInputs, render_model_card
 
     metrics = {k[len("test_") :]: v for k, v in details["metrics"].items() if k.startswith("test_")}
+    metrics.update({k: v for k, v in details["metrics"].items() if k.startswith("external_")})
     inputs = ModelCardInputs(
         name=ref.name,
         version=ref.version,

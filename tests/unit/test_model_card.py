@@ -100,3 +100,21 @@ def test_card_has_no_nan_or_none_when_figures_are_missing(fairness) -> None:
 def test_html_escapes_inputs() -> None:
     _, html = render_model_card(_inputs(candidate="<script>x</script>"))
     assert "<script>" not in html
+
+
+def test_the_card_reports_the_hand_written_evaluation_when_present():
+    metrics = dict(_inputs().metrics)
+    markdown, _ = render_model_card(_inputs())
+    assert "written independently" not in markdown
+    metrics.update(
+        {
+            "external_test_roc_auc": 0.9,
+            "external_test_auc_4_vs_12": 0.88,
+            "external_test_recall_l4": 0.95,
+            "external_test_recall_l3": 0.97,
+            "external_test_flagged_l12": 0.6,
+        }
+    )
+    markdown, _ = render_model_card(_inputs(metrics=metrics))
+    assert "written independently" in markdown
+    assert "0.900" in markdown and "95%" in markdown and "60%" in markdown

@@ -32,7 +32,7 @@ from training.text.indicators import indicator_catalogue, patterns_version
 from training.text.nlp import build_nlp, get_nlp
 from training.text.normalise import normalise_text
 from training.text.redact import apply_redaction, redact
-from training.text.rules import ARRAYS_KEY, TEXT_KEY, cached_arrays
+from training.text.rules import ARRAYS_KEY, TEXT_KEY, cached_arrays, get_ext
 from training.text.scope import ScopeFlags
 from training.text.types import Analysis, IndicatorDef, IndicatorMatch, PiiSpan, Token
 
@@ -73,15 +73,15 @@ _SLOT_SETTERS = tuple(
 
 def _to_analysis(text: str, doc: Doc) -> Analysis:
     """Turn a processed Doc of ``normalise_text(text)`` into an :class:`Analysis`."""
-    pii: tuple[PiiSpan, ...] = doc._.cs_pii or ()
-    scope: ScopeFlags = doc._.cs_scope
+    pii: tuple[PiiSpan, ...] = get_ext(doc, "cs_pii") or ()
+    scope: ScopeFlags = get_ext(doc, "cs_scope")
     arrays = cached_arrays(doc)
     doc.user_data.pop(ARRAYS_KEY, None)
     doc.user_data.pop(TEXT_KEY, None)
     strings = doc.vocab.strings
     skip = [p or s for p, s in zip(arrays.is_punct, arrays.is_space, strict=True)]
     pii_first: dict[int, PiiSpan] = {}
-    for span, (a, b) in zip(pii, doc._.cs_pii_tokens or (), strict=True):
+    for span, (a, b) in zip(pii, get_ext(doc, "cs_pii_tokens") or (), strict=True):
         if b > a:
             pii_first[a] = span
             for i in range(a + 1, b):
@@ -121,7 +121,7 @@ def _to_analysis(text: str, doc: Doc) -> Analysis:
         redacted=apply_redaction(text, pii),
         pii=pii,
         tokens=tuple(tokens),
-        indicators=doc._.cs_indicators or (),
+        indicators=get_ext(doc, "cs_indicators") or (),
         n_sents=scope.n_sents,
     )
 
@@ -210,8 +210,8 @@ def _to_compact(
 ) -> CompactAnalysis:
     """The same marked tokens as ``marked_tokens(_to_analysis(text, doc))``, computed from
     the token arrays directly. ``memo`` caches each (norm, lower) pair's feature norm."""
-    pii: tuple[PiiSpan, ...] = doc._.cs_pii or ()
-    scope: ScopeFlags = doc._.cs_scope
+    pii: tuple[PiiSpan, ...] = get_ext(doc, "cs_pii") or ()
+    scope: ScopeFlags = get_ext(doc, "cs_scope")
     arrays = cached_arrays(doc)
     doc.user_data.pop(ARRAYS_KEY, None)
     doc.user_data.pop(TEXT_KEY, None)
@@ -220,7 +220,7 @@ def _to_compact(
     idx, length = arrays.idx, arrays.length
     pii_first: dict[int, PiiSpan] = {}
     inside: set[int] = set()
-    for span, (a, b) in zip(pii, doc._.cs_pii_tokens or (), strict=True):
+    for span, (a, b) in zip(pii, get_ext(doc, "cs_pii_tokens") or (), strict=True):
         if b > a:
             pii_first[a] = span
             inside.update(range(a + 1, b))
@@ -254,7 +254,7 @@ def _to_compact(
                 toks.append((marked, "", first.start, first.end))
             else:
                 toks.append((marked, word, idx[i], idx[i] + length[i]))
-    matches: tuple[IndicatorMatch, ...] = doc._.cs_indicators or ()
+    matches: tuple[IndicatorMatch, ...] = get_ext(doc, "cs_indicators") or ()
     rows = tuple(
         (m.label, int(m.level), bool(m.negated), bool(m.hedged), bool(m.historical), bool(m.third_party))
         for m in matches

@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from training.text.normalise import norm_word, normalise_text
-from training.text.rules import ARRAYS_KEY, TEXT_KEY, doc_arrays
+from training.text.rules import ARRAYS_KEY, TEXT_KEY, doc_arrays, set_ext
 from training.text.types import PII_KINDS, PiiSpan
 
 __all__ = [
@@ -556,8 +556,8 @@ class Redactor:
                 doc[i].norm_ = norm
                 norms[i] = h
             ranges.append((a, max(a, b)))
-        doc._.cs_pii = spans
-        doc._.cs_pii_tokens = tuple(ranges)
+        set_ext(doc, "cs_pii", spans)
+        set_ext(doc, "cs_pii_tokens", tuple(ranges))
         doc.user_data[ARRAYS_KEY] = arrays  # shared with later components, dropped at the end
         return doc
 
