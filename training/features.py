@@ -45,6 +45,10 @@ __all__ = [
     "plain_of",
 ]
 
+#: Distinct tokens whose hashed character n-grams are kept per process (a service meets new
+#: word forms every day; this bounds the memory they take).
+_TOKEN_CACHE_MAX = 100_000
+
 FLAGS: tuple[str, ...] = ("asserted", "negated", "hedged", "historical", "third_party")
 LEVELS: tuple[int, ...] = (1, 2, 3, 4)
 
@@ -256,8 +260,11 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         cache: dict[str, tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_token_cache", {})
         missing = [t for t in dict.fromkeys(tokens) if t not in cache]
         if missing:
-            if len(cache) + len(missing) > 500_000:
+            if len(cache) + len(missing) > _TOKEN_CACHE_MAX:
+                # Start afresh, and hash every token asked for: the ones cached a moment ago
+                # are gone too (a KeyError here was a 500 waiting for a busy service).
                 cache.clear()
+                missing = list(dict.fromkeys(tokens))
             hashed = sp.csr_matrix(self._hasher().transform(missing), dtype=np.float32)
             hashed.sum_duplicates()
             for i, tok in enumerate(missing):

@@ -160,3 +160,19 @@ def test_the_fast_paths_give_exactly_what_the_full_analysis_gives():
     assert trained.indicator_rows == served.indicator_rows
     assert [list(c.words) for c in served.analyses] == tokens
     assert [c.indicators for c in served.analyses] == [a.indicators for a in reference]
+
+
+def test_the_token_cache_stays_bounded_and_correct_when_it_fills(analysed, monkeypatch):
+    import training.features as features_module
+
+    est = features().fit(analysed)
+    expected = est.transform(analysed).toarray()
+    monkeypatch.setattr(features_module, "_TOKEN_CACHE_MAX", 5)
+    est.__dict__.pop("_token_cache", None)
+    distinct = {plain_of(t) for doc in analysed.word_docs for t in doc.split()} - {""}
+    for _ in range(3):
+        assert np.allclose(est.transform(analysed).toarray(), expected)
+        # Refilled with what one call needs, never more.
+        assert len(est.__dict__["_token_cache"]) <= len(distinct)
+    frame = pd.DataFrame({"text": [f"novel{i} word{i} dad hit him" for i in range(30)]})
+    est.transform(ContactAnalyser().transform(frame))

@@ -19,8 +19,10 @@ Nothing is read or built at import: data files are read and the pipeline built o
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -126,13 +128,27 @@ def _to_analysis(text: str, doc: Doc) -> Analysis:
     )
 
 
+_ZONE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _memory_zone(pipeline: Language) -> Iterator[None]:
+    """Run a batch in a spaCy memory zone: the strings and lexemes of words seen only in
+    it are freed afterwards, so a long-running service does not grow with every new name
+    or typo. Zones cannot nest or overlap, hence the lock (spaCy is not thread-safe
+    anyway); results must not keep Docs or Tokens, only Python values."""
+    with _ZONE_LOCK, pipeline.memory_zone():
+        yield
+
+
 def analyse(text: str, *, nlp: Language | None = None) -> Analysis:
     """Analyse one contact: PII, normalised tokens with scope flags, indicator matches.
 
     ``nlp`` defaults to :func:`get_nlp`; pass a :func:`build_nlp` pipeline to change settings.
     """
     pipeline = nlp if nlp is not None else get_nlp()
-    return _to_analysis(text, pipeline(normalise_text(text)))
+    with _memory_zone(pipeline):
+        return _to_analysis(text, pipeline(normalise_text(text)))
 
 
 def analyse_many(
@@ -141,8 +157,9 @@ def analyse_many(
     """Analyse many contacts in order, in one process, through ``nlp.pipe`` (the fast path)."""
     pipeline = nlp if nlp is not None else get_nlp()
     originals = list(texts)
-    docs = pipeline.pipe((normalise_text(t) for t in originals), batch_size=batch_size)
-    return [_to_analysis(t, d) for t, d in zip(originals, docs, strict=True)]
+    with _memory_zone(pipeline):
+        docs = pipeline.pipe((normalise_text(t) for t in originals), batch_size=batch_size)
+        return [_to_analysis(t, d) for t, d in zip(originals, docs, strict=True)]
 
 
 #: One indicator match in compact form: ``(label, level, negated, hedged, historical,
@@ -199,7 +216,7 @@ def feature_norm(norm: str, lowered: str) -> str | None:
         protected = protected_cues()
         if norm not in protected and lowered not in protected:
             out = norm.replace(" ", "_")
-    if len(_FEATURE_NORMS) > 200_000:  # word forms are few; bound the memo all the same
+    if len(_FEATURE_NORMS) > 50_000:  # a service meets new word forms daily: stay bounded
         _FEATURE_NORMS.clear()
     _FEATURE_NORMS[key] = out
     return out
@@ -281,5 +298,6 @@ def compact_many(
     pipeline = nlp if nlp is not None else get_nlp()
     originals = list(texts)
     memo: dict[tuple[int, int], str | None] = {}
-    docs = pipeline.pipe((normalise_text(t) for t in originals), batch_size=batch_size)
-    return [_to_compact(t, d, memo, spans=spans) for t, d in zip(originals, docs, strict=True)]
+    with _memory_zone(pipeline):
+        docs = pipeline.pipe((normalise_text(t) for t in originals), batch_size=batch_size)
+        return [_to_compact(t, d, memo, spans=spans) for t, d in zip(originals, docs, strict=True)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -210,7 +210,9 @@ def _stem(word: str, no_stem: frozenset[str]) -> str:
     return stem
 
 
-@cache
+# Bounded: a service meets new word forms (names, typos) every day, and an unbounded cache
+# would grow with them for as long as it runs.
+@lru_cache(maxsize=100_000)
 def norm_word(word: str) -> str:
     """The NORM of a word form: lower-cased, abbreviation-aware, typo-corrected, stemmed.
 
@@ -252,7 +254,7 @@ class Normaliser:
         return doc
 
 
-@cache
+@lru_cache(maxsize=100_000)
 def _norm_no_fuzzy(word: str) -> str:
     data = load_norm_data()
     low = word.lower()
