@@ -93,7 +93,7 @@ def to_public(record: ScoreRecord, *, contact_id: str | None) -> ScoredContact:
         contact_id=contact_id,
         explanation=[
             ExplanationPublic.model_construct(
-                feature=p.feature, weight=float(p.weight), spans=[tuple(s) for s in p.spans]
+                feature=p.feature, weight=float(p.weight), spans=[(int(s[0]), int(s[1])) for s in p.spans]
             )
             for p in record.explanation
         ],

@@ -6,7 +6,6 @@ output and an exit code: 0 success, 1 a check failed (quarantined rows, gate ref
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -215,4 +214,4 @@ def main() -> None:  # pragma: no cover - console entry for `python -m training.
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import mlflow.pyfunc
 import pandas as pd
+from mlflow.pyfunc import PythonModel
 
 from training.outputs import ScoreRecord
 
@@ -62,7 +62,7 @@ def load_verified(path: Path, expected_sha256: str | None) -> Any:
     return joblib.load(path)
 
 
-class ConcernScreenerPyfunc(mlflow.pyfunc.PythonModel):
+class ConcernScreenerPyfunc(PythonModel):  # type: ignore[misc]
     """The registered ``concern-screener`` model."""
 
     def load_context(self, context: Any) -> None:

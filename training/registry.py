@@ -150,7 +150,7 @@ def log_training_run(
     """
     import joblib
     import mlflow
-    from mlflow.data import from_pandas
+    from mlflow.data import from_pandas  # type: ignore[attr-defined]
 
     from training.evaluate import flat_metrics
     from training.external import external_metrics

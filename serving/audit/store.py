@@ -354,7 +354,9 @@ def insert_model_event(
                 failed_checks=failed_checks,
             )
         )
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None  # an INSERT always has one
+        return int(key[0])
 
 
 def list_events(

@@ -9,7 +9,6 @@ a model that learned the cues scores those children higher for the same concerns
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

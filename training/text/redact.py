@@ -268,7 +268,8 @@ class PiiFinder:
                 if m is not None and m.start() <= at < m.end():
                     # Addresses run together ("a@b.coa@b.co") are one span: redacting the
                     # first alone would leave the rest behind, and a second pass would differ.
-                    end = m.end() + _EMAIL_TAIL.match(text, m.end()).end() - m.end()
+                    tail = _EMAIL_TAIL.match(text, m.end())  # always matches (maybe empty)
+                    end = tail.end() if tail is not None else m.end()
                     while end > m.end() and text[end - 1] in ".-'":
                         end -= 1
                     add(m.start(), end, "email")

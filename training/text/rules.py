@@ -49,12 +49,14 @@ def get_ext(doc: Doc, name: str) -> Any:
     ``doc._`` access builds an ``Underscore`` object, which cost about 30 microseconds, and
     the pipeline made ten of them per contact.
     """
-    return doc.user_data.get(("._.", name, None, None))
+    data: dict[Any, Any] = doc.user_data
+    return data.get(("._.", name, None, None))
 
 
 def set_ext(doc: Doc, name: str, value: Any) -> None:
     """``doc._.<name> = value`` for a registered ``cs_`` Doc extension (see :func:`get_ext`)."""
-    doc.user_data[("._.", name, None, None)] = value
+    data: dict[Any, Any] = doc.user_data
+    data[("._.", name, None, None)] = value
 _OP = re.compile(r"^\{(\d*),(\d*)\}$|^\{(\d+)\}$")
 
 
