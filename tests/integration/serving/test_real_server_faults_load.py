@@ -5,15 +5,19 @@ soak of mixed requests has no errors and bounded memory growth."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import random
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import psutil
@@ -51,9 +55,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("serve")
+@contextlib.contextmanager
+def _serve(tmp: Path, **env_overrides: str) -> Iterator[Server]:
+    """``screener serve --workers 2`` on a free loopback port with a fresh SQLite audit
+    trail and one key per role; stopped (SIGINT) afterwards."""
     db_url = f"sqlite:///{tmp / 'audit.db'}"
     env = {
         **os.environ,
@@ -62,6 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "AUDIT_HASH_KEY": "soak-hash-key",
         "RATE_LIMIT_PER_MINUTE": "0",
         "LOG_LEVEL": "WARNING",
+        **env_overrides,
     }
     keys = {}
     for role in ("screener", "auditor"):
@@ -84,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     srv = Server(f"http://127.0.0.1:{port}", proc, db_url, keys)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
                 if (
@@ -107,6 +113,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             proc.wait(timeout=10)
         err.close()
         assert "bruise on his arm" not in (tmp / "server.err").read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with _serve(tmp_path_factory.mktemp("serve")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def real_server(
+    tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str], trained_version: str
+) -> Iterator[Server]:
+    """The service with a real model (the session's small trained version)."""
+    with _serve(
+        tmp_path_factory.mktemp("serve-real"),
+        MODEL_URI=f"models:/concern-screener/{trained_version}",
+        MLFLOW_TRACKING_URI=mlflow_env["MLFLOW_TRACKING_URI"],
+        MLFLOW_ARTIFACT_ROOT=mlflow_env["MLFLOW_ARTIFACT_ROOT"],
+    ) as srv:
+        yield srv
 
 
 async def _post_decisions(
@@ -163,7 +189,12 @@ def test_a_worker_killed_under_load_loses_no_acknowledged_decision(server: Serve
     assert len(acked) == len(set(acked))
 
 
-def test_soak_of_mixed_requests_has_no_errors_and_bounded_memory(server: Server) -> None:
+def _soak(
+    server: Server, texts: Sequence[str], *, budget: int, seconds: float, label: str
+) -> None:
+    """Mixed requests (50% score, 10% batch of 10, 20% decisions, 10% model, 10% audit
+    events) from 16 async clients after a 1,000-request warm-up: no error, every
+    acknowledged score audited, worker memory growth under 10%."""
     screener = {"X-API-Key": server.keys["screener"]}
     auditor = {"X-API-Key": server.keys["auditor"]}
     statuses: Counter[int] = Counter()
@@ -172,11 +203,11 @@ def test_soak_of_mixed_requests_has_no_errors_and_bounded_memory(server: Server)
 
     def request(i: int) -> tuple[str, str, dict[str, object] | None, dict[str, str]]:
         kind = i % 10
-        text = TEXTS[i % len(TEXTS)]
+        text = texts[i % len(texts)]
         if kind < 5:
             return "POST", "/v1/score", {"text": text, "contact_id": f"s-{i}"}, screener
         if kind == 5:
-            items = [{"text": TEXTS[(i + j) % 3]} for j in range(10)]
+            items = [{"text": texts[(i + j) % len(texts)]} for j in range(10)]
             return "POST", "/v1/score/batch", {"items": items}, screener
         if kind in (6, 7):
             return "POST", f"/v1/contacts/s-{i - kind}/decision", {"decision": "nfa"}, screener
@@ -212,10 +243,6 @@ def test_soak_of_mixed_requests_has_no_errors_and_bounded_memory(server: Server)
     latencies.clear()
     score_request_ids.clear()
     started = time.perf_counter()
-    # Up to SOAK_REQUESTS requests, stopped after SOAK_SECONDS: the client shares the
-    # machine with the server, so a 2-core runner gets through fewer than a real one.
-    budget = int(os.environ.get("SOAK_REQUESTS", "20000"))
-    seconds = float(os.environ.get("SOAK_SECONDS", "40"))
     asyncio.run(asyncio.wait_for(phase(100_000, budget, seconds), timeout=seconds + 30))
     elapsed = time.perf_counter() - started
     n = sum(statuses.values())
@@ -235,12 +262,45 @@ def test_soak_of_mixed_requests_has_no_errors_and_bounded_memory(server: Server)
         }
     engine.dispose()
     print(
-        f"\nsoak: {n} requests in {elapsed:.1f} s ({n / elapsed:.0f}/s), statuses "
+        f"\nsoak ({label}): {n} requests in {elapsed:.1f} s ({n / elapsed:.0f}/s), statuses "
         f"{dict(statuses)}, p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, worker RSS "
         f"{warm / 2**20:.0f} -> {after / 2**20:.0f} MiB ({growth:+.1%}), "
         f"{len(audited)}/{len(score_request_ids)} scores found in the audit trail"
     )
-    assert n >= min(budget, 3_000)
+    assert n >= min(budget, 2_000)
     assert set(statuses) <= {200, 201}, statuses
     assert len(audited) == len(score_request_ids)
     assert growth < 0.10
+
+
+def test_soak_of_mixed_requests_has_no_errors_and_bounded_memory(server: Server) -> None:
+    # Up to SOAK_REQUESTS requests, stopped after SOAK_SECONDS: the client shares the
+    # machine with the server, so a 2-core runner gets through fewer than a real one.
+    _soak(
+        server,
+        TEXTS,
+        budget=int(os.environ.get("SOAK_REQUESTS", "20000")),
+        seconds=float(os.environ.get("SOAK_SECONDS", "150")),
+        label="fake model",
+    )
+
+
+def test_soak_with_the_real_model_and_novel_words_keeps_memory_bounded(
+    real_server: Server,
+) -> None:
+    """The real text pipeline meets new word forms in every contact (names, typos): spaCy's
+    vocabulary and our caches must not grow with them."""
+    from training.generate import generate_frame
+
+    rng = random.Random(0)
+    texts = [
+        t + " " + " ".join("".join(rng.choices(string.ascii_lowercase, k=9)) for _ in range(6))
+        for t in generate_frame(3_000, seed=77)["text"]
+    ]
+    _soak(
+        real_server,
+        texts,
+        budget=int(os.environ.get("SOAK_REAL_REQUESTS", "8000")),
+        seconds=float(os.environ.get("SOAK_REAL_SECONDS", "90")),
+        label="real model, novel words",
+    )
