@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SCREENER := $(VENV)/bin/screener
 STAMP := $(VENV)/.installed
-DEMO_ROWS ?= 30000
+DEMO_ROWS ?= 100000
 DEMO_DATA := data/demo/contacts.parquet
 PYTEST_ARGS ?=
 

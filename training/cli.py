@@ -137,7 +137,9 @@ def train(
     try:
         outcome = train_and_register(frame, data_path=data, config=cfg, keep_report=report_dir)
     except ValueError as exc:
-        fail(f"{data}: {exc}")
+        # Too few rows, one class only, or a broken pattern or configuration file: the
+        # message says which.
+        fail(f"training on {data} failed: {exc}")
     typer.echo(outcome.summary)
 
 
