@@ -239,6 +239,26 @@ class PiiFinder:
     def find(self, text: str) -> tuple[PiiSpan, ...]:
         """PII spans of ``text`` (already normalised or raw: offsets are the same).
 
+        Pieces of personal data glued to another ("O'Neil-Smith07700 900123") can hide
+        each other: the word boundary one needs is only there once the other is replaced
+        by its placeholder. So when a span touches a letter, digit, "+" or "(" outside it,
+        the text is searched again with the spans replaced, and what turns up is mapped
+        back and merged, until nothing new does (at most three passes): redaction is then
+        idempotent, and no later component sees the hidden piece.
+        """
+        spans = self._find_once(text)
+        for _ in range(2):
+            if not any(_glued(text, sp) for sp in spans):
+                break
+            more = _found_beside_placeholders(text, spans, self._find_once)
+            if not more:
+                break
+            spans = _merge(spans, more)
+        return spans
+
+    def _find_once(self, text: str) -> tuple[PiiSpan, ...]:
+        """One pass of the search (see :meth:`find`).
+
         Speed: structured kinds are tried only where they can start (at an ``@``, at a run
         of digits) and schools and names work on one list of capitalised words, so a
         contact costs tens of microseconds rather than one full regex scan per kind.
@@ -495,6 +515,60 @@ class PiiFinder:
 def get_finder() -> PiiFinder:
     """The process-wide finder for all PII kinds (lexicons read on first use)."""
     return PiiFinder()
+
+
+def _glued(text: str, span: PiiSpan) -> bool:
+    before = text[span.start - 1] if span.start > 0 else " "
+    after = text[span.end] if span.end < len(text) else " "
+    return any(c.isalnum() or c in "+(" for c in (before, after))
+
+
+def _found_beside_placeholders(
+    text: str, spans: Sequence[PiiSpan], find_once: Any
+) -> list[PiiSpan]:
+    """Spans found in the redacted text that are not placeholders, in ``text``'s offsets
+    (a position inside a placeholder maps to the edge of the span it replaced)."""
+    redacted = apply_redaction(text, spans)
+    # Segments: (redacted start, redacted end, original start, original end, is placeholder)
+    segments: list[tuple[int, int, int, int, bool]] = []
+    r = o = 0
+    for sp in spans:
+        if sp.start > o:
+            segments.append((r, r + sp.start - o, o, sp.start, False))
+            r += sp.start - o
+        ph = len(sp.placeholder)
+        segments.append((r, r + ph, sp.start, sp.end, True))
+        r, o = r + ph, sp.end
+    segments.append((r, r + len(text) - o, o, len(text), False))
+
+    def to_original(pos: int, *, end: bool) -> int:
+        for rs, re_, os_, oe, placeholder in segments:
+            if rs <= pos < re_ or (end and pos == re_):
+                if placeholder:
+                    return oe if end else os_
+                return os_ + (pos - rs)
+        return len(text)
+
+    out: list[PiiSpan] = []
+    for sp in find_once(redacted):
+        if redacted[sp.start : sp.end] == f"[{sp.kind.upper()}]":
+            continue
+        start, stop = to_original(sp.start, end=False), to_original(sp.end, end=True)
+        if stop > start:
+            out.append(PiiSpan(start, stop, sp.kind))
+    return out
+
+
+def _merge(spans: Sequence[PiiSpan], more: Sequence[PiiSpan]) -> tuple[PiiSpan, ...]:
+    """Sorted, non-overlapping union; overlapping spans become one, of the newer kind."""
+    merged: list[PiiSpan] = []
+    for sp in sorted([*spans, *more], key=lambda p: (p.start, -p.end)):
+        if merged and sp.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = PiiSpan(last.start, max(last.end, sp.end), sp.kind if sp.end > last.end else last.kind)
+        else:
+            merged.append(sp)
+    return tuple(merged)
 
 
 def find_pii(text: str) -> tuple[PiiSpan, ...]:
