@@ -34,7 +34,7 @@ from training.text.indicators import indicator_catalogue, patterns_version
 from training.text.nlp import build_nlp, get_nlp
 from training.text.normalise import normalise_text
 from training.text.redact import apply_redaction, redact
-from training.text.rules import ARRAYS_KEY, TEXT_KEY, cached_arrays, get_ext
+from training.text.rules import ARRAYS_KEY, TEXT_KEY, DocArrays, cached_arrays, get_ext
 from training.text.scope import ScopeFlags
 from training.text.types import Analysis, IndicatorDef, IndicatorMatch, PiiSpan, Token
 
@@ -73,21 +73,39 @@ _SLOT_SETTERS = tuple(
 )
 
 
-def _to_analysis(text: str, doc: Doc) -> Analysis:
-    """Turn a processed Doc of ``normalise_text(text)`` into an :class:`Analysis`."""
+class _DocParts(NamedTuple):
+    """What the pipeline left on a Doc, taken off it: its PII spans, scope flags, token
+    arrays, the PII span starting at each token that starts one, and the other tokens
+    inside PII spans (skipped: the span is one placeholder token)."""
+
+    pii: tuple[PiiSpan, ...]
+    scope: ScopeFlags
+    arrays: DocArrays
+    pii_first: dict[int, PiiSpan]
+    inside: set[int]
+
+
+def _doc_parts(doc: Doc) -> _DocParts:
     pii: tuple[PiiSpan, ...] = get_ext(doc, "cs_pii") or ()
-    scope: ScopeFlags = get_ext(doc, "cs_scope")
     arrays = cached_arrays(doc)
     doc.user_data.pop(ARRAYS_KEY, None)
     doc.user_data.pop(TEXT_KEY, None)
-    strings = doc.vocab.strings
-    skip = [p or s for p, s in zip(arrays.is_punct, arrays.is_space, strict=True)]
     pii_first: dict[int, PiiSpan] = {}
+    inside: set[int] = set()
     for span, (a, b) in zip(pii, get_ext(doc, "cs_pii_tokens") or (), strict=True):
         if b > a:
             pii_first[a] = span
-            for i in range(a + 1, b):
-                skip[i] = True
+            inside.update(range(a + 1, b))
+    return _DocParts(pii, get_ext(doc, "cs_scope"), arrays, pii_first, inside)
+
+
+def _to_analysis(text: str, doc: Doc) -> Analysis:
+    """Turn a processed Doc of ``normalise_text(text)`` into an :class:`Analysis`."""
+    pii, scope, arrays, pii_first, inside = _doc_parts(doc)
+    strings = doc.vocab.strings
+    skip = [p or s for p, s in zip(arrays.is_punct, arrays.is_space, strict=True)]
+    for i in inside:
+        skip[i] = True
     norms = arrays.cols[0]
     idx = arrays.idx
     length = arrays.length
@@ -227,20 +245,10 @@ def _to_compact(
 ) -> CompactAnalysis:
     """The same marked tokens as ``marked_tokens(_to_analysis(text, doc))``, computed from
     the token arrays directly. ``memo`` caches each (norm, lower) pair's feature norm."""
-    pii: tuple[PiiSpan, ...] = get_ext(doc, "cs_pii") or ()
-    scope: ScopeFlags = get_ext(doc, "cs_scope")
-    arrays = cached_arrays(doc)
-    doc.user_data.pop(ARRAYS_KEY, None)
-    doc.user_data.pop(TEXT_KEY, None)
+    _, scope, arrays, pii_first, inside = _doc_parts(doc)
     strings = doc.vocab.strings
     is_punct, is_space = arrays.is_punct, arrays.is_space
     idx, length = arrays.idx, arrays.length
-    pii_first: dict[int, PiiSpan] = {}
-    inside: set[int] = set()
-    for span, (a, b) in zip(pii, get_ext(doc, "cs_pii_tokens") or (), strict=True):
-        if b > a:
-            pii_first[a] = span
-            inside.update(range(a + 1, b))
     norms, lowers = arrays.cols[0], arrays.cols[1]
     neg, hist = scope.neg, scope.hist
     out: list[str] = []
