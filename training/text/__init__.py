@@ -294,6 +294,7 @@ def compact_many(
     *,
     batch_size: int = 256,
     spans: bool = False,
+    memory_zone: bool = True,
     nlp: Language | None = None,
 ) -> list[CompactAnalysis]:
     """Analyse many contacts for the model: the marked tokens and indicator rows, and with
@@ -301,11 +302,14 @@ def compact_many(
 
     About twice as fast as :func:`analyse_many` followed by ``training.features.compact``
     (no ``Token`` or ``Analysis`` objects), with identical results (a unit test holds both
-    paths to the same output).
+    paths to the same output). ``memory_zone=False`` keeps what spaCy learns of new words
+    (lexemes, the tokenizer's cache) for the rest of the process: right for a training run,
+    which sees a bounded corpus and is faster with them; a service keeps the default.
     """
     pipeline = nlp if nlp is not None else get_nlp()
     originals = list(texts)
     memo: dict[tuple[int, int], str | None] = {}
-    with _memory_zone(pipeline):
+    zone = _memory_zone(pipeline) if memory_zone else contextlib.nullcontext()
+    with zone:
         docs = pipeline.pipe((normalise_text(t) for t in originals), batch_size=batch_size)
         return [_to_compact(t, d, memo, spans=spans) for t, d in zip(originals, docs, strict=True)]
