@@ -251,7 +251,14 @@ def main() -> int:
     upgrade_to_head(engine)
     _, key = create_key("screener", engine=engine, label="bench")
     model_uri = "fake:?cost_ms=0.5" if args.fake_model else args.model_uri
-    env = {**os.environ, "DATABASE_URL": db_url, "MODEL_URI": model_uri, "LOG_LEVEL": "WARNING"}
+    # The per-key rate limit (600/min by default) would turn a load test into 429s.
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "MODEL_URI": model_uri,
+        "LOG_LEVEL": "WARNING",
+        "RATE_LIMIT_PER_MINUTE": "0",
+    }
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = _start(env, port, args.workers)

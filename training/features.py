@@ -121,9 +121,7 @@ def _compact_chunk(args: tuple[list[str], list[str | None], int]) -> tuple[tuple
     from training.text import compact_many
 
     texts, _, batch_size = args
-    # A training run: no memory zone, so spaCy's tokenizer cache and lexemes carry over
-    # from chunk to chunk (bounded by the corpus; the process ends with the run).
-    parts = compact_many(texts, batch_size=batch_size, memory_zone=False)
+    parts = compact_many(texts, batch_size=batch_size)
     return tuple(p.marked for p in parts), tuple(p.rows for p in parts)
 
 

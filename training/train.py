@@ -29,6 +29,7 @@ from training.evaluate import (
     threshold_for_recall,
 )
 from training.external import ExternalResult, evaluate_external_sets
+from training.features import AnalysedContacts
 from training.pipeline import (
     LINEAR_CANDIDATES,
     ScreenerModel,
@@ -150,7 +151,21 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     # analyser keeps full analyses, which explanations need.
     jobs = max(1, min(2, os.cpu_count() or 1)) if len(frame) >= 20_000 else 1
     analyser.set_params(keep_analyses=False, n_jobs=jobs)
-    analysed = {k: analyser.transform(_model_inputs(v)) for k, v in splits.items()}
+    # One pass over all splits: one pool, and its chunks balance across the workers.
+    everything = analyser.transform(
+        pd.concat([_model_inputs(v) for v in splits.values()], ignore_index=True)
+    )
+    analysed: dict[str, AnalysedContacts] = {}
+    start = 0
+    for name, part in splits.items():
+        stop = start + len(part)
+        analysed[name] = AnalysedContacts(
+            everything.word_docs[start:stop],
+            everything.indicator_rows[start:stop],
+            everything.sources[start:stop],
+        )
+        start = stop
+    del everything
     analyser.set_params(keep_analyses=True, n_jobs=1)
     timings["analyse_seconds"] = time.perf_counter() - t0
 
