@@ -24,21 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def _report(name: str, model_ref: str) -> None:
-    from training.external import EXTERNAL_DIR, external_result, read_external
+    from training.external import evaluate_external_sets
     from training.registry import load_screener
 
     screener, ref = load_screener(model_ref)
-    for split in ("dev", "test"):
-        frame = read_external(EXTERNAL_DIR / f"concerns_{split}.jsonl")
-        records = screener.score_records(frame["text"].tolist(), frame["source"].tolist())
-        scores = [r.score for r in records]
-        priorities = [r.priority for r in records]
-        res = external_result(
-            frame["level"].to_numpy(),
-            scores,
-            priorities=priorities,
-            threshold=screener.threshold,
-        )
+    for split, res in evaluate_external_sets(screener).items():
         ci = f" [{res.roc_auc_ci[0]:.3f}, {res.roc_auc_ci[1]:.3f}]" if res.roc_auc_ci else ""
         means = "  ".join(f"L{k} {v:.2f}" for k, v in res.mean_score.items())
         prios = "  ".join(f"L{k} {v:.0f}" for k, v in res.median_priority.items())

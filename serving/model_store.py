@@ -204,6 +204,10 @@ def save_last_known_good(model: LoadedModel, *, uri: str, cache_dir: Path) -> Pa
     if model.artifact_path is None or not model.artifact_sha256:
         return None
     slot = _cache_slot(cache_dir, uri)
+    if _cached_digest(slot) == model.artifact_sha256:
+        # Already the copy (every worker loads the same champion at start): nothing to do,
+        # and no two workers racing to replace the same folder.
+        return slot
     slot.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=slot.parent))
     try:
@@ -230,6 +234,18 @@ def save_last_known_good(model: LoadedModel, *, uri: str, cache_dir: Path) -> Pa
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return slot
+
+
+def _cached_digest(slot: Path) -> str | None:
+    """The digest of the copy in ``slot`` when its file still matches its record."""
+    from training.pyfunc import file_sha256
+
+    try:
+        recorded = json.loads((slot / _META).read_text(encoding="utf-8"))["artifact_sha256"]
+        actual = file_sha256(slot / _ARTIFACT)
+    except (OSError, ValueError, KeyError):
+        return None
+    return actual if actual == recorded else None
 
 
 def load_last_known_good(uri: str, *, cache_dir: Path, reason: str) -> LoadedModel:

@@ -87,7 +87,7 @@ def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
     so are protected cues (pronouns, sex words, religion, language), so that the score
     cannot move with them.
     """
-    from training.text import feature_norm
+    from training.text import feature_norm, mark
 
     out: list[tuple[str, str, int, int]] = []
     text = analysis.text
@@ -95,12 +95,7 @@ def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
         norm = feature_norm(tok.norm, text[tok.start : tok.end].lower())
         if norm is None:
             continue
-        if tok.negated:
-            marked = "neg_" + norm
-        elif tok.historical:
-            marked = "past_" + norm
-        else:
-            marked = norm
+        marked = mark(norm, negated=tok.negated, historical=tok.historical)
         plain = "" if norm.startswith("[") else norm
         out.append((marked, plain, tok.start, tok.end))
     return out

@@ -54,6 +54,7 @@ __all__ = [
     "get_nlp",
     "indicator_catalogue",
     "is_word",
+    "mark",
     "protected_cues",
     "redact",
 ]
@@ -164,7 +165,12 @@ def _bounded(pipeline: Language) -> Iterator[None]:
     """
     with _PIPELINE_LOCK:
         yield
-        if len(pipeline.vocab.strings) > _MAX_STRINGS and pipeline is get_nlp():
+        # cache_info: compare with the default pipeline only if it was ever built.
+        if (
+            len(pipeline.vocab.strings) > _MAX_STRINGS
+            and get_nlp.cache_info().currsize
+            and pipeline is get_nlp()
+        ):
             get_nlp.cache_clear()
 
 
@@ -228,32 +234,34 @@ def is_word(norm: str) -> bool:
     return norm.startswith("[") or any(ch.isalnum() for ch in norm)
 
 
-_FEATURE_NORMS: dict[tuple[str, str], str | None] = {}
-
-
 def feature_norm(norm: str, lowered: str) -> str | None:
     """The norm a word feature uses for a token (``lowered``: its original text in lower
     case), or None when the token is dropped: punctuation, and protected cues, so that the
     score cannot move with the child's sex or the family's religion or language."""
-    key = (norm, lowered)
-    if key in _FEATURE_NORMS:
-        return _FEATURE_NORMS[key]
-    out: str | None = None
-    if norm and is_word(norm):
-        protected = protected_cues()
-        if norm not in protected and lowered not in protected:
-            out = norm.replace(" ", "_")
-    if len(_FEATURE_NORMS) > 50_000:  # a service meets new word forms daily: stay bounded
-        _FEATURE_NORMS.clear()
-    _FEATURE_NORMS[key] = out
-    return out
+    if not norm or not is_word(norm):
+        return None
+    protected = protected_cues()
+    if norm in protected or lowered in protected:
+        return None
+    return norm.replace(" ", "_")
+
+
+def mark(word: str, *, negated: bool, historical: bool) -> str:
+    """A word feature as the n-grams see it: ``neg_`` in the scope of a negation, ``past_``
+    in a historical one ("no marks seen" -> ``neg_mark``)."""
+    if negated:
+        return "neg_" + word
+    if historical:
+        return "past_" + word
+    return word
 
 
 def _to_compact(
     text: str, doc: Doc, memo: dict[tuple[int, int], str | None], *, spans: bool
 ) -> CompactAnalysis:
     """The same marked tokens as ``marked_tokens(_to_analysis(text, doc))``, computed from
-    the token arrays directly. ``memo`` caches each (norm, lower) pair's feature norm."""
+    the token arrays directly. ``memo`` caches each (norm, lower) hash pair's feature norm
+    for the batch."""
     _, scope, arrays, pii_first, inside = _doc_parts(doc)
     strings = doc.vocab.strings
     is_punct, is_space = arrays.is_punct, arrays.is_space
@@ -276,12 +284,7 @@ def _to_compact(
                 word = memo[key] = feature_norm(strings[h], strings[lowers[i]])
         if word is None:
             continue
-        if neg[i] >= 0:
-            marked = "neg_" + word
-        elif hist[i] >= 0:
-            marked = "past_" + word
-        else:
-            marked = word
+        marked = mark(word, negated=neg[i] >= 0, historical=hist[i] >= 0)
         out.append(marked)
         if spans:
             if first is not None:
@@ -308,8 +311,8 @@ def compact_many(
     """Analyse many contacts for the model: the marked tokens and indicator rows, and with
     ``spans`` the token spans and full indicator matches that explanations need.
 
-    About twice as fast as :func:`analyse_many` followed by ``training.features.compact``
-    (no ``Token`` or ``Analysis`` objects), with identical results (a unit test holds both
+    About twice as fast as :func:`analyse_many` followed by
+    ``training.features.marked_tokens`` (no ``Token`` or ``Analysis`` objects), with identical results (a unit test holds both
     paths to the same output).
     """
     pipeline = nlp if nlp is not None else get_nlp()
