@@ -10,6 +10,7 @@ request in flight.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -376,6 +377,7 @@ class ModelStore:
         """Serve ``model`` from now on (tests, injection)."""
         self._current = model
         self.last_error = None
+        _freeze_heap()
 
     def reload(self) -> LoadedModel:
         """Load a fresh model with the loader and swap it in; raise ModelLoadError on
@@ -393,4 +395,18 @@ class ModelStore:
                 raise ModelLoadError(self.last_error) from exc
             self._current = new
             self.last_error = None
+            _freeze_heap()
             return new
+
+
+def _freeze_heap() -> None:
+    """Put what is alive now (the model: vocabularies, coefficients, caches) out of the
+    cyclic garbage collector's reach.
+
+    A loaded model is millions of long-lived objects; every full collection walked them
+    all, a pause of a few hundred milliseconds that showed as the p99 latency. Unfreezing
+    first lets this collection free what a previous model left in cycles.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

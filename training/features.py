@@ -22,9 +22,10 @@ Every block is linear in per-token or per-indicator contributions, which is what
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ __all__ = [
     "ContactAnalyser",
     "ContactFeatures",
     "FLAGS",
+    "SparseRow",
     "flags_of",
     "marked_tokens",
     "plain_of",
@@ -51,6 +53,13 @@ _TOKEN_CACHE_MAX = 100_000
 
 FLAGS: tuple[str, ...] = ("asserted", "negated", "hedged", "historical", "third_party")
 LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+
+
+class SparseRow(NamedTuple):
+    """The non-zero columns of one feature row (``indices`` sorted within each block)."""
+
+    indices: np.ndarray
+    data: np.ndarray
 
 
 def _split(doc: str) -> list[str]:
@@ -103,13 +112,21 @@ def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
 
 def plain_of(marked: str) -> str:
     """The bare token behind a marked one ("" for PII placeholders)."""
-    if marked.startswith("["):
-        return ""
-    if marked.startswith("neg_"):
-        return marked[4:]
-    if marked.startswith("past_"):
-        return marked[5:]
-    return marked
+    return _plains([marked])[0]
+
+
+def _plains(marked: Sequence[str]) -> list[str]:
+    """``plain_of`` of each token, in one comprehension (the features' inner loop)."""
+    return [
+        ""
+        if t[:1] == "["
+        else t[4:]
+        if t[:4] == "neg_"
+        else t[5:]
+        if t[:5] == "past_"
+        else t
+        for t in marked
+    ]
 
 
 def _compact_chunk(args: tuple[list[str], list[str | None], int]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
@@ -270,14 +287,12 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
     def _char_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
         """Doc x char-n-gram counts. ``char_wb`` n-grams never cross a space, so the counts
         of a document are the sum of its tokens' counts, computed from cached per-token
-        rows: (doc x token) @ (token x n-gram) for a large batch, a direct sum for a few
-        documents (a sparse product's cost grows with the width of the hashed space)."""
+        rows: (doc x token) @ (token x n-gram) for a large batch, a direct sum for a few."""
         index: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
         for i, doc in enumerate(word_docs):
-            for marked in doc.split():
-                plain = plain_of(marked)
+            for plain in _plains(doc.split()):
                 if not plain:
                     continue
                 j = index.get(plain)
@@ -290,27 +305,19 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             return sp.csr_matrix((n_docs, self.char_n_features), dtype=np.float32)
         tok_rows = self.token_char_rows(list(index))
         if n_docs <= 64:
-            indptr = [0]
-            indices: list[np.ndarray] = []
-            data: list[np.ndarray] = []
+            # A direct sum per document: a sparse product's cost grows with the width of
+            # the hashed space.
             by_doc: list[list[int]] = [[] for _ in range(n_docs)]
             for i, j in zip(rows, cols, strict=True):
                 by_doc[i].append(j)
-            for toks in by_doc:
-                if toks:
-                    idx = np.concatenate([tok_rows[j][0] for j in toks])
-                    val = np.concatenate([tok_rows[j][1] for j in toks])
-                    uniq, inverse = np.unique(idx, return_inverse=True)
-                    indices.append(uniq.astype(np.int32))
-                    data.append(np.bincount(inverse, weights=val).astype(np.float32))
-                    indptr.append(indptr[-1] + len(uniq))
-                else:
-                    indptr.append(indptr[-1])
+            summed = [_summed([tok_rows[j] for j in toks]) if toks else None for toks in by_doc]
+            lengths = [0 if p is None else len(p[0]) for p in summed]
+            kept = [p for p in summed if p is not None]
             return sp.csr_matrix(
                 (
-                    np.concatenate(data) if data else np.zeros(0, np.float32),
-                    np.concatenate(indices) if indices else np.zeros(0, np.int32),
-                    np.asarray(indptr),
+                    np.concatenate([p[1] for p in kept]).astype(np.float32) if kept else np.zeros(0, np.float32),
+                    np.concatenate([p[0] for p in kept]).astype(np.int32) if kept else np.zeros(0, np.int32),
+                    np.concatenate([[0], np.cumsum(lengths)]),
                 ),
                 shape=(n_docs, self.char_n_features),
             )
@@ -332,6 +339,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         state = dict(super().__getstate__())
         state.pop("_hasher_cache", None)
         state.pop("_token_cache", None)
+        state.pop("_idf_cache", None)
         return state
 
     def _indicator_matrix(self, indicator_rows: Sequence[Any]) -> sp.csr_matrix:
@@ -343,16 +351,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         col_of = self._indicator_col_
         level_base = len(labels) * len(FLAGS)
         for i, matches in enumerate(indicator_rows):
-            counts: dict[int, float] = {}
-            for label, level, negated, hedged, historical, third_party in matches:
-                for flag in flags_of(negated, hedged, historical, third_party):
-                    key = col_of.get((label, flag))
-                    if key is not None:
-                        counts[key] = counts.get(key, 0.0) + 1.0
-                if level in LEVELS:
-                    asserted = not (negated or historical)
-                    offset = LEVELS.index(level) * 2 + (0 if asserted else 1)
-                    counts[level_base + offset] = counts.get(level_base + offset, 0.0) + 1.0
+            counts = _indicator_counts(matches, col_of, level_base)
             for j, count in counts.items():
                 rows.append(i)
                 cols.append(j)
@@ -381,6 +380,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
     def _fit_transform(self, X: AnalysedContacts) -> sp.csr_matrix:
         if not isinstance(X, AnalysedContacts):
             raise TypeError("ContactFeatures expects the output of ContactAnalyser")
+        self.__dict__.pop("_idf_cache", None)
         self.word_vectorizer_ = TfidfVectorizer(
             tokenizer=_split,
             token_pattern=None,
@@ -418,8 +418,8 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         if not isinstance(X, AnalysedContacts):
             raise TypeError("ContactFeatures expects the output of ContactAnalyser")
         if len(X) <= 64:
-            # The scoring path: the same numbers as the fitted vectorisers, without their
-            # per-call validation, which costs more than the arithmetic for one contact.
+            # The same numbers as the fitted vectorisers, without their per-call validation,
+            # which costs more than the arithmetic for a few contacts.
             words = _sublinear_tfidf(self._word_counts(X.word_docs), self.word_vectorizer_.idf_)
             chars = _sublinear_tfidf(self._char_counts(X.word_docs), self.char_tfidf_.idf_)
         else:
@@ -427,21 +427,85 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             chars = self.char_tfidf_.transform(self._char_counts(X.word_docs)).astype(np.float32)
         return self._assemble(words, chars, X)[0]
 
+    def rows(self, X: AnalysedContacts) -> list[SparseRow]:
+        """Each contact's feature row as a :class:`SparseRow`: the numbers ``transform``
+        gives (to float32 rounding), without a sparse matrix.
+
+        The scoring path: building, stacking and validating scipy matrices cost about a
+        millisecond per call whatever the number of contacts, more than the arithmetic for
+        one contact; and a linear model and its explanation read only a row's non-zeros.
+        """
+        check_is_fitted(self, "word_vectorizer_")
+        vocab = self.word_vectorizer_.vocabulary_
+        word_idf, char_idf = self._idf64()
+        blocks = self.blocks_
+        c0 = blocks["chars"][0]
+        col_of = self._indicator_col_
+        level_base = len(self.indicator_labels_) * len(FLAGS)
+        empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0, np.float64)
+        out: list[SparseRow] = []
+        for doc, matches, source in zip(X.word_docs, X.indicator_rows, X.sources, strict=True):
+            toks = doc.split()
+            parts_i: list[np.ndarray] = []
+            parts_f: list[np.ndarray] = []
+            counts = self._gram_counts(toks, vocab)
+            if counts:
+                w_idx = np.fromiter(counts, np.int64, len(counts))
+                w_cnt = np.fromiter(counts.values(), np.float64, len(counts))
+                order = np.argsort(w_idx)
+                w_idx = w_idx[order]
+                parts_i.append(w_idx)
+                parts_f.append(_l2((1.0 + np.log(w_cnt[order])) * word_idf[w_idx]))
+            plains = [p for p in _plains(toks) if p]
+            if plains:
+                c_idx, c_cnt = _summed(self.token_char_rows(plains))
+                parts_i.append(c_idx + c0)
+                parts_f.append(_l2((1.0 + np.log(c_cnt)) * char_idf[c_idx]))
+            if self.use_indicators and matches:
+                ind = _indicator_counts(matches, col_of, level_base)
+                if ind:
+                    keys = sorted(ind)
+                    parts_i.append(np.asarray(keys, dtype=np.int64) + blocks["indicators"][0])
+                    parts_f.append(np.log1p(np.asarray([ind[k] for k in keys], dtype=np.float64)))
+            if self.use_source and source in self._source_col_:
+                parts_i.append(np.asarray([blocks["source"][0] + self._source_col_[source]]))
+                parts_f.append(np.ones(1))
+            out.append(
+                SparseRow(
+                    np.concatenate(parts_i).astype(np.int32) if parts_i else empty_i.astype(np.int32),
+                    np.concatenate(parts_f).astype(np.float32) if parts_f else empty_f.astype(np.float32),
+                )
+            )
+        return out
+
+    def _idf64(self) -> tuple[np.ndarray, np.ndarray]:
+        """The word and char IDF in float64, converted once per instance (not pickled)."""
+        cached = self.__dict__.get("_idf_cache")
+        if cached is None:
+            cached = self.__dict__["_idf_cache"] = (
+                np.asarray(self.word_vectorizer_.idf_, dtype=np.float64),
+                np.asarray(self.char_tfidf_.idf_, dtype=np.float64),
+            )
+        return cached
+
+    def _gram_counts(self, toks: Sequence[str], vocab: dict[str, int]) -> dict[int, int]:
+        """Counts of the fitted vocabulary's n-grams in one document's tokens."""
+        grams = list(toks)
+        for n in range(2, self.word_ngram_max + 1):
+            if n == 2:
+                grams += [a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
+            else:
+                grams += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+        return Counter([j for j in map(vocab.get, grams) if j is not None])
+
     def _word_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
         """Counts of the fitted vocabulary's n-grams, as ``CountVectorizer`` would give."""
         vocab = self.word_vectorizer_.vocabulary_
-        n_max = self.word_ngram_max
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
         for doc in word_docs:
-            toks = doc.split()
-            counts: dict[int, int] = {}
-            for n in range(1, n_max + 1):
-                for i in range(len(toks) - n + 1):
-                    j = vocab.get(toks[i] if n == 1 else " ".join(toks[i : i + n]))
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
+            counts = self._gram_counts(doc.split(), vocab)
             indices.extend(counts)
             data.extend(counts.values())
             indptr.append(len(indices))
@@ -483,6 +547,39 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+def _summed(tok_rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One document's char n-gram counts from its tokens' rows: sorted columns, counts."""
+    idx = np.concatenate([r[0] for r in tok_rows])
+    val = np.concatenate([r[1] for r in tok_rows])
+    uniq, inverse = np.unique(idx, return_inverse=True)
+    return uniq.astype(np.int64), np.bincount(inverse, weights=val)
+
+
+def _l2(values: np.ndarray) -> np.ndarray:
+    norm = float(np.sqrt(np.dot(values, values)))
+    return values / norm if norm > 0 else values
+
+
+def _indicator_counts(
+    matches: Sequence[tuple[str, int, bool, bool, bool, bool]],
+    col_of: dict[tuple[str, str], int],
+    level_base: int,
+) -> dict[int, float]:
+    """Indicator-block column -> count for one contact's matches: per label by flag, and
+    per level asserted or not."""
+    counts: dict[int, float] = {}
+    for label, level, negated, hedged, historical, third_party in matches:
+        for flag in flags_of(negated, hedged, historical, third_party):
+            key = col_of.get((label, flag))
+            if key is not None:
+                counts[key] = counts.get(key, 0.0) + 1.0
+        if level in LEVELS:
+            asserted = not (negated or historical)
+            offset = LEVELS.index(level) * 2 + (0 if asserted else 1)
+            counts[level_base + offset] = counts.get(level_base + offset, 0.0) + 1.0
+    return counts
 
 
 def _sublinear_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

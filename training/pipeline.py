@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -38,6 +39,7 @@ from training.features import (
     AnalysedContacts,
     ContactAnalyser,
     ContactFeatures,
+    SparseRow,
     marked_tokens,
 )
 from training.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord
@@ -140,13 +142,6 @@ def build_candidate(name: str, config: TrainConfig, *, blocks: dict[str, tuple[i
 def _linear_params(classifier: Any) -> tuple[np.ndarray, float]:
     coef = np.asarray(classifier.coef_, dtype=np.float64).ravel()
     return coef, float(np.ravel(classifier.intercept_)[0])
-
-
-class SparseRow(NamedTuple):
-    """The non-zero columns of one feature row: what ``LinearExplainer`` reads of it."""
-
-    indices: np.ndarray
-    data: np.ndarray
 
 
 @dataclass
@@ -340,7 +335,7 @@ class ScreenerModel:
         if fast is not None:
             coef, intercept, calibrator = fast
             logits = np.asarray(X @ coef, dtype=np.float64).ravel() + intercept
-            return np.clip(np.asarray(calibrator.predict(logits), dtype=np.float64), 0.0, 1.0)
+            return _calibrated(calibrator, logits)
         return np.asarray(self.calibrator.predict_proba(X)[:, 1], dtype=np.float64)
 
     def _linear_calibration(self) -> tuple[np.ndarray, float, Any] | None:
@@ -370,28 +365,49 @@ class ScreenerModel:
         """Score contacts: the pyfunc and the service call this."""
         if sources is None:
             sources = [None] * len(texts)
-        analysed, X = self.featurize(texts, sources)
-        scores = self.score_matrix(X)
+        sources = list(sources)
+        analysed = self.analyser.transform_texts(list(texts), sources)
+        assert analysed.analyses is not None  # the serving analyser keeps them
+        fast = self._linear_calibration()
+        if fast is not None:
+            # Row by row, with no sparse matrix: the logit comes with the explanation.
+            coef, intercept, calibrator = fast
+            rows = self.features.rows(analysed)
+            explained: list[tuple[ExplanationPhrase, ...]] = []
+            logits = np.empty(len(rows))
+            for i, row in enumerate(rows):
+                if explain:
+                    top, logits[i] = self.explainer.contributions(  # type: ignore[union-attr]
+                        analysed.analyses[i], sources[i], row, top_k=self.top_k
+                    )
+                    explained.append(tuple(top))
+                else:
+                    logits[i] = intercept + float(row.data.astype(np.float64) @ coef[row.indices])
+            scores = _calibrated(calibrator, logits)
+            logit_of: list[float | None] = logits.tolist()
+        else:
+            X = self.features.transform(analysed)
+            scores = self.score_matrix(X)
+            explained = []
+            logit_of = [None] * len(scores)
+            indptr, indices, data = X.indptr, X.indices, X.data
+            for i, analysis in enumerate(analysed.analyses):
+                if explain and self.explainer is not None:
+                    # The row's arrays, not X[i]: slicing a sparse row costs more than
+                    # explaining it.
+                    row = SparseRow(
+                        indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]]
+                    )
+                    top, logit_of[i] = self.explainer.contributions(
+                        analysis, sources[i], row, top_k=self.top_k
+                    )
+                    explained.append(tuple(top))
         priorities = self.priorities(scores)
         bands = self.bands(scores)
         out: list[ScoreRecord] = []
-        assert analysed.analyses is not None  # the serving analyser keeps them
-        indptr, indices, data = X.indptr, X.indices, X.data
         for i, analysis in enumerate(analysed.analyses):
-            phrases: tuple[ExplanationPhrase, ...] = ()
-            logit: float | None = None
-            if explain and self.explainer is not None:
-                top, logit = self.explainer.contributions(
-                    analysis,
-                    sources[i],
-                    # The row's arrays, not X[i]: slicing a sparse row costs more than
-                    # explaining it.
-                    SparseRow(
-                        indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]]
-                    ),
-                    top_k=self.top_k,
-                )
-                phrases = tuple(top)
+            phrases = explained[i] if explained else ()
+            logit = logit_of[i] if explain else None
             indicators = tuple(
                 IndicatorOut(
                     label=m.label,
@@ -472,6 +488,17 @@ class ScreenerModel:
                 ],
             }
         )
+
+
+def _calibrated(calibrator: Any, logits: np.ndarray) -> np.ndarray:
+    """``calibrator.predict(logits)`` clipped to [0, 1]; for Platt scaling, its formula
+    directly (sklearn's per-call input validation costs more than the arithmetic for one
+    contact)."""
+    if type(calibrator).__name__ == "_SigmoidCalibration":
+        out = expit(-(calibrator.a_ * logits + calibrator.b_))
+    else:
+        out = calibrator.predict(logits)
+    return np.clip(np.asarray(out, dtype=np.float64), 0.0, 1.0)
 
 
 def linear_explainer(features: ContactFeatures, classifier: Any) -> LinearExplainer:

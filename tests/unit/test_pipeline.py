@@ -87,3 +87,25 @@ def test_fast_scoring_path_equals_the_calibrators_own_predict_proba(model):
     _, X = model.featurize(texts, ["health"] * len(texts))
     assert model._linear_calibration() is not None
     assert np.allclose(model.score_matrix(X), model.calibrator.predict_proba(X)[:, 1])
+
+
+@pytest.mark.parametrize("n", [1, 7, 120])
+def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
+    """score_records builds no sparse matrix for a linear model: its rows, logits and
+    calibrated scores are the matrix path's, for one contact, a few and a large batch."""
+    frame = training_frame(n, seed=21)
+    texts = [t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])]
+    sources = [None if i % 4 == 0 else s for i, s in enumerate(frame["source"])]
+    analysed, X = model.featurize(texts, sources)
+    rows = model.features.rows(analysed)
+    dense = X.toarray()
+    for i, row in enumerate(rows):
+        got = np.zeros(X.shape[1], dtype=np.float32)
+        got[row.indices] = row.data
+        assert np.allclose(got, dense[i], rtol=1e-5, atol=1e-7)
+    records = model.score_records(texts, sources)
+    expected = model.calibrator.predict_proba(X)[:, 1]
+    assert np.allclose([r.score for r in records], expected, rtol=1e-6, atol=1e-9)
+    decision = model.classifier.decision_function(X)
+    assert np.allclose([r.logit for r in records], decision, rtol=1e-5, atol=1e-6)
+    assert all(r.logit is None for r in model.score_records(texts, sources, explain=False))
