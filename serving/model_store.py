@@ -387,6 +387,7 @@ class ModelStore:
         with self._lock:
             try:
                 new = self._loader()
+                _warm(new)
             except ModelLoadError as exc:
                 self.last_error = str(exc)
                 raise
@@ -397,6 +398,25 @@ class ModelStore:
             self.last_error = None
             _freeze_heap()
             return new
+
+
+#: Scored once by every model before it serves (not personal data: written for this).
+_WARM_UP_TEXT = (
+    "Warm-up contact: school reports a pupil arrived with a bruise on the arm and said "
+    "nobody hurt them. No other concerns."
+)
+
+
+def _warm(model: LoadedModel) -> None:
+    """Score one fixed contact before ``model`` serves: the first call builds the text
+    pipeline and its caches (half a second), which no request should wait for; a model
+    that cannot score it is refused."""
+    try:
+        records = model.scorer.score_records([_WARM_UP_TEXT], [None])
+    except Exception as exc:
+        raise ModelLoadError(f"the model failed its warm-up score: {type(exc).__name__}") from exc
+    if len(records) != 1:
+        raise ModelLoadError("the model's warm-up score returned the wrong number of records")
 
 
 def _freeze_heap() -> None:

@@ -270,8 +270,9 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         bounded and never pickled.
         """
         cache: dict[str, tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_token_cache", {})
-        missing = [t for t in dict.fromkeys(tokens) if t not in cache]
-        if missing:
+        absent = set(tokens).difference(cache)
+        if absent:
+            missing = [t for t in dict.fromkeys(tokens) if t in absent]
             if len(cache) + len(missing) > _TOKEN_CACHE_MAX:
                 # Start afresh, and hash every token asked for: the ones cached a moment ago
                 # are gone too (a KeyError here was a 500 waiting for a busy service).

@@ -198,7 +198,7 @@ class LinearExplainer:
         c0, c1 = blocks["chars"]
         in_chars = (idx >= c0) & (idx < c1)
         if in_chars.any():
-            tally = Counter(t[1] for t in toks if t[1])
+            tally = Counter([t[1] for t in toks if t[1]])
             if tally:
                 uniq = sorted(tally)
                 count = np.array([tally[u] for u in uniq], dtype=np.float64)
@@ -219,9 +219,11 @@ class LinearExplainer:
                     ratio = np.where(raw > 0, doc_contrib / raw, 0.0)
                 share = np.where(present, tok_val * ratio[pos], 0.0)
                 token_total = np.bincount(row_of, weights=share, minlength=len(uniq)) * count
-                for u, c in zip(uniq, token_total.tolist(), strict=True):
-                    key = "word:" + u
-                    weights[key] = weights.get(key, 0.0) + c
+                # Added to a word n-gram's weight of the same name; new keys in token order.
+                by_token = dict(zip(["word:" + u for u in uniq], token_total.tolist(), strict=True))
+                for key in by_token.keys() & weights.keys():
+                    by_token[key] += weights[key]
+                weights.update(by_token)
 
         # Indicators: each (label, flag) or level column to the matches behind it.
         if "indicators" in blocks:
@@ -291,11 +293,10 @@ class LinearExplainer:
         heads = {g.split(" ", 1)[0] for g in wanted}
         n_max = self.features.word_ngram_max
         count = len(toks)
-        for i, (marked, plain, start, end) in enumerate(toks):
-            if plain in wanted:
-                bare[plain].append((start, end))
-            if marked not in heads:
-                continue
+        for _, plain, start, end in [t for t in toks if t[1] in wanted]:
+            bare[plain].append((start, end))
+        for i in [i for i, t in enumerate(toks) if t[0] in heads]:
+            marked, _, start, end = toks[i]
             if marked in wanted:
                 found[marked].append((start, end))
             for n in range(2, min(n_max, count - i) + 1):

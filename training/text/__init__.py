@@ -260,8 +260,7 @@ def _to_compact(
     text: str, doc: Doc, memo: dict[tuple[int, int], str | None], *, spans: bool
 ) -> CompactAnalysis:
     """The same marked tokens as ``marked_tokens(_to_analysis(text, doc))``, computed from
-    the token arrays directly. ``memo`` caches each (norm, lower) hash pair's feature norm
-    for the batch."""
+    the token arrays directly. ``memo`` caches each (norm, lower) hash pair's feature norm."""
     _, scope, arrays, pii_first, inside = _doc_parts(doc)
     strings = doc.vocab.strings
     is_punct, is_space = arrays.is_punct, arrays.is_space
@@ -301,6 +300,11 @@ def _to_compact(
     return CompactAnalysis(" ".join(out), rows)
 
 
+#: Feature norm by (NORM, LOWER) string hash, shared by calls (hashes do not depend on the
+#: pipeline instance); cleared past ``_MAX_STRINGS`` entries, under the pipeline lock.
+_FEATURE_NORMS: dict[tuple[int, int], str | None] = {}
+
+
 def compact_many(
     texts: Iterable[str],
     *,
@@ -317,7 +321,9 @@ def compact_many(
     """
     pipeline = nlp if nlp is not None else get_nlp()
     originals = list(texts)
-    memo: dict[tuple[int, int], str | None] = {}
+    memo = _FEATURE_NORMS
     with _bounded(pipeline):
+        if len(memo) > _MAX_STRINGS:
+            memo.clear()
         docs = pipeline.pipe((normalise_text(t) for t in originals), batch_size=batch_size)
         return [_to_compact(t, d, memo, spans=spans) for t, d in zip(originals, docs, strict=True)]

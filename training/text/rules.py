@@ -267,14 +267,16 @@ class TokenRules:
             if not sids_of:
                 continue
             seen = occ[attr]
-            for i, h in enumerate(cols[attr]):
-                if h in sids_of:
-                    p = seen.get(h)
-                    if p is None:
-                        seen[h] = [i]
-                        present.update(sids_of[h])
-                    else:
-                        p.append(i)
+            col = cols[attr]
+            # Filter in one comprehension first: most tokens are in no pattern.
+            for i in [i for i, h in enumerate(col) if h in sids_of]:
+                h = col[i]
+                p = seen.get(h)
+                if p is None:
+                    seen[h] = [i]
+                    present.update(sids_of[h])
+                else:
+                    p.append(i)
         cache: dict[int, list[int]] = {}
         set_attr = self._set_attr
         set_values = self._set_values
@@ -306,7 +308,10 @@ class TokenRules:
                 continue
             if chain:
                 # Start only near occurrences of the rarest later token of the pattern.
-                sid, lo_off, hi_off = min(chain, key=lambda c: len(positions(c[0])))
+                sid, lo_off, hi_off = chain[0]
+                for c in chain[1:]:
+                    if len(positions(c[0])) < len(positions(sid)):
+                        sid, lo_off, hi_off = c
                 rare = positions(sid)
                 if len(rare) < len(starts):
                     near: set[int] = set()

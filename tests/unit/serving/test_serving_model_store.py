@@ -35,6 +35,24 @@ def test_failed_reload_keeps_serving_the_old_model() -> None:
     assert store.last_error and "registry down" in store.last_error
 
 
+def test_a_new_model_scores_once_before_it_serves_and_is_refused_if_it_cannot() -> None:
+    warmed = fake_loaded_model(version="2")
+    store = ModelStore(lambda: warmed, model=fake_loaded_model())
+    store.reload()
+    assert isinstance(warmed.scorer, FakeScorer) and warmed.scorer.calls == 1
+
+    class Broken(FakeScorer):
+        def score_records(self, texts, sources):  # type: ignore[no-untyped-def]
+            raise ValueError("cannot score")
+
+    broken = fake_loaded_model(version="3")
+    broken.scorer = Broken()
+    store = ModelStore(lambda: broken, model=fake_loaded_model())
+    with pytest.raises(ModelLoadError, match="warm-up"):
+        store.reload()
+    assert store.current is not None and store.current.version == "1"
+
+
 def test_reloads_are_serialised() -> None:
     active = {"now": 0, "max": 0}
     lock = threading.Lock()
