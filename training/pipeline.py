@@ -107,7 +107,7 @@ def build_candidate(name: str, config: TrainConfig, *, blocks: dict[str, tuple[i
         # The dual solver: several times faster than the primal one when, as here, there are
         # more features than contacts, with the same solution.
         return LogisticRegression(
-            C=c.C, max_iter=c.max_iter, solver="liblinear", dual=True, random_state=0
+            C=c.C, max_iter=c.max_iter, tol=c.tol, solver="liblinear", dual=True, random_state=0
         )
     if name == "sgd_modified_huber":
         s = cands.sgd_modified_huber
