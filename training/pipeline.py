@@ -385,7 +385,7 @@ class ScreenerModel:
                 else:
                     logits[i] = intercept + float(row.data.astype(np.float64) @ coef[row.indices])
             scores = _calibrated(calibrator, logits)
-            logit_of: list[float | None] = logits.tolist()
+            logit_of: list[float | None] = list(logits.tolist())
         else:
             X = self.features.transform(analysed)
             scores = self.score_matrix(X)
