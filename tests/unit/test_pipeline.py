@@ -109,3 +109,28 @@ def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
     decision = model.classifier.decision_function(X)
     assert np.allclose([r.logit for r in records], decision, rtol=1e-5, atol=1e-6)
     assert all(r.logit is None for r in model.score_records(texts, sources, explain=False))
+
+
+def test_candidates_fitted_side_by_side_equal_those_fitted_in_turn(monkeypatch):
+    import training.train as train_module
+
+    config = TrainConfig().with_overrides({"features.word_min_df": 1, "evaluation.n_boot": 5})
+    frame = training_frame(800, seed=5)
+    monkeypatch.setattr(train_module.os, "cpu_count", lambda: 2)
+    pools: list[int] = []
+    real_pool = train_module.ThreadPoolExecutor
+    monkeypatch.setattr(
+        train_module, "ThreadPoolExecutor", lambda *a, **k: pools.append(1) or real_pool(*a, **k)
+    )
+    in_turn = train_model(frame, config)
+    assert not pools  # a small set fits in turn
+    monkeypatch.setattr(train_module, "PARALLEL_FROM_ROWS", 0)
+    side_by_side = train_model(frame, config)
+    assert pools == [1]
+    assert [c.name for c in side_by_side.candidates] == list(config.candidates.names)
+    for a, b in zip(in_turn.candidates, side_by_side.candidates, strict=True):
+        assert (a.name, a.val_roc_auc, a.val_brier, a.selected) == (b.name, b.val_roc_auc, b.val_brier, b.selected)
+    texts = training_frame(30, seed=8)["text"].tolist()
+    assert [r.score for r in in_turn.model.score_records(texts)] == [
+        r.score for r in side_by_side.model.score_records(texts)
+    ]
