@@ -12,13 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from training.text import PATTERNS_VERSION
-
 Check = Callable[[str, str], bool]
-
-
-def test_version() -> None:
-    assert PATTERNS_VERSION == "2026.12.3"
 
 
 # --- bruising on a non-mobile baby whose age is stated without a "baby" word -------------
