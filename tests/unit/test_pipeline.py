@@ -91,8 +91,9 @@ def test_fast_scoring_path_equals_the_calibrators_own_predict_proba(model):
 
 @pytest.mark.parametrize("n", [1, 7, 120])
 def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
-    """score_records builds no sparse matrix for a linear model: its rows, logits and
-    calibrated scores are the matrix path's, for one contact, a few and a large batch."""
+    """For a few contacts score_records builds no sparse matrix (a larger batch goes
+    through the vectorisers): either way the rows, logits and calibrated scores are the
+    matrix path's, for one contact, a few and a large batch."""
     frame = training_frame(n, seed=21)
     texts = [t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])]
     sources = [None if i % 4 == 0 else s for i, s in enumerate(frame["source"])]
