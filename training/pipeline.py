@@ -369,46 +369,36 @@ class ScreenerModel:
         sources = list(sources)
         analysed = self.analyser.transform_texts(list(texts), sources)
         assert analysed.analyses is not None  # the serving analyser keeps them
-        fast = self._linear_calibration() if len(texts) <= _ROWS_UP_TO else None
-        if fast is not None:
-            # Row by row, with no sparse matrix: the logit comes with the explanation.
-            coef, intercept, calibrator = fast
+        linear = self._linear_calibration()
+        if linear is not None and len(texts) <= _ROWS_UP_TO:
+            # A few contacts: their rows alone, with no sparse matrix.
+            coef, intercept, calibrator = linear
             rows = self.features.rows(analysed)
-            explained: list[tuple[ExplanationPhrase, ...]] = []
-            logits = np.empty(len(rows))
-            for i, row in enumerate(rows):
-                if explain:
-                    top, logits[i] = self.explainer.contributions(  # type: ignore[union-attr]
-                        analysed.analyses[i], sources[i], row, top_k=self.top_k
-                    )
-                    explained.append(tuple(top))
-                else:
-                    logits[i] = intercept + float(row.data.astype(np.float64) @ coef[row.indices])
-            scores = _calibrated(calibrator, logits)
-            logit_of: list[float | None] = list(logits.tolist())
+            logits = [intercept + float(r.data.astype(np.float64) @ coef[r.indices]) for r in rows]
+            scores = _calibrated(calibrator, np.asarray(logits, dtype=np.float64))
         else:
             X = self.features.transform(analysed)
             scores = self.score_matrix(X)
-            explained = []
-            logit_of = [None] * len(scores)
+            # The rows' arrays, not X[i]: slicing a sparse row costs more than explaining it.
             indptr, indices, data = X.indptr, X.indices, X.data
-            for i, analysis in enumerate(analysed.analyses):
-                if explain and self.explainer is not None:
-                    # The row's arrays, not X[i]: slicing a sparse row costs more than
-                    # explaining it.
-                    row = SparseRow(
-                        indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]]
-                    )
-                    top, logit_of[i] = self.explainer.contributions(
-                        analysis, sources[i], row, top_k=self.top_k
-                    )
-                    explained.append(tuple(top))
+            rows = [
+                SparseRow(indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]])
+                for i in range(X.shape[0])
+            ]
+        explained: list[tuple[ExplanationPhrase, ...]] = []
+        logit_of: list[float | None] = [None] * len(rows)
+        if explain and self.explainer is not None:
+            for i, row in enumerate(rows):
+                top, logit_of[i] = self.explainer.contributions(
+                    analysed.analyses[i], sources[i], row, top_k=self.top_k
+                )
+                explained.append(tuple(top))
         priorities = self.priorities(scores)
         bands = self.bands(scores)
         out: list[ScoreRecord] = []
         for i, analysis in enumerate(analysed.analyses):
             phrases = explained[i] if explained else ()
-            logit = logit_of[i] if explain else None
+            logit = logit_of[i]
             indicators = tuple(
                 IndicatorOut(
                     label=m.label,
