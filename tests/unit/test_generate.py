@@ -312,3 +312,28 @@ def test_a_fixed_seed_gives_identical_output_in_fresh_processes() -> None:
     here = generate_frame(400, seed=13).to_csv(index=False).encode()
     digests.add(hashlib.sha256(here).hexdigest())
     assert len(digests) == 1
+
+
+def test_the_label_process_reads_only_what_the_text_says() -> None:
+    """A one-line contact states at most two concerns: the ones it leaves out must not
+    raise its severity (they once did, an oracle no model could reach from the text)."""
+    import random
+    from datetime import date
+
+    from training.generate.lexicon import VOICES
+    from training.generate.people import make_family
+    from training.generate.text import write_contact
+
+    labels = ("disclosure_sexual_abuse", "fgm_risk", "severe_neglect", "parental_mental_health")
+    plan = Plan(source="school", age=9, mentions=[Mention(lab, "first") for lab in labels], protective=1)
+    voice = next(v for v in VOICES if v.source == "school")
+    for seed in range(20):
+        r = random.Random(seed)
+        family = make_family(r, ethnicity="white", sex="female", age=9, received=date(2024, 5, 1))
+        args = {"voice": voice, "family": family, "sex": "female", "received": date(2024, 5, 1)}
+        line = write_contact(r, plan, length="line", **args)
+        kept = line.plan.mentions
+        assert len(kept) == 2 and set(kept) <= set(plan.mentions) and line.plan.protective == 0
+        assert severity(line.plan) < severity(plan)
+        medium = write_contact(random.Random(seed), plan, length="medium", **args)
+        assert medium.plan == plan

@@ -218,8 +218,9 @@ def _block(
         )
         texts.append(written.text)
         spans.append(json.dumps(written.pii_spans, separators=(",", ":")))
-        indicators.append(json.dumps(plan.asserted))
-        severities[i] = severity(plan)
+        # The label process reads what the text says: a one-line contact drops mentions.
+        indicators.append(json.dumps(written.plan.asserted))
+        severities[i] = severity(written.plan)
 
     logit = decision_logit(severities, sources=sources, time_fraction=fraction, shift=shift)
     p_true = 1.0 / (1.0 + np.exp(-logit))

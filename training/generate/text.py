@@ -150,10 +150,13 @@ class _Builder:
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """One written contact: its text and the ``[start, end, kind]`` personal-data spans."""
+    """One written contact: its text, the ``[start, end, kind]`` personal-data spans, and
+    the plan as written: the mentions and protective factors the text actually holds (a
+    one-line contact states at most two), which is what the label process must read."""
 
     text: str
     pii_spans: list[list[int | str]]
+    plan: Plan
 
 
 def _school_year(age: int) -> str:
@@ -389,17 +392,30 @@ def write_contact(
     )
     w = _Writer(r, family, sex=sex, age=plan.age, received=received)
     builder = _Builder(r, style)
-    concern = [_mention(w, m) for m in plan.mentions if m.mode != "historical"]
-    history = [_mention(w, m) for m in plan.mentions if m.mode == "historical"]
-    r.shuffle(concern)
+    concern_mentions = [m for m in plan.mentions if m.mode != "historical"]
+    history_mentions = [m for m in plan.mentions if m.mode == "historical"]
+    concern = [_mention(w, m) for m in concern_mentions]
+    history = [_mention(w, m) for m in history_mentions]
+    # Shuffled together with their mentions: the text and the plan as written must agree.
+    order = list(range(len(concern)))
+    r.shuffle(order)
+    concern = [concern[k] for k in order]
+    concern_mentions = [concern_mentions[k] for k in order]
     protective = [w.render(t) for t in r.sample(PROTECTIVE, plan.protective)]
     cue_sentences = [w.render(c) for c in cues]
 
     if length == "line":
-        body = concern[:2] or history[:1] or protective[:1] or [w.render(r.choice(CONTEXT))]
+        if concern:
+            body, said = concern[:2], Plan(plan.source, plan.age, concern_mentions[:2])
+        elif history:
+            body, said = history[:1], Plan(plan.source, plan.age, history_mentions[:1])
+        elif protective:
+            body, said = protective[:1], Plan(plan.source, plan.age, [], protective=1)
+        else:
+            body, said = [w.render(r.choice(CONTEXT))], Plan(plan.source, plan.age)
         _join(builder, body + cue_sentences, style)
         text, spans = builder.result()
-        return Written(text, spans)
+        return Written(text, spans, said)
 
     opening = [w.render(r.choice(voice.openings))]
     n_context = {"short": r.randint(0, 1), "medium": r.randint(1, 3), "long": r.randint(3, 10)}
@@ -428,7 +444,7 @@ def write_contact(
         builder.add(separator)
         _join(builder, hedge + middle + closing, style)
     text, spans = builder.result()
-    return Written(text, spans)
+    return Written(text, spans, plan)
 
 
 def bias_cue_templates(attribute: str, value: str | int | bool) -> tuple[str, ...]:
