@@ -20,6 +20,25 @@ nearby tokens of its sentence:
   cover their sentence back to its start; when the sentence follows a ";" or opens by
   referring back ("This was ...", "On checking, it was ..."), the previous sentence too.
 
+* ``*_back_final`` cues act backward like the ``*_back`` kinds only when they end their clause
+  or have just a pronoun/anaphor object left ("..., officers found nothing", "police have no
+  record of this", "possible X, unclear", "we just don't know yet", "..., nothing since");
+  otherwise ``neg_back_final`` / ``hedge_back_final`` act forward ("nothing to suggest X",
+  "unclear if X") and ``hist_back_final`` not at all;
+* ``not_cue`` spans are cue look-alikes that cancel the cues they overlap ("being used to").
+
+Backward scopes reach three times ``back_window`` when a pronoun near the cue refers back
+("... - this was checked and is not the case"), and do not cross a "but"-like break whose
+clause has a subject and content of its own ("X, but the claim about Y was unfounded"
+retracts Y only); backward historical scopes stop at a reset word. Forward negation runs on
+after "any"/"ever" ("never had any worries about X") and, after a negated noun phrase, past
+"and"/"or" unless a new clause starts there ("no evidence of shouting and belittling", but
+"no bruising and she has a black eye"). A hedge ending in "that"/"if"/"whether"/"about" covers
+the reported clause across commas up to a break opening a new clause ("wonder if Lily, who
+is 9, has ..."); a short preface hedge opening a sentence ("I might be wrong, but", "Can't
+say for sure but", "Not confirmed:") hedges the clause after it; a leading "?" ("?NAI")
+hedges what follows. "X denied." and "X denied by both parents" negate the clause before.
+
 A negating "no" that opens a longer cue ("no disclosures of", "no evidence of") also
 negates the cue's own later words, so "No disclosures of X were made" is not a disclosure.
 
@@ -69,13 +88,17 @@ _CUE_KINDS = (
     "neg_post_final",
     "neg_post",
     "neg_back",
+    "neg_back_final",
     "hedge",
     "hedge_back",
+    "hedge_back_final",
     "third",
     "hist",
     "hist_back",
+    "hist_back_final",
     "hist_reset",
     "terminators",
+    "not_cue",
 )
 #: words that make a sentence refer back to the one before ("This was unfounded.")
 _ANAPHORS = frozenset(
@@ -103,6 +126,153 @@ _ANAPHORS = frozenset(
 )
 #: how many tokens into its sentence an anaphor may come and still link it to the one before
 _ANAPHOR_REACH = 6
+#: pronouns that make a clause refer back to what came before ("..., but this was untrue")
+_PRONOUNS = frozenset({"this", "that", "it", "these", "those", "them", "which", "all"})
+#: words opening a clause with its own subject: a coordinated "and ..." starting with one is
+#: a new clause, not more of a negated list ("no bruising and she has a black eye")
+_OPENERS = frozenset(
+    {
+        "i",
+        "we",
+        "he",
+        "she",
+        "they",
+        "it",
+        "there",
+        "the",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "my",
+        "our",
+        "a",
+        "an",
+        "mum",
+        "dad",
+        "mother",
+        "father",
+        "police",
+        "officers",
+        "staff",
+        "school",
+        "nursery",
+        "parents",
+        "both",
+        "child",
+        "baby",
+        "then",
+        "now",
+        "also",
+        "was",
+        "is",
+        "were",
+        "has",
+        "had",
+        "have",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "advised",
+        "agreed",
+    }
+)
+#: words between a backward-final cue and the pronoun or anaphor it takes ("no record of
+#: this", "withdrew the allegation", "found no evidence of it")
+_OBJECTS = frozenset(
+    {
+        "of",
+        "about",
+        "for",
+        "regarding",
+        "re",
+        "to",
+        "the",
+        "her",
+        "his",
+        "their",
+        "any",
+        "all",
+        "evidence",
+        "record",
+        "records",
+        "trace",
+        "sign",
+        "signs",
+        "indication",
+        "statement",
+        "account",
+        "complaint",
+        "disclosure",
+        "whatsoever",
+    }
+)
+#: words that open a clause continuing the subject before it ("..., but was later retracted")
+_AUX = frozenset(
+    {
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "been",
+        "later",
+        "then",
+        "subsequently",
+        "since",
+        "when",
+        "on",
+        "after",
+        "which",
+    }
+)
+#: the only words that may come before the hedge of a preface clause ("I might be wrong,
+#: but ...", "Staff are not sure, but ...", "Can't say for sure but ...")
+_PREFACE_WORDS = frozenset(
+    {
+        "i",
+        "we",
+        "staff",
+        "they",
+        "school",
+        "it",
+        "i'm",
+        "'m",
+        "am",
+        "are",
+        "is",
+        "was",
+        "be",
+        "just",
+        "really",
+        "honestly",
+        "you",
+        "to",
+        "and",
+        "but",
+        "so",
+        "though",
+        "still",
+    }
+)
+#: negative-polarity words that carry a negation further ("never had any worries about X")
+_NPI = frozenset({"any", "anything", "anyone", "anybody", "whatsoever", "ever"})
+#: first words of negation cues that negate noun phrases, so that "X and Y" after them is one
+#: negated list ("no evidence of shouting and belittling")
+_NOMINAL_NEG = frozenset(
+    {"no", "without", "absence", "free", "denies", "deny", "denied", "denying", "negative"}
+)
+#: last words of hedge cues that take a clause ("wonder if", "suspicion that"): the hedge
+#: covers the reported clause to its "but"-like break, commas and "and" included
+_COMPLEMENT = frozenset({"that", "if", "whether", "about"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +336,25 @@ class ScopeMarker:
         self._no = nlp.vocab.strings.add("no")
         self._semicolon = nlp.vocab.strings.add(";")
         self._anaphors = frozenset(nlp.vocab.strings.add(w) for w in _ANAPHORS)
+        add = nlp.vocab.strings.add
+        self._pronouns = frozenset(add(w) for w in _PRONOUNS)
+        self._openers = frozenset(add(w) for w in _OPENERS)
+        self._npi = frozenset(add(w) for w in _NPI)
+        self._nominal = frozenset(add(w) for w in _NOMINAL_NEG)
+        self._complement = frozenset(add(w) for w in _COMPLEMENT)
+        self._and_or = frozenset({add("and"), add("or")})
+        self._by = add("by")
+        self._preface_ends = frozenset({add("but"), add(":"), add(","), add("-")})
+        self._that = add("that")
+        self._comma = add(",")
+        self._objects = frozenset(add(w) for w in _OBJECTS) | self._pronouns | self._anaphors
+        self._negators = frozenset(add(w) for w in ("no", "nothing", "none", "nil", "not", "n't"))
+        self._dashes = frozenset({add("-"), add("–"), add("—")})
+        self._preface_words = frozenset(add(w) for w in _PREFACE_WORDS)
+        self._soft = frozenset({add(","), add("and"), add("("), add(")"), add(":")})
+        self._aux = frozenset(add(w) for w in _AUX)
+        self._content_links = frozenset(add(w) for w in ("of", "that", "about", "re", "regarding"))
+        self._introducers = frozenset(add(w) for w in ("that", "if", "whether", "of"))
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -184,6 +373,7 @@ class ScopeMarker:
         breaks: list[int] = []  # clause terminators (token index)
         strong: list[int] = []  # "but"-like breaks
         resets: list[int] = []
+        voids: list[tuple[int, int]] = []
         strong_hashes = self._strong
         lowers = arrays.cols[1]
         for kind, s, e in self.rules(arrays):
@@ -193,8 +383,14 @@ class ScopeMarker:
                     strong.append(s)
             elif kind == "hist_reset":
                 resets.append(s)
+            elif kind == "not_cue":
+                voids.append((s, e))
             else:
                 cues.append((kind, s, e))
+        if voids:
+            # "not_cue" spans are look-alikes of cues ("being used to" is not "used to",
+            # "other children" is not "a different child"): cues overlapping them go.
+            cues = [c for c in cues if not any(c[1] < b and a < c[2] for a, b in voids)]
         breaks.sort()
         strong.sort()
         resets.sort()
@@ -246,49 +442,228 @@ class ScopeMarker:
                 linked = any(lowers[k] in self._anaphors for k in range(start, reach))
             return sent_bounds(start - 1)[0] if linked else start
 
-        reports = [c[1] for c in kept if c[0] in ("hedge", "third")]
+        is_punct = arrays.is_punct
+        is_space = arrays.is_space
+        orths = arrays.cols[2]
+        complement = self._complement
+        pronouns = self._pronouns
+        openers = self._openers
+        hedge_window = self.hedge_window
 
-        def back_from(i: int) -> int:
+        def words(a: int, b: int) -> int:
+            """How many tokens of ``[a, b)`` are not punctuation."""
+            return sum(1 for k in range(a, b) if not (is_punct[k] or is_space[k]))
+
+        def ends_clause(e: int) -> bool:
+            """True when nothing but punctuation is left of the clause at ``e``."""
+            return e >= n or words(e, clause_end(e, breaks)) == 0
+
+        def opens_clause(j: int, aux: bool = True) -> bool:
+            """True when token ``j`` looks like the subject of a new clause (a pronoun,
+            determiner, role word or capitalised name) or, with ``aux``, a new predicate."""
+            while j < n and (is_punct[j] or is_space[j]):
+                j += 1
+            if j >= n:
+                return True
+            h = lowers[j]
+            if h in openers:
+                return aux or h not in self._aux
+            return orths[j] != h and arrays.doc[j].is_title
+
+        def object_back(e: int) -> bool:
+            """True when a cue ends its clause, or has only a pronoun object left
+            ("officers found nothing", "police have no record of this")."""
+            if ends_clause(e):
+                return True
+            # skip "of", "the", "evidence", "allegation", ... to the pronoun or anaphor noun
+            end = clause_end(e, breaks)
+            j = e
+            refer = that_only = False
+            while j < end and j < e + 4 and (lowers[j] in self._objects or is_punct[j]):
+                if lowers[j] in pronouns or lowers[j] in self._anaphors:
+                    that_only = lowers[j] == self._that and not refer
+                    refer = True
+                j += 1
+            if not refer:
+                return False
+            rest = words(j, end)
+            return rest == 0 if that_only else rest <= 2
+
+        def links_back(a: int, i: int, e: int) -> bool:
+            """Whether the clause ``[a, i)`` before a backward cue at ``i`` continues what
+            came before it ("but this was unfounded", "but was later retracted", "but
+            ruled out") rather than stating something of its own ("but the claim about
+            drinking was unfounded" retracts the drinking only)."""
+            toks = [k for k in range(a, i) if not (is_punct[k] or is_space[k])]
+            if len(toks) <= 1 or (not ends_clause(e) and object_back(e)):
+                return True
+            if lowers[toks[0]] in self._aux:
+                return True
+            for j, k in enumerate(toks[:4]):
+                if lowers[k] in pronouns:
+                    return True
+                if lowers[k] in self._anaphors:
+                    nxt = toks[j + 1] if j + 1 < len(toks) else i
+                    return lowers[nxt] not in self._content_links
+            return False
+
+        # Hedge and report cues that introduce a reported clause ("it was alleged that",
+        # "neighbour says"): a backward cue after them reaches back no further than them.
+        reports = [
+            c[1]
+            for c in kept
+            if c[0] == "third"
+            or (
+                c[0] == "hedge"
+                and (
+                    lowers[c[2] - 1] in self._introducers
+                    or (c[2] < n and lowers[c[2]] in self._introducers)
+                )
+            )
+        ]
+
+        def back_from(i: int, e: int) -> int:
             """Start of a backward cue's scope: ``back_start``, at most ``back_window`` tokens
-            back, and no earlier than a report or hedge cue in between ("..., and it was
-            alleged that X, but this is not true" covers "alleged that X", not what came
-            before it)."""
-            a = max(back_start(i), i - self.back_window)
+            back (three times that when a pronoun in the 8 tokens before it or right after
+            it refers back: "... - this was checked and is not the case"), no earlier
+            than a report or hedge cue in between ("..., and it was alleged that X, but
+            this is not true" covers "alleged that X", not what came before it), and not
+            across a "but"-like break whose clause has a subject of its own."""
+            reach = self.back_window
+            c0 = max(sent_bounds(i)[0], i - 8)
+            if any(lowers[k] in pronouns for k in range(c0, min(n, e + 1))):
+                reach *= 3
+            a = max(back_start(i), i - reach)
             k = bisect_left(reports, i) - 1
             if k >= 0 and reports[k] >= a:
                 a = reports[k]
+            k = bisect_left(strong, i) - 1
+            if k >= 0 and strong[k] >= a and not links_back(strong[k] + 1, i, e):
+                a = strong[k] + 1
             return a
+
+        def neg_forward(s: int, e: int) -> int:
+            """End of a forward negation: the clause, at most ``neg_window`` tokens; an
+            "any"/"ever" carries it on ("never had any worries about X"), and after a
+            negated noun phrase so does "and"/"or" before more of the list ("no evidence
+            of shouting and belittling", not "no bruising and she has a black eye")."""
+            w = self.neg_window
+            end = min(clause_end(e, breaks), e + w)
+            nominal = lowers[s] in self._nominal
+            k = e
+            while k < end:
+                if lowers[k] in self._npi:
+                    nominal = True
+                    end = max(end, min(clause_end(k, breaks), k + 1 + w))
+                k += 1
+                if (
+                    k == end
+                    and nominal
+                    and end + 1 < n
+                    and lowers[end] in self._and_or
+                    and not opens_clause(end + 1)
+                ):
+                    end = min(clause_end(end + 1, breaks), end + 1 + w)
+                    k += 1
+            return end
+
+        def complement_end(e: int) -> int:
+            """End of a hedge over a reported clause ("wonder if X, aged 8, told me ..."):
+            the next "but"-like break, or a comma/"and" opening a clause with a subject of
+            its own; at most twice ``hedge_window`` tokens."""
+            limit = min(clause_end(e, strong), e + 2 * hedge_window)
+            for j in range(e, limit):
+                if lowers[j] in self._dashes:
+                    limit = j
+                    break
+            k = bisect_left(breaks, e)
+            while k < len(breaks) and breaks[k] < limit:
+                b = breaks[k]
+                if lowers[b] not in self._soft or opens_clause(b + 1, aux=lowers[b] != self._comma):
+                    return b
+                k += 1
+            return limit
+
+        def hedge_forward(s: int, e: int) -> None:
+            if lowers[e - 1] in complement or (e < n and lowers[e] in complement):
+                end = complement_end(e)
+            else:
+                end = min(clause_end(e, breaks), e + hedge_window)
+            mark(hedge, e, end, s)
+            # A short hedge clause opening its sentence ("I might be wrong, but ...",
+            # "Can't say for sure but ...", "Not confirmed: ...") hedges the clause after it.
+            ce = clause_end(e, breaks)
+            cs = clause_start(s)
+            if (
+                ce < n
+                and cs == sent_bounds(s)[0]
+                and lowers[ce] in self._preface_ends
+                and all(lowers[k] in self._preface_words for k in range(cs, s) if not is_punct[k])
+                and words(e, ce) <= 2
+            ):
+                mark(hedge, ce + 1, complement_end(ce + 1), s)
 
         def mark(flags: list[int], a: int, b: int, cue: int) -> None:
             for i in range(max(0, a), min(n, b)):
                 if flags[i] == NO_CUE:
                     flags[i] = cue
 
+        def hist_back_from(s: int, e: int) -> int:
+            """A backward historical cue does not reach back past "now", "today", ..."""
+            a = back_from(s, e)
+            k = bisect_left(resets, s) - 1
+            if k >= 0 and resets[k] >= a:
+                a = resets[k] + 1
+            return a
+
         for kind, s, e in kept:
             if kind == "neg_pre":
                 if e - s > 1 and lowers[s] == self._no:
                     mark(neg, s + 1, e, s)  # "no disclosures of": the noun is negated too
-                mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), s)
+                mark(neg, e, neg_forward(s, e), s)
             elif kind == "neg_back":
-                mark(neg, back_from(s), s, s)
+                mark(neg, back_from(s, e), s, s)
+            elif kind == "neg_back_final":
+                if object_back(e):
+                    mark(neg, back_from(s, e), s, s)
+                else:
+                    # forward; from the cue's last word when that is the negator, which a
+                    # match may contain ("found no organic cause for ...")
+                    c = e - 1 if lowers[e - 1] in self._negators else s
+                    mark(neg, e, neg_forward(c, e), c)
             elif kind == "hedge_back":
-                mark(hedge, back_from(s), s, s)
+                mark(hedge, back_from(s, e), s, s)
+            elif kind == "hedge_back_final":
+                if object_back(e):
+                    mark(hedge, back_from(s, e), s, s)
+                else:
+                    hedge_forward(s, e)
             elif kind == "hist_back":
-                mark(hist, back_from(s), s, s)
+                mark(hist, hist_back_from(s, e), s, s)
+            elif kind == "hist_back_final":
+                if object_back(e):
+                    mark(hist, hist_back_from(s, e), s, s)
             elif kind == "neg_post":
                 mark(neg, max(clause_start(s), s - self.neg_window), s, s)
                 mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), s)
             elif kind == "neg_post_final":
-                if clause_end(e, breaks) == e:
+                # "X denied.", "X denied by both parents": the clause before; else forward
+                if ends_clause(e) or lowers[e] == self._by:
                     mark(neg, max(clause_start(s), s - self.neg_window), s, s)
                 else:
-                    mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), s)
+                    # forward, from the cue's last word ("checked - no bruising"): a match
+                    # that starts with that word ("no concerns") contains its own cue
+                    mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), e - 1)
             elif kind == "hedge":
                 if lowers[s] == self._question:
-                    mark(hedge, sent_bounds(s)[0], s, s)
+                    if words(clause_start(s), s) == 0:
+                        # "?drugs", "? NAI": a leading query mark hedges what follows
+                        mark(hedge, e, min(clause_end(e, breaks), e + hedge_window), s)
+                    else:
+                        mark(hedge, sent_bounds(s)[0], s, s)
                 else:
                     mark(hedge, clause_start(s), s, s)
-                    mark(hedge, e, min(clause_end(e, breaks), e + self.hedge_window), s)
+                    hedge_forward(s, e)
             elif kind == "third":
                 mark(third, clause_start(s), s, s)
                 mark(third, e, clause_end(e, strong), s)
