@@ -191,3 +191,36 @@ def test_frozen_heap_restores_the_collector_and_nests():
             pass
         assert gc.get_freeze_count() > 0  # the inner block leaves unfreezing to the outer
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("text_norm", ["l2", "median"])
+def test_the_three_ways_of_getting_a_row_agree_under_either_norm(analysed, text_norm):
+    est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
+    many = est.transform(analysed).toarray()  # > 64 contacts: the vectorisers' own transform
+    few = est.transform(
+        type(analysed)(analysed.word_docs[:5], analysed.indicator_rows[:5], analysed.sources[:5])
+    ).toarray()
+    for i, row in enumerate(est.rows(analysed)[:5]):
+        got = np.zeros(many.shape[1], dtype=np.float32)
+        got[row.indices] = row.data
+        assert np.allclose(got, many[i], rtol=1e-5, atol=1e-7)
+        assert np.allclose(few[i], many[i], rtol=1e-5, atol=1e-7)
+
+
+def test_under_the_median_norm_a_phrase_weighs_the_same_in_a_long_contact(analysed):
+    """Background sentences must not dilute a disclosure: with one fitted scale per block a
+    word's value depends on its own count only; with L2 rows it shrinks as the text grows."""
+    short = "Child said dad hit her with a belt."
+    long = short + " The family moved in the spring. Mum works at the shop. The flat is small."
+    pair = ContactAnalyser().fit_transform(pd.DataFrame({"text": [short, long]}))
+    for text_norm, same in (("median", True), ("l2", False)):
+        est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
+        X = est.transform(pair)
+        col = est.word_vectorizer_.vocabulary_["belt"]
+        assert X[0, col] > 0
+        assert np.isclose(X[0, col], X[1, col]) == same
+
+
+def test_an_unknown_text_norm_is_refused(analysed):
+    with pytest.raises(ValueError, match="text_norm"):
+        ContactFeatures(text_norm="l1").fit(analysed)

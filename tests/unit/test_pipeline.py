@@ -135,3 +135,25 @@ def test_candidates_fitted_side_by_side_equal_those_fitted_in_turn(monkeypatch):
     assert [r.score for r in in_turn.model.score_records(texts)] == [
         r.score for r in side_by_side.model.score_records(texts)
     ]
+
+
+def test_the_median_text_norm_keeps_the_explanation_exact_and_the_paths_equal():
+    config = TrainConfig().with_overrides(
+        {
+            "candidates.names": ["logreg_words_chars"],
+            "features.word_min_df": 1,
+            "features.text_norm": "median",
+            "evaluation.n_boot": 5,
+        }
+    )
+    model = train_model(training_frame(), config).model
+    assert model.features.text_scales_ is not None
+    text = "Dad hit him, there is a bruise. No marks on his sister. Mum is worried."
+    intercept, phrases, logit = model.explain(text, "police")
+    _, X = model.featurize([text], ["police"])
+    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6)
+    assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
+    texts = [text] * 3 + list(training_frame(80, seed=5)["text"])
+    few = [r.score for r in model.score_records(texts[:3])]
+    many = [r.score for r in model.score_records(texts)]
+    assert np.allclose(few, many[:3], rtol=1e-6)
