@@ -163,6 +163,38 @@ def _plains(marked: Sequence[str]) -> list[str]:
     ]
 
 
+#: A batch at least this large is analysed in two processes when that is safe (see
+#: ``_scoring_processes``); below it the fork and the pickling cost more than they save.
+PARALLEL_SCORING_FROM = 256
+
+
+def _scoring_processes(n_texts: int) -> int:
+    """How many processes analyse a scoring batch of ``n_texts``: 2 for a large batch in a
+    process that runs no other thread, else 1.
+
+    Forking is only safe where no other thread can hold a lock the child needs (the pipeline
+    lock, the import lock, a logging handler's): a batch job or a benchmark qualifies, the
+    service's workers (a thread pool) never do. ``SCREENER_SCORING_PROCESSES=1`` turns it off.
+    """
+    import os
+    import threading
+
+    if n_texts < PARALLEL_SCORING_FROM or os.environ.get("SCREENER_SCORING_PROCESSES") == "1":
+        return 1
+    if (os.cpu_count() or 1) < 2 or threading.active_count() != 1:
+        return 1
+    import multiprocessing
+
+    return 2 if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def _full_chunk(args: tuple[list[str], int]) -> list[Any]:
+    from training.text import compact_many
+
+    texts, batch_size = args
+    return compact_many(texts, batch_size=batch_size, spans=True)
+
+
 def _compact_chunk(args: tuple[list[str], list[str | None], int]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     from training.text import compact_many
 
@@ -214,7 +246,10 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
         texts = list(texts)
         sources = list(sources)
         if self.keep_analyses:
-            full = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
+            if _scoring_processes(len(texts)) > 1:
+                full = tuple(self._full_in_two(texts))
+            else:
+                full = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
             return AnalysedContacts(
                 tuple(p.marked for p in full), tuple(p.rows for p in full), tuple(sources), full
             )
@@ -244,6 +279,22 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
             docs.extend(part_docs)
             rows.extend(part_rows)
         return AnalysedContacts(tuple(docs), tuple(rows), tuple(sources), None)
+
+    def _full_in_two(self, texts: list[str]) -> list[Any]:
+        """Full analyses of a large batch: the second half in a forked child while this
+        process does the first (the child shares the loaded pipeline copy-on-write)."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from training.text import compact_many, get_nlp
+
+        get_nlp()  # built before the fork, so the child need not build its own
+        half = (len(texts) + 1) // 2
+        context = multiprocessing.get_context("fork")
+        with frozen_heap(), ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            second = pool.submit(_full_chunk, (texts[half:], self.batch_size))
+            first = compact_many(texts[:half], batch_size=self.batch_size, spans=True)
+            return first + second.result()
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

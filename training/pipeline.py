@@ -213,8 +213,11 @@ class LinearExplainer:
                 # Raw count of each of the doc's n-grams: token counts times token n-grams.
                 pos = np.minimum(np.searchsorted(doc_idx, tok_idx), len(doc_idx) - 1)
                 present = doc_idx[pos] == tok_idx
-                raw = np.zeros(len(doc_idx))
-                np.add.at(raw, pos[present], (tok_val * count[row_of])[present])
+                raw = np.bincount(
+                    pos[present],
+                    weights=(tok_val * count[row_of])[present],
+                    minlength=len(doc_idx),
+                )
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ratio = np.where(raw > 0, doc_contrib / raw, 0.0)
                 share = np.where(present, tok_val * ratio[pos], 0.0)

@@ -224,3 +224,36 @@ def test_under_the_median_norm_a_phrase_weighs_the_same_in_a_long_contact(analys
 def test_an_unknown_text_norm_is_refused(analysed):
     with pytest.raises(ValueError, match="text_norm"):
         ContactFeatures(text_norm="l1").fit(analysed)
+
+
+def test_a_large_batch_analysed_in_two_processes_equals_one_process():
+    from training.features import _scoring_processes
+    from training.text import compact_many
+
+    texts = [t + f" Case {i}." for i, t in enumerate(TEXTS * 5)]
+    one = compact_many(texts, spans=True)
+    two = ContactAnalyser()._full_in_two(texts)
+    assert two == one
+    assert _scoring_processes(10) == 1  # a few contacts: never worth a fork
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch):
+    import threading
+
+    from training.features import PARALLEL_SCORING_FROM, _scoring_processes
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        # A thread pool (the service) might hold a lock the child would need.
+        assert _scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
+    finally:
+        stop.set()
+        worker.join()
+    monkeypatch.setenv("SCREENER_SCORING_PROCESSES", "1")
+    assert _scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
+    monkeypatch.delenv("SCREENER_SCORING_PROCESSES")
+    if threading.active_count() == 1:
+        assert _scoring_processes(PARALLEL_SCORING_FROM * 4) == 2

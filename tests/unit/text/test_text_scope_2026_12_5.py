@@ -221,3 +221,12 @@ def test_first_hand_accounts_are_not_third_hand(text: str, word: str) -> None:
         (m.label, m.third_party) for m in found
     ]
     assert any(_asserted(m) for m in found)
+
+
+def test_a_child_who_alleges_abuse_is_not_doubted():
+    """In safeguarding a child's allegation is a disclosure, not a hedge."""
+    from training.text import analyse_many
+
+    (analysis,) = analyse_many(["Child alleges dad hit him with a belt."])
+    hits = [m for m in analysis.indicators if m.label == "physical_abuse"]
+    assert hits and not any(m.hedged or m.negated for m in hits)
