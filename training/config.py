@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = ["TrainConfig", "load_config"]
 
@@ -63,17 +63,41 @@ class HGBConfig(_Strict):
     max_train_rows: int = Field(30_000, ge=200)
 
 
-CandidateName = Literal["logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd"]
+class OrdinalLogRegConfig(_Strict):
+    C: float = Field(1.0, gt=0)
+    max_iter: int = Field(300, ge=10)
+    tol: float = Field(1e-3, gt=0)
+    #: The fit sees each contact once per cut point (four times): on a larger training set
+    #: it takes a stratified sample of this many contacts, so time and memory stay bounded.
+    max_train_rows: int = Field(150_000, ge=200)
+    #: The steps of the outcome scale fitted (ranks on ``contract.OUTCOMES``: 1 advice or
+    #: more, 2 early help or more, 3 referral or more (met, always fitted), 4 child
+    #: protection). Each cut is one more copy of the training rows in the fit.
+    cuts: tuple[int, ...] = (1, 2, 3)
+
+    @field_validator("cuts")
+    @classmethod
+    def _cuts(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if 3 not in value or not set(value) <= {1, 2, 3, 4} or len(set(value)) != len(value):
+            raise ValueError("cuts must be distinct ranks from 1-4 and include 3 (met)")
+        return tuple(sorted(value))
+
+
+CandidateName = Literal[
+    "logreg_words_chars", "logreg_ordinal", "sgd_modified_huber", "hgb_indicators_svd"
+]
 
 
 class CandidatesConfig(_Strict):
     names: tuple[CandidateName, ...] = (
         "logreg_words_chars",
+        "logreg_ordinal",
         "sgd_modified_huber",
         "hgb_indicators_svd",
     )
     selection_metric: Literal["roc_auc", "pr_auc"] = "roc_auc"
     logreg_words_chars: LogRegConfig = LogRegConfig()
+    logreg_ordinal: OrdinalLogRegConfig = OrdinalLogRegConfig()
     sgd_modified_huber: SGDConfig = SGDConfig()
     hgb_indicators_svd: HGBConfig = HGBConfig()
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.special import expit
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -47,7 +47,9 @@ from training.text import CompactAnalysis
 
 __all__ = [
     "LINEAR_CANDIDATES",
+    "ORDINAL_CANDIDATES",
     "LinearExplainer",
+    "OrdinalLogisticRegression",
     "ScreenerModel",
     "SparseRow",
     "TextReducer",
@@ -55,12 +57,91 @@ __all__ = [
     "build_features",
 ]
 
-LINEAR_CANDIDATES = frozenset({"logreg_words_chars", "sgd_modified_huber"})
+LINEAR_CANDIDATES = frozenset({"logreg_words_chars", "logreg_ordinal", "sgd_modified_huber"})
+#: Candidates fitted to the outcome's rank on ``contract.OUTCOMES`` instead of met/not met.
+ORDINAL_CANDIDATES = frozenset({"logreg_ordinal"})
 
 
 def build_features(config: FeatureConfig) -> tuple[ContactAnalyser, ContactFeatures]:
     """The text pipeline and the feature transformer, configured."""
     return ContactAnalyser(), ContactFeatures(**config.model_dump())
+
+
+class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
+    """A proportional-odds logistic regression, scored as a met/not-met classifier.
+
+    ``fit(X, y)`` takes each contact's outcome rank (0 no further action ... 4 child
+    protection, ``contract.OUTCOMES``). One weight vector ``w`` and one threshold per cut
+    point ``k`` are fitted to P(rank >= k) = sigmoid(x.w + b_k) for every cut at once: the
+    binary L2 logistic regression (liblinear, dual) on each contact repeated once per cut,
+    with a one-hot column per cut as its threshold. ``decision_function`` is ``x.w`` plus the
+    threshold of ``met_cut`` (referral and above), so ``coef_`` and ``intercept_`` explain it
+    exactly, like any linear model; ``classes_`` are 0/1 (met), and the calibrator fits on
+    met labels as for the other candidates.
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        max_iter: int = 300,
+        tol: float = 1e-3,
+        cuts: tuple[int, ...] = (1, 2, 3),
+        met_cut: int = 3,
+    ) -> None:
+        self.C = C
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cuts = cuts
+        self.met_cut = met_cut
+
+    def fit(self, X: Any, y: Any) -> OrdinalLogisticRegression:
+        X = sp.csr_matrix(X)
+        ranks = np.asarray(y, dtype=np.int64)
+        if self.met_cut not in self.cuts:
+            raise ValueError(f"met_cut {self.met_cut} must be one of the cuts {self.cuts}")
+        # A cut with every contact on one side of it (an export that never records
+        # "advice", say) says nothing: it is left out. The met cut must stay.
+        self.cuts_ = tuple(c for c in self.cuts if 0 < int(np.sum(ranks >= c)) < len(ranks))
+        if self.met_cut not in self.cuts_:
+            raise ValueError("the training contacts need both met and not-met outcomes")
+        n, k = X.shape[0], len(self.cuts_)
+        targets = [(ranks >= c).astype(np.int8) for c in self.cuts_]
+        eye = [
+            sp.csr_matrix((np.ones(n, X.dtype), (np.arange(n), np.full(n, j))), shape=(n, k))
+            for j in range(k)
+        ]
+        stacked = sp.vstack([sp.hstack([X, e], format="csr") for e in eye], format="csr")
+        inner = LogisticRegression(
+            C=self.C,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            solver="liblinear",
+            dual=True,
+            fit_intercept=False,
+            random_state=0,
+        ).fit(stacked, np.concatenate(targets))
+        del stacked
+        weights = inner.coef_.ravel()
+        self.coef_ = weights[None, : X.shape[1]].copy()
+        self.thresholds_ = dict(zip(self.cuts_, weights[X.shape[1] :].tolist(), strict=True))
+        self.intercept_ = np.array([self.thresholds_[self.met_cut]])
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = X.shape[1]
+        self.n_iter_ = inner.n_iter_
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "coef_")
+        return np.asarray(sp.csr_matrix(X) @ self.coef_.ravel(), dtype=np.float64) + float(
+            self.intercept_[0]
+        )
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        p = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        return (self.decision_function(X) > 0).astype(int)
 
 
 class TextReducer(TransformerMixin, BaseEstimator):
@@ -109,6 +190,9 @@ def build_candidate(name: str, config: TrainConfig, *, blocks: dict[str, tuple[i
         return LogisticRegression(
             C=c.C, max_iter=c.max_iter, tol=c.tol, solver="liblinear", dual=True, random_state=0
         )
+    if name == "logreg_ordinal":
+        o = cands.logreg_ordinal
+        return OrdinalLogisticRegression(C=o.C, max_iter=o.max_iter, tol=o.tol, cuts=o.cuts)
     if name == "sgd_modified_huber":
         s = cands.sgd_modified_huber
         return SGDClassifier(

@@ -22,7 +22,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from training.config import TrainConfig
-from training.contract import LABEL_COLUMN, MET_THRESHOLD_OUTCOMES, MODEL_INPUT_COLUMNS
+from training.contract import LABEL_COLUMN, MET_THRESHOLD_OUTCOMES, MODEL_INPUT_COLUMNS, OUTCOMES
 from training.evaluate import (
     EvaluationResult,
     evaluate_scores,
@@ -33,6 +33,7 @@ from training.external import ExternalResult, evaluate_external_sets
 from training.features import AnalysedContacts
 from training.pipeline import (
     LINEAR_CANDIDATES,
+    ORDINAL_CANDIDATES,
     ScreenerModel,
     build_candidate,
     build_features,
@@ -78,6 +79,19 @@ class TrainResult:
     n_rows: int = 0
     #: the selected model on the hand-written sets (``training.external``), when present
     external: dict[str, ExternalResult] = field(default_factory=dict)
+
+
+def outcome_rank_of(frame: pd.DataFrame) -> np.ndarray:
+    """Each contact's outcome as its rank on the contract's scale (0 no further action ...
+    4 child protection): the ordinal candidates' target."""
+    rank = {o: i for i, o in enumerate(OUTCOMES)}
+    ranks = frame["outcome"].map(rank) if "outcome" in frame else pd.Series(np.nan, frame.index)
+    if ranks.isna().any():
+        raise ValueError(
+            "the ordinal candidates need every training contact's outcome, one of "
+            + ", ".join(OUTCOMES)
+        )
+    return ranks.to_numpy(dtype=np.int64)
 
 
 def label_of(frame: pd.DataFrame) -> np.ndarray:
@@ -181,16 +195,20 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     X_test = features.transform(analysed["test"])
     timings["features_seconds"] = time.perf_counter() - t0
     y_train, y_val, y_test = (label_of(splits[k]) for k in ("train", "validation", "test"))
+    ranks_train = outcome_rank_of(splits["train"])
 
     def fit_candidate(name: str) -> tuple[CandidateResult, Any, Any]:
         t0 = time.perf_counter()
         clf = build_candidate(name, config, blocks=features.blocks_)
         cap = getattr(getattr(config.candidates, name), "max_train_rows", None)
         rows = _stratified_sample(y_train, cap, seed=config.evaluation.seed)
+        # An ordinal candidate learns from the whole outcome scale; all are selected,
+        # calibrated and tested on met/not met.
+        target = ranks_train if name in ORDINAL_CANDIDATES else y_train
         if rows is None:
-            clf.fit(X_train, y_train)
+            clf.fit(X_train, target)
         else:
-            clf.fit(X_train[rows], y_train[rows])
+            clf.fit(X_train[rows], target[rows])
         calibrator = CalibratedClassifierCV(FrozenEstimator(clf), method=config.calibration.method)
         calibrator.fit(X_val, y_val)
         seconds = time.perf_counter() - t0

@@ -27,3 +27,14 @@ def test_bad_values_are_rejected_with_a_reason(tmp_path):
         TrainConfig().with_overrides({"candidates.names": ["not_a_model"]})
     with pytest.raises(ValidationError, match="band_cuts"):
         TrainConfig().with_overrides({"operating_point.band_cuts": [0.6, 0.2]})
+
+
+@pytest.mark.parametrize("cuts", [[1, 2], [3, 5], [3, 3], []])
+def test_ordinal_cuts_must_be_steps_of_the_scale_including_met(cuts):
+    with pytest.raises(ValidationError, match="cuts"):
+        TrainConfig().with_overrides({"candidates.logreg_ordinal.cuts": cuts})
+
+
+def test_ordinal_cuts_are_sorted():
+    config = TrainConfig().with_overrides({"candidates.logreg_ordinal.cuts": [3, 1]})
+    assert config.candidates.logreg_ordinal.cuts == (1, 3)

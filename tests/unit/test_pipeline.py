@@ -157,3 +157,60 @@ def test_the_median_text_norm_keeps_the_explanation_exact_and_the_paths_equal():
     few = [r.score for r in model.score_records(texts[:3])]
     many = [r.score for r in model.score_records(texts)]
     assert np.allclose(few, many[:3], rtol=1e-6)
+
+
+def test_the_ordinal_candidate_learns_from_every_step_and_explains_exactly():
+    from training.pipeline import OrdinalLogisticRegression
+
+    rng = np.random.default_rng(4)
+    n, d = 3000, 6
+    X = rng.normal(size=(n, d))
+    latent = X @ np.array([1.5, -1.0, 0.5, 0.0, 0.0, 0.8]) + rng.logistic(size=n)
+    ranks = np.digitize(latent, [-1.5, -0.5, 1.0, 2.5])  # 0..4, like the outcome scale
+    clf = OrdinalLogisticRegression(C=10.0, cuts=(1, 2, 3, 4)).fit(sp_csr(X), ranks)
+    assert clf.cuts_ == (1, 2, 3, 4)
+    thresholds = [clf.thresholds_[c] for c in clf.cuts_]
+    assert thresholds == sorted(thresholds, reverse=True)  # a higher step is rarer
+    w = clf.coef_.ravel()
+    assert w[0] > 1 and w[1] < -0.5 and abs(w[3]) < 0.2  # the true direction, up to noise
+    met = (ranks >= 3).astype(int)
+    z = clf.decision_function(sp_csr(X))
+    assert np.allclose(z, X @ w + clf.intercept_[0])
+    assert np.allclose(clf.predict_proba(sp_csr(X))[:, 1], 1 / (1 + np.exp(-z)))
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(met, z) > 0.8
+    # An outcome scale with steps nobody reached: those cuts are dropped, the met cut stays.
+    two = np.where(ranks >= 3, 3, 1)
+    assert OrdinalLogisticRegression().fit(sp_csr(X), two).cuts_ == (2, 3)
+    with pytest.raises(ValueError, match="met and not-met"):
+        OrdinalLogisticRegression().fit(sp_csr(X), np.ones(n, dtype=int))
+
+
+def test_the_ordinal_candidate_is_trained_on_outcome_ranks_and_served_exactly():
+    config = TrainConfig().with_overrides(
+        {"candidates.names": ["logreg_ordinal"], "features.word_min_df": 1, "evaluation.n_boot": 5}
+    )
+    frame = training_frame()
+    rng = np.random.default_rng(9)
+    # The below-threshold outcomes spread over the scale, as real ones do.
+    frame["outcome"] = np.where(
+        frame["outcome"] == "referral",
+        np.where(rng.random(len(frame)) < 0.3, "child_protection", "referral"),
+        rng.choice(["nfa", "advice", "early_help"], len(frame)),
+    )
+    result = train_model(frame, config)
+    model = result.model
+    assert model.candidate == "logreg_ordinal" and model.explanation_exact
+    assert model.classifier.cuts_ == (1, 2, 3)
+    text = "Dad hit him, there is a bruise. No marks on his sister."
+    intercept, phrases, logit = model.explain(text, "police")
+    assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
+    _, X = model.featurize([text], ["police"])
+    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), abs=1e-6)
+
+
+def sp_csr(X):
+    import scipy.sparse as sp
+
+    return sp.csr_matrix(X)
