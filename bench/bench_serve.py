@@ -103,6 +103,30 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
+def _wait_workers_loaded(proc: subprocess.Popen[bytes], workers: int, timeout: float = 90) -> None:
+    """``/readyz`` answers as soon as one worker is up; wait until every worker has loaded
+    its model too (its memory near the largest worker's and steady), or the first seconds
+    of load measure one worker. Without psutil, wait a fixed 10 s."""
+    try:
+        import psutil
+    except ImportError:
+        time.sleep(10)
+        return
+    deadline = time.monotonic() + timeout
+    previous: list[int] = []
+    while time.monotonic() < deadline:
+        try:
+            children = psutil.Process(proc.pid).children(recursive=True)
+            rss = sorted(c.memory_info().rss for c in children)
+        except psutil.Error:
+            rss = []
+        workers_rss = rss[-workers:] if len(rss) >= workers else []
+        if workers_rss and workers_rss[0] > 0.8 * workers_rss[-1] and workers_rss == previous:
+            return
+        previous = workers_rss
+        time.sleep(1.0)
+
+
 def _server_cpu_seconds(proc: subprocess.Popen[bytes]) -> float | None:
     """User + system CPU of the server and its workers so far (None without psutil)."""
     try:
@@ -273,10 +297,11 @@ def main() -> int:
         print(
             f"model {ready.get('model')} ({model_uri}); {args.workers} workers; audit {engine.url.get_backend_name()}"
         )
-        # warm-up: first requests pay for lazy imports and connection set-up
-        with httpx.Client(base_url=base, headers={"X-API-Key": key}) as c:
-            for t in TEXTS[:40]:
-                c.post("/v1/score", json={"text": t})
+        _wait_workers_loaded(proc, args.workers)
+        # warm-up: first requests pay for lazy imports and connection set-up; one connection
+        # per request, so that every worker gets some
+        for t in TEXTS[:40]:
+            httpx.post(f"{base}/v1/score", json={"text": t}, headers={"X-API-Key": key})
         cpu_before = _server_cpu_seconds(proc)
         if shutil.which("wrk"):
             tool = "wrk"
