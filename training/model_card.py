@@ -221,6 +221,12 @@ def _context(inputs: ModelCardInputs) -> dict[str, Any]:
         "Text written by different referrers (police, schools, health) differs in style; "
         "a referrer's way of writing can move the score.",
     ]
+    if inputs.candidate == "logreg_ordinal":
+        limits.append(
+            "This model also learned from the outcomes below the threshold (no further "
+            "action, advice, early help, in that order), so it inherits how consistently "
+            "those were recorded too."
+        )
     if synthetic:
         limits.insert(
             0,

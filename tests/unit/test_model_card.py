@@ -118,3 +118,10 @@ def test_the_card_reports_the_hand_written_evaluation_when_present():
     markdown, _ = render_model_card(_inputs(metrics=metrics))
     assert "written independently" in markdown
     assert "0.900" in markdown and "95%" in markdown and "60%" in markdown
+
+
+def test_an_ordinal_model_says_it_learned_from_the_lower_outcomes_too():
+    ordinal, _ = render_model_card(_inputs(candidate="logreg_ordinal"))
+    plain, _ = render_model_card(_inputs(candidate="logreg_words_chars"))
+    assert "outcomes below the threshold" in ordinal
+    assert "outcomes below the threshold" not in plain
