@@ -46,6 +46,7 @@ from training.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord
 from training.text import CompactAnalysis
 
 __all__ = [
+    "LIBLINEAR_CANDIDATES",
     "LINEAR_CANDIDATES",
     "ORDINAL_CANDIDATES",
     "LinearExplainer",
@@ -58,6 +59,8 @@ __all__ = [
 ]
 
 LINEAR_CANDIDATES = frozenset({"logreg_words_chars", "logreg_ordinal", "sgd_modified_huber"})
+#: Candidates fitted by liblinear, whose random generator is process-wide.
+LIBLINEAR_CANDIDATES = frozenset({"logreg_words_chars", "logreg_ordinal"})
 #: Candidates fitted to the outcome's rank on ``contract.OUTCOMES`` instead of met/not met.
 ORDINAL_CANDIDATES = frozenset({"logreg_ordinal"})
 

@@ -9,7 +9,9 @@ Nothing here prints, logs to MLflow or exits: ``training.registry`` records the 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from training.evaluate import (
 from training.external import ExternalResult, evaluate_external_sets
 from training.features import AnalysedContacts
 from training.pipeline import (
+    LIBLINEAR_CANDIDATES,
     LINEAR_CANDIDATES,
     ORDINAL_CANDIDATES,
     ScreenerModel,
@@ -79,6 +82,10 @@ class TrainResult:
     n_rows: int = 0
     #: the selected model on the hand-written sets (``training.external``), when present
     external: dict[str, ExternalResult] = field(default_factory=dict)
+
+
+#: Serialises the liblinear fits (see ``fit_candidate``).
+_LIBLINEAR_LOCK = threading.Lock()
 
 
 def outcome_rank_of(frame: pd.DataFrame) -> np.ndarray:
@@ -205,10 +212,13 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         # An ordinal candidate learns from the whole outcome scale; all are selected,
         # calibrated and tested on met/not met.
         target = ranks_train if name in ORDINAL_CANDIDATES else y_train
-        if rows is None:
-            clf.fit(X_train, target)
-        else:
-            clf.fit(X_train[rows], target[rows])
+        # liblinear draws from one process-wide random generator: two of its fits side by
+        # side interleave their draws, and neither result is reproducible any more.
+        with _LIBLINEAR_LOCK if name in LIBLINEAR_CANDIDATES else contextlib.nullcontext():
+            if rows is None:
+                clf.fit(X_train, target)
+            else:
+                clf.fit(X_train[rows], target[rows])
         calibrator = CalibratedClassifierCV(FrozenEstimator(clf), method=config.calibration.method)
         calibrator.fit(X_val, y_val)
         seconds = time.perf_counter() - t0
@@ -223,8 +233,8 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         return result, clf, calibrator
 
     # The solvers (liblinear, SGD, histogram boosting) release the GIL: on a large set the
-    # candidates fit side by side, the slowest (the logistic regression) on its own core
-    # while the others share the second. Each fit is seeded, so the order changes nothing.
+    # candidates fit side by side, the two liblinear fits in turn on one core while the
+    # others share the second. Each fit is seeded, so the order changes nothing.
     t0 = time.perf_counter()
     names = list(config.candidates.names)
     if jobs > 1 and len(names) > 1:

@@ -214,3 +214,32 @@ def sp_csr(X):
     import scipy.sparse as sp
 
     return sp.csr_matrix(X)
+
+
+def test_liblinear_fits_never_run_side_by_side(monkeypatch):
+    """liblinear's random generator is process-wide: two of its fits at once interleave
+    their draws (20 of 20 concurrent pairs differed from the same fits in turn)."""
+    import threading
+
+    import training.train as train_module
+
+    active, overlaps, held = [0], [0], []
+    real = threading.Lock()
+
+    class Recording:
+        def __enter__(self):
+            real.acquire()
+            active[0] += 1
+            overlaps[0] = max(overlaps[0], active[0])
+            held.append(threading.current_thread().name)
+
+        def __exit__(self, *exc):
+            active[0] -= 1
+            real.release()
+
+    monkeypatch.setattr(train_module, "_LIBLINEAR_LOCK", Recording())
+    monkeypatch.setattr(train_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(train_module, "PARALLEL_FROM_ROWS", 0)
+    config = TrainConfig().with_overrides({"features.word_min_df": 1, "evaluation.n_boot": 5})
+    train_model(training_frame(400, seed=6), config)
+    assert len(held) == 2 and overlaps[0] == 1  # logreg and ordinal, one at a time
