@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -176,9 +178,6 @@ def _scoring_processes(n_texts: int) -> int:
     lock, the import lock, a logging handler's): a batch job or a benchmark qualifies, the
     service's workers (a thread pool) never do. ``SCREENER_SCORING_PROCESSES=1`` turns it off.
     """
-    import os
-    import threading
-
     if n_texts < PARALLEL_SCORING_FROM or os.environ.get("SCREENER_SCORING_PROCESSES") == "1":
         return 1
     if (os.cpu_count() or 1) < 2 or threading.active_count() != 1:

@@ -202,7 +202,10 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     X_test = features.transform(analysed["test"])
     timings["features_seconds"] = time.perf_counter() - t0
     y_train, y_val, y_test = (label_of(splits[k]) for k in ("train", "validation", "test"))
-    ranks_train = outcome_rank_of(splits["train"])
+    # Only an ordinal candidate reads the outcome's rank (an export labelled met/not met
+    # alone still trains the others).
+    ordinal = any(name in ORDINAL_CANDIDATES for name in config.candidates.names)
+    ranks_train = outcome_rank_of(splits["train"]) if ordinal else y_train
 
     def fit_candidate(name: str) -> tuple[CandidateResult, Any, Any]:
         t0 = time.perf_counter()
