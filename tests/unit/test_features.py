@@ -257,3 +257,28 @@ def test_no_fork_while_another_thread_runs(monkeypatch):
     monkeypatch.delenv("SCREENER_SCORING_PROCESSES")
     if threading.active_count() == 1:
         assert _scoring_processes(PARALLEL_SCORING_FROM * 4) == 2
+
+
+def test_level_counts_keep_how_each_serious_concern_is_stated():
+    """A level-4 concern asserted, reported, hedged, historical or negated counts in its own
+    column: the model weighs a rumour of abuse differently from abuse seen."""
+    from training.features import AnalysedContacts, level_mode
+
+    assert level_mode(True, True, True, True) == "negated"
+    assert level_mode(False, True, True, False) == "historical"
+    assert level_mode(False, True, False, True) == "hedged"
+    assert level_mode(False, False, False, True) == "third_party"
+    assert level_mode(False, False, False, False) == "asserted"
+    rows = [
+        (("sexual_abuse", 4, False, False, False, False),),
+        (("sexual_abuse", 4, False, True, False, False),),
+        (("sexual_abuse", 4, False, False, False, True), ("sexual_abuse", 4, True, False, True, False)),
+    ]
+    contacts = AnalysedContacts(["child disclos abuse"] * 3, rows, ["police"] * 3)
+    est = features().fit(contacts)
+    names = list(est.get_feature_names_out())
+    X = est.transform(contacts).toarray()
+    col = {m: names.index(f"level:4:{m}") for m in ("asserted", "third_party", "hedged", "negated")}
+    assert X[0, col["asserted"]] > 0 and X[0, col["hedged"]] == 0
+    assert X[1, col["hedged"]] > 0 and X[1, col["asserted"]] == 0
+    assert X[2, col["third_party"]] > 0 and X[2, col["negated"]] > 0 and X[2, col["asserted"]] == 0

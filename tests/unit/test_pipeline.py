@@ -202,12 +202,41 @@ def test_the_ordinal_candidate_is_trained_on_outcome_ranks_and_served_exactly():
     result = train_model(frame, config)
     model = result.model
     assert model.candidate == "logreg_ordinal" and model.explanation_exact
-    assert model.classifier.cuts_ == (1, 2, 3)
+    assert model.classifier.cuts_ == (1, 2, 3, 4)
     text = "Dad hit him, there is a bruise. No marks on his sister."
     intercept, phrases, logit = model.explain(text, "police")
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
     _, X = model.featurize([text], ["police"])
     assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), abs=1e-6)
+
+
+def test_the_ordinal_solver_finds_the_repeated_rows_logistic_regression_optimum():
+    """The Newton solver minimises the objective liblinear minimised on each contact
+    repeated once per cut (with a one-hot threshold column per cut), without the copies."""
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+
+    from training.pipeline import fit_proportional_odds
+
+    rng = np.random.default_rng(7)
+    n, d = 2000, 40
+    X = sp.random(n, d, density=0.2, random_state=3, format="csr", dtype=np.float64)
+    latent = X @ rng.normal(size=d) + rng.logistic(size=n)
+    ranks = np.digitize(latent, np.quantile(latent, [0.3, 0.5, 0.75, 0.9]))
+    cuts = (1, 2, 3, 4)
+    targets = np.stack([ranks >= c for c in cuts], axis=1)
+    w, b, steps = fit_proportional_odds(X, targets, C=2.0, tol=1e-8, max_iter=200)
+    eye = sp.eye(len(cuts), format="csr")
+    stacked = sp.vstack([sp.hstack([X, sp.csr_matrix(np.tile(eye[k].toarray(), (n, 1)))]) for k in range(len(cuts))])
+    reference = LogisticRegression(
+        C=2.0, solver="liblinear", fit_intercept=False, tol=1e-10, max_iter=10_000
+    ).fit(stacked, targets.T.ravel().astype(int))
+    assert 1 < steps < 200
+    assert np.allclose(w, reference.coef_.ravel()[:d], atol=1e-4)
+    assert np.allclose(b, reference.coef_.ravel()[d:], atol=1e-4)
+    # Deterministic: the same fit twice gives the same weights, bit for bit.
+    again, _, _ = fit_proportional_odds(X, targets, C=2.0, tol=1e-8, max_iter=200)
+    assert np.array_equal(w, again)
 
 
 def sp_csr(X):
@@ -242,4 +271,4 @@ def test_liblinear_fits_never_run_side_by_side(monkeypatch):
     monkeypatch.setattr(train_module, "PARALLEL_FROM_ROWS", 0)
     config = TrainConfig().with_overrides({"features.word_min_df": 1, "evaluation.n_boot": 5})
     train_model(training_frame(400, seed=6), config)
-    assert len(held) == 2 and overlaps[0] == 1  # logreg and ordinal, one at a time
+    assert len(held) == 1 and overlaps[0] == 1  # the ordinal fit has its own solver

@@ -11,6 +11,12 @@ Each match becomes an :class:`~training.text.types.IndicatorMatch` with its char
 and the scope flags of its tokens (a cue inside the match does not flag it: "no food in the
 house" is not a negated "food"). Matches of one label never overlap; the shortest wins.
 
+One exception for negation: a negation cue inside the match, directly before its last word
+(only fillers such as "any" between) and scoping it, whose word is written in none of the
+indicator's patterns (so a wildcard gap took it up), flags the match negated: "Mum denies
+any depression" and "found no ketamine" are negated, while "no food in the house" (the
+pattern says "no") stays asserted.
+
 Precision controls, per indicator record (all optional):
 
 * a match never spans two sentences ("...2nd pregnancy. Routine enquiry re DA..." is not a
@@ -114,6 +120,8 @@ class IndicatorMatcher:
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self._defs: dict[str, IndicatorDef] = {}
         self._ignore: dict[str, tuple[bool, bool, bool, bool]] = {}
+        #: per label, the normalised words its patterns spell out (see _inner_negation)
+        self._literal: dict[str, frozenset[str]] = {}
         token_patterns: dict[str, list[Any]] = {}
         for rec, info in zip(records, indicator_catalogue(), strict=True):
             self._defs[info.label] = info
@@ -124,6 +132,7 @@ class IndicatorMatcher:
             self._ignore[info.label] = tuple(f in ignore for f in _FLAG_NAMES)  # type: ignore[assignment]
             token_patterns[info.label] = [p for p in rec["patterns"] if isinstance(p, list)]
             phrases = [p["phrase"] for p in rec["patterns"] if isinstance(p, dict)]
+            self._literal[info.label] = _literal_words(nlp, token_patterns[info.label], phrases)
             if phrases:
                 self.phrases.add(info.label, [nlp.make_doc(p) for p in phrases])
             excludes = rec.get("exclude", ())
@@ -181,6 +190,13 @@ class IndicatorMatcher:
                     if scope is not None
                     else [False, False, False, False]
                 )
+                if (
+                    scope is not None
+                    and not flags[0]
+                    and not ignore[0]
+                    and _inner_negation(doc, scope.neg, s, e, self._literal[key])
+                ):
+                    flags[0] = True
                 out.append(
                     IndicatorMatch(
                         label=info.label,
@@ -206,6 +222,45 @@ def _flagged(cue_of: list[int], s: int, e: int) -> bool:
         if c != NO_CUE and not s <= c < e:
             return True
     return False
+
+
+#: words that may stand between an inner negation cue and the match's last word
+_NEG_FILLERS = frozenset(
+    ("any", "a", "an", "the", "his", "her", "their", "pron", "other", "further", "sign", "evidence", "of")
+)
+
+
+def _inner_negation(doc: Doc, neg: list[int], s: int, e: int, literal: frozenset[str]) -> bool:
+    """True when a negation cue inside ``[s, e)`` that the indicator's patterns do not spell
+    out (it came through a wildcard gap) stands directly before the match's last word and
+    scopes it: "found no ketamine", "denies any depression". Only fillers such as "any"
+    may stand between the cue and that word."""
+    last = e - 1
+    c = neg[last]
+    if c == NO_CUE or not s < c < last or last - c > 3:
+        return False
+    tok = doc[c]
+    if tok.norm_ in literal or tok.lower_ in literal:
+        return False
+    return all(doc[i].norm_ in _NEG_FILLERS for i in range(c + 1, last))
+
+
+def _literal_words(nlp: Language, patterns: list[Any], phrases: list[str]) -> frozenset[str]:
+    """Every word an indicator's token patterns and phrases spell out, raw and normalised."""
+    words: set[str] = set()
+    for pattern in patterns:
+        for spec in pattern:
+            for attr in ("NORM", "LOWER", "TEXT", "ORTH"):
+                value = spec.get(attr)
+                if isinstance(value, str):
+                    words.add(value)
+                elif isinstance(value, dict) and isinstance(value.get("IN"), list):
+                    words.update(v for v in value["IN"] if isinstance(v, str))
+    for phrase in phrases:
+        words.update(t.norm_ for t in nlp.make_doc(phrase))
+        words.update(phrase.split())
+    words.update([norm_word(w) for w in words])
+    return frozenset(w.lower() for w in words)
 
 
 @Language.factory("cs_indicators", default_config={})

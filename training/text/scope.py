@@ -26,6 +26,24 @@ nearby tokens of its sentence:
   otherwise ``neg_back_final`` / ``hedge_back_final`` act forward ("nothing to suggest X",
   "unclear if X") and ``hist_back_final`` not at all;
 * ``not_cue`` spans are cue look-alikes that cancel the cues they overlap ("being used to").
+* ``neg_post_clause`` ("... is not a feature", "... has never been a concern") negates its
+  whole clause before it; ``neg_answer`` ("said no", "flatly denied it", "shook her head")
+  negates back to an ``ask_frame`` ("asked (directly) about", "questioned whether") earlier
+  in its sentence when it ends its clause, and otherwise acts forward from its negator;
+  ``hist_reset_adj`` words ("new", "ongoing", "recent") end forward historical scopes only.
+
+A historical cue ending a clause that only refers back ("..., but this was in 2015", "- that
+was a while ago", ", which was in 2013") dates the clause before it as a backward cue would;
+a status cue ("this was resolved by the teacher") does so only clause-finally. Backward
+scopes of a sentence linked to the one before (";", "This was ...") reach three times
+``back_window``; a "but"-clause whose subject refers back just before the cue ("but the
+referrer has since confirmed it was a mix-up", "; the family have since moved on") does not
+stop them. Forward report, date and preface scopes run to the first "but"-like break opening
+a clause of its own: not one inside a quotation, a temporal "while", or a "but" before a
+predicate without a subject ("... were offered help but refused it"). A preface hedge covers
+the rest of its sentence to such a break or a dash (not a hyphen: "step-dad"), unless it asks
+"why"/"how" ("Not sure why, but she has bruises"); a clause-taking hedge opening its sentence
+("Unclear if ...") covers up to four times ``hedge_window``, across parentheses ("(15)").
 
 Backward scopes reach three times ``back_window`` when a pronoun near the cue refers back
 ("... - this was checked and is not the case"), and do not cross a "but"-like break whose
@@ -87,6 +105,9 @@ _CUE_KINDS = (
     "neg_pre",
     "neg_post_final",
     "neg_post",
+    "neg_post_clause",
+    "neg_answer",
+    "ask_frame",
     "neg_back",
     "neg_back_final",
     "hedge",
@@ -97,6 +118,7 @@ _CUE_KINDS = (
     "hist_back",
     "hist_back_final",
     "hist_reset",
+    "hist_reset_adj",
     "terminators",
     "not_cue",
 )
@@ -270,6 +292,51 @@ _NPI = frozenset({"any", "anything", "anyone", "anybody", "whatsoever", "ever"})
 _NOMINAL_NEG = frozenset(
     {"no", "without", "absence", "free", "denies", "deny", "denied", "denying", "negative"}
 )
+#: words of a clause that only refers back to what came before it ("but this was", "that
+#: was all", "which was"): a historical cue ending such a clause ("..., but this was in
+#: 2015") dates the clause before it
+_BACK_COPULA = frozenset(
+    {
+        "was",
+        "were",
+        "is",
+        "are",
+        "had",
+        "has",
+        "been",
+        "all",
+        "of",
+        "the",
+        "only",
+        "happened",
+        "occurred",
+        "took",
+        "place",
+        "also",
+        "mostly",
+        "mainly",
+        "incident",
+        "incidents",
+    }
+)
+#: last words of negation cues taking a noun-phrase object ("nobody has raised X and Y")
+_RAISE_VERBS = frozenset(
+    {
+        "raised",
+        "reported",
+        "mentioned",
+        "flagged",
+        "voiced",
+        "suggested",
+        "expressed",
+        "highlighted",
+        "alleged",
+        "identified",
+        "disclosed",
+        "described",
+        "shared",
+    }
+)
 #: last words of hedge cues that take a clause ("wonder if", "suspicion that"): the hedge
 #: covers the reported clause to its "but"-like break, commas and "and" included
 _COMPLEMENT = frozenset({"that", "if", "whether", "about"})
@@ -342,7 +409,7 @@ class ScopeMarker:
         self._npi = frozenset(add(w) for w in _NPI)
         self._nominal = frozenset(add(w) for w in _NOMINAL_NEG)
         self._complement = frozenset(add(w) for w in _COMPLEMENT)
-        self._and_or = frozenset({add("and"), add("or")})
+        self._and_or = frozenset({add("and"), add("&"), add("or")})
         self._by = add("by")
         self._preface_ends = frozenset({add("but"), add(":"), add(","), add("-")})
         self._that = add("that")
@@ -351,10 +418,23 @@ class ScopeMarker:
         self._negators = frozenset(add(w) for w in ("no", "nothing", "none", "nil", "not", "n't"))
         self._dashes = frozenset({add("-"), add("–"), add("—")})
         self._preface_words = frozenset(add(w) for w in _PREFACE_WORDS)
-        self._soft = frozenset({add(","), add("and"), add("("), add(")"), add(":")})
+        self._soft = frozenset({add(","), add("and"), add("&"), add("("), add(")"), add(":")})
         self._aux = frozenset(add(w) for w in _AUX)
         self._content_links = frozenset(add(w) for w in ("of", "that", "about", "re", "regarding"))
         self._introducers = frozenset(add(w) for w in ("that", "if", "whether", "of"))
+        self._back_copula = frozenset(add(w) for w in _BACK_COPULA)
+        self._raise_verbs = frozenset(add(w) for w in _RAISE_VERBS)
+        self._parens = frozenset({add("("), add(")")})
+        self._which = add("which")
+        self._the = add("the")
+        self._status = frozenset({add("resolved"), add("closed")})
+        self._temporal = frozenset({add("while"), add("whilst")})
+        self._quotes = frozenset(add(q) for q in ("'", '"', "\u2018", "\u2019", "\u201c", "\u201d"))
+        self._reach_objects = frozenset({add("anything"), add("any")})
+        self._resolved_subjects = frozenset(
+            add(w) for w in ("family", "case", "matter", "situation", "file", "household")
+        )
+        self._wh = frozenset(add(w) for w in ("why", "how", "what", "when", "where", "who"))
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -372,7 +452,9 @@ class ScopeMarker:
         cues: list[tuple[str, int, int]] = []
         breaks: list[int] = []  # clause terminators (token index)
         strong: list[int] = []  # "but"-like breaks
-        resets: list[int] = []
+        resets: list[int] = []  # end forward and backward historical scopes
+        adj_resets: list[int] = []  # end forward historical scopes only ("new", "ongoing")
+        asks: list[int] = []  # "asked about", "questioned whether": questions answered later
         voids: list[tuple[int, int]] = []
         strong_hashes = self._strong
         lowers = arrays.cols[1]
@@ -383,6 +465,10 @@ class ScopeMarker:
                     strong.append(s)
             elif kind == "hist_reset":
                 resets.append(s)
+            elif kind == "hist_reset_adj":
+                adj_resets.append(s)
+            elif kind == "ask_frame":
+                asks.append(s)
             elif kind == "not_cue":
                 voids.append((s, e))
             else:
@@ -394,6 +480,8 @@ class ScopeMarker:
         breaks.sort()
         strong.sort()
         resets.sort()
+        asks.sort()
+        forward_resets = sorted(resets + adj_resets) if adj_resets else resets
         # Longest cue wins where cues overlap ("no longer" over "no", "not sure" over "not").
         cues.sort(key=lambda c: (c[1], c[1] - c[2]))
         kept: list[tuple[str, int, int]] = []
@@ -424,6 +512,52 @@ class ScopeMarker:
             start, _ = sent_bounds(i)
             k = bisect_left(breaks, i) - 1
             return max(start, breaks[k] + 1) if k >= 0 else start
+
+        idx = arrays.idx
+        length = arrays.length
+
+        def space_before(i: int) -> bool:
+            return i == 0 or idx[i - 1] + length[i - 1] < idx[i]
+
+        def is_dash(k: int) -> bool:
+            """A dash between words ("X - but"), not a hyphen inside one ("maggot-infested")."""
+            return lowers[k] in self._dashes and space_before(k)
+
+        quoted: list[tuple[int, int]] = []  # (open, close) token pairs of quotation marks
+        if any(h in self._quotes for h in lowers):
+            opened = -1
+            for k in range(n):
+                if lowers[k] not in self._quotes:
+                    continue
+                before = space_before(k)
+                after = k + 1 >= n or idx[k] + length[k] < idx[k + 1]
+                if opened >= 0 and not before and sent[k] == sent[opened]:
+                    quoted.append((opened, k))
+                    opened = -1
+                elif before and not after:
+                    opened = k
+
+        def in_quote(k: int) -> bool:
+            return any(a < k < b for a, b in quoted)
+
+        def strong_end(j: int) -> int:
+            """End of a forward report, date or preface scope from ``j``: its sentence, to
+            the first "but"-like break that opens a clause of its own ("..., but the
+            child has bruises"); a break in a quotation ("said 'don't tell but he hits
+            me'"), a temporal "while", and "but" before a predicate without a subject
+            ("... have been offered help but have not engaged") run on."""
+            _, end = sent_bounds(j)
+            k = bisect_left(strong, j)
+            while k < len(strong) and strong[k] < end:
+                b = strong[k]
+                if not (
+                    lowers[b] in self._temporal
+                    or in_quote(b)
+                    or (lowers[b] != self._semicolon and not opens_clause(b + 1, aux=False))
+                ):
+                    return b
+                k += 1
+            return end
 
         def back_start(i: int) -> int:
             """Where a backward cue's scope starts: its sentence, and the one before when
@@ -499,6 +633,13 @@ class ScopeMarker:
                 return True
             if lowers[toks[0]] in self._aux:
                 return True
+            if lowers[toks[0]] == self._the and lowers[toks[1]] in self._resolved_subjects:
+                # "; the family have since moved on", "but the case was closed"
+                return True
+            if any(lowers[k] in pronouns for k in toks[-3:]):
+                # the cue's own subject refers back: "but police say this never happened",
+                # "but the referrer has since confirmed it was a mix-up"
+                return True
             for j, k in enumerate(toks[:4]):
                 if lowers[k] in pronouns:
                     return True
@@ -530,10 +671,16 @@ class ScopeMarker:
             this is not true" covers "alleged that X", not what came before it), and not
             across a "but"-like break whose clause has a subject of its own."""
             reach = self.back_window
-            c0 = max(sent_bounds(i)[0], i - 8)
-            if any(lowers[k] in pronouns for k in range(c0, min(n, e + 1))):
+            own = sent_bounds(i)[0]
+            c0 = max(own, i - 8)
+            start = back_start(i)
+            if (
+                start < own
+                or any(lowers[k] in pronouns for k in range(c0, min(n, e + 1)))
+                or (e < n and lowers[e] in self._reach_objects)
+            ):
                 reach *= 3
-            a = max(back_start(i), i - reach)
+            a = max(start, i - reach)
             k = bisect_left(reports, i) - 1
             if k >= 0 and reports[k] >= a:
                 a = reports[k]
@@ -549,7 +696,7 @@ class ScopeMarker:
             of shouting and belittling", not "no bruising and she has a black eye")."""
             w = self.neg_window
             end = min(clause_end(e, breaks), e + w)
-            nominal = lowers[s] in self._nominal
+            nominal = lowers[s] in self._nominal or lowers[e - 1] in self._raise_verbs
             k = e
             while k < end:
                 if lowers[k] in self._npi:
@@ -567,46 +714,90 @@ class ScopeMarker:
                     k += 1
             return end
 
-        def complement_end(e: int) -> int:
+        def complement_end(e: int, window: int = 2) -> int:
             """End of a hedge over a reported clause ("wonder if X, aged 8, told me ..."):
             the next "but"-like break, or a comma/"and" opening a clause with a subject of
-            its own; at most twice ``hedge_window`` tokens."""
-            limit = min(clause_end(e, strong), e + 2 * hedge_window)
+            its own (a parenthesis does not: "wonder if Lily (9) has ..."); at most
+            ``window`` times ``hedge_window`` tokens."""
+            limit = min(strong_end(e), e + window * hedge_window)
             for j in range(e, limit):
-                if lowers[j] in self._dashes:
+                if is_dash(j):
                     limit = j
                     break
             k = bisect_left(breaks, e)
             while k < len(breaks) and breaks[k] < limit:
                 b = breaks[k]
+                if lowers[b] in self._parens or lowers[b] in strong_hashes:
+                    # a parenthesis, or a "but" that ``strong_end`` ran past ("... but
+                    # refused it"), opens no clause of its own
+                    k += 1
+                    continue
                 if lowers[b] not in self._soft or opens_clause(b + 1, aux=lowers[b] != self._comma):
                     return b
                 k += 1
             return limit
 
+        def preface_end(j: int) -> int:
+            """End of what a preface hedge covers: its sentence, up to the next "but"-like
+            break or dash ("I might be wrong, but I think X and Y - school say Z")."""
+            end = strong_end(j)
+            for k in range(j, end):
+                if is_dash(k):
+                    return k
+            return end
+
         def hedge_forward(s: int, e: int) -> None:
+            cs = clause_start(s)
+            opening = cs == sent_bounds(s)[0] and all(
+                lowers[k] in self._preface_words for k in range(cs, s) if not is_punct[k]
+            )
             if lowers[e - 1] in complement or (e < n and lowers[e] in complement):
-                end = complement_end(e)
+                # a clause-taking hedge opening its sentence ("Unclear if ...", "We wonder
+                # whether ...") covers a longer reported clause
+                end = complement_end(e, 4 if opening else 2)
             else:
                 end = min(clause_end(e, breaks), e + hedge_window)
             mark(hedge, e, end, s)
             # A short hedge clause opening its sentence ("I might be wrong, but ...",
-            # "Can't say for sure but ...", "Not confirmed: ...") hedges the clause after it.
+            # "Can't say for sure but ...", "Not confirmed: ...") hedges the rest of the
+            # sentence after it, to a "but"-like break of its own.
             ce = clause_end(e, breaks)
-            cs = clause_start(s)
             if (
                 ce < n
-                and cs == sent_bounds(s)[0]
+                and opening
                 and lowers[ce] in self._preface_ends
-                and all(lowers[k] in self._preface_words for k in range(cs, s) if not is_punct[k])
                 and words(e, ce) <= 2
+                and not any(lowers[k] in self._wh for k in range(e, ce))
             ):
-                mark(hedge, ce + 1, complement_end(ce + 1), s)
+                # ("Not sure why, but she has bruises" is no preface: the bruises are
+                # certain, the reason is not)
+                j = ce + 1
+                while j < n and (lowers[j] in self._preface_ends or is_punct[j] or is_space[j]):
+                    j += 1
+                mark(hedge, ce + 1, preface_end(j), s)
 
         def mark(flags: list[int], a: int, b: int, cue: int) -> None:
             for i in range(max(0, a), min(n, b)):
                 if flags[i] == NO_CUE:
                     flags[i] = cue
+
+        def refers_back(cs: int, s: int) -> bool:
+            """Whether the clause ``[cs, s)`` before a cue only refers back to what came
+            before it ("but this was", "that was all", "these incidents were", ", which
+            was"): a pronoun subject and copula words, nothing of its own."""
+            toks = [k for k in range(cs, s) if not (is_punct[k] or is_space[k])]
+            if cs > 0 and lowers[cs - 1] == self._which:
+                return all(lowers[k] in self._back_copula for k in toks)
+            if not toks or lowers[toks[0]] not in pronouns and lowers[toks[0]] != self._the:
+                return False
+            refer = False
+            for k in toks:
+                h = lowers[k]
+                if h in pronouns or h in self._anaphors:
+                    refer = True
+                elif h not in self._back_copula:
+                    return False
+            return refer
 
         def hist_back_from(s: int, e: int) -> int:
             """A backward historical cue does not reach back past "now", "today", ..."""
@@ -646,6 +837,18 @@ class ScopeMarker:
             elif kind == "neg_post":
                 mark(neg, max(clause_start(s), s - self.neg_window), s, s)
                 mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), s)
+            elif kind == "neg_post_clause":
+                # "bruising in a non-mobile baby is not a feature": the whole clause before
+                mark(neg, max(clause_start(s), s - 3 * self.neg_window), s, s)
+                mark(neg, e, min(clause_end(e, breaks), e + self.neg_window), s)
+            elif kind == "neg_answer":
+                # "Asked directly about X, mum said no": the answer negates the question
+                # asked earlier in its sentence; otherwise "said no ..." negates forward
+                k = bisect_left(asks, s) - 1
+                if k >= 0 and asks[k] >= sent_bounds(s)[0] and ends_clause(e):
+                    mark(neg, asks[k], s, s)
+                elif lowers[e - 1] in self._negators:
+                    mark(neg, e, neg_forward(e - 1, e), e - 1)
             elif kind == "neg_post_final":
                 # "X denied.", "X denied by both parents": the clause before; else forward
                 if ends_clause(e) or lowers[e] == self._by:
@@ -659,6 +862,11 @@ class ScopeMarker:
                     if words(clause_start(s), s) == 0:
                         # "?drugs", "? NAI": a leading query mark hedges what follows
                         mark(hedge, e, min(clause_end(e, breaks), e + hedge_window), s)
+                    elif e < n and space_before(s) and not space_before(e) and not is_punct[e]:
+                        # "Mum ?psychosis, sole carer": a query mark written onto a word
+                        # after the clause's subject queries neither the sentence before it
+                        # nor (as the writer's shorthand for a working concern) what follows
+                        pass
                     else:
                         mark(hedge, sent_bounds(s)[0], s, s)
                 else:
@@ -666,14 +874,20 @@ class ScopeMarker:
                     hedge_forward(s, e)
             elif kind == "third":
                 mark(third, clause_start(s), s, s)
-                mark(third, e, clause_end(e, strong), s)
+                mark(third, e, strong_end(e), s)
             elif kind == "hist":
-                end = clause_end(e, strong)
-                k = bisect_left(resets, e)
-                if k < len(resets):
-                    end = min(end, resets[k])
-                mark(hist, clause_start(s), s, s)
+                end = strong_end(e)
+                k = bisect_left(forward_resets, e)
+                if k < len(forward_resets):
+                    end = min(end, forward_resets[k])
+                cs = clause_start(s)
+                mark(hist, cs, s, s)
                 mark(hist, s, end, s)
+                if refers_back(cs, s) and not any(lowers[k] in self._status for k in range(s, e)):
+                    # "..., but this was in 2015", "- that was back in 2019": the clause
+                    # before is dated too (a status, "this was resolved by the teacher",
+                    # says how a worry was handled, and reaches back only clause-finally)
+                    mark(hist, hist_back_from(s, e), s, s)
         doc._.cs_scope = ScopeFlags(neg, hedge, hist, third, sent, len(sent_starts))
         return doc
 
@@ -682,13 +896,15 @@ class Sentencizer:
     """Pipeline component: sentence boundaries after ``punct`` tokens and line breaks.
 
     Like spaCy's ``sentencizer`` (a sentence starts at the first non-punctuation token
-    after a sentence-final token) but computed on the token hashes and written back in one
+    after a sentence-final token; a "?" written onto the next word, "Mum ?psychosis", is a
+    query mark, not a sentence end) but computed on the token hashes and written back in one
     ``Doc.from_array`` call; also leaves each token's sentence index for ``cs_scope``.
     """
 
     def __init__(self, nlp: Language, name: str, *, punct: list[str]) -> None:
         self.name = name
         self._final = frozenset(nlp.vocab.strings.add(p) for p in punct)
+        self._query = nlp.vocab.strings.add("?")
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -700,6 +916,9 @@ class Sentencizer:
         is_punct = arrays.is_punct
         is_space = arrays.is_space
         final = self._final
+        query = self._query
+        idx = arrays.idx
+        length = arrays.length
         starts = [1] + [-1] * (n - 1)
         sent = [0] * n
         k = 0
@@ -710,7 +929,15 @@ class Sentencizer:
                 starts[i] = 1
                 k += 1
                 seen = False
-            elif h in final or (is_space[i] and "\n" in doc.vocab.strings[h]):
+            elif (h in final or (is_space[i] and "\n" in doc.vocab.strings[h])) and not (
+                # a query mark written onto the next word after a space ("Mum ?psychosis,
+                # sole carer") marks that word as queried, and ends no sentence
+                h == query
+                and 0 < i < n - 1
+                and idx[i - 1] + length[i - 1] < idx[i]
+                and idx[i] + length[i] == idx[i + 1]
+                and not is_punct[i + 1]
+            ):
                 seen = True
             sent[i] = k
         column: Any = np.asarray(starts, dtype="int64").astype("uint64").reshape(n, 1)

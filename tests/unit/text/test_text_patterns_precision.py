@@ -16,7 +16,7 @@ Check = Callable[[str, str], bool]
 
 
 def test_version() -> None:
-    assert PATTERNS_VERSION == "2026.12.4"
+    assert PATTERNS_VERSION == "2026.12.6"
 
 
 def _asserted_levels(text: str) -> set[int]:
