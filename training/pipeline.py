@@ -16,6 +16,7 @@ best linear candidate and is marked approximate.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -192,7 +193,9 @@ def fit_proportional_odds(
         diag_w = 1.0 + C * np.asarray(squared.T @ curvature.sum(axis=1).astype(np.float32))
         diag_b = 1.0 + C * curvature.sum(axis=0)
         sw, sb = _preconditioned_cg(
-            lambda vw, vb: _hessian_times(vw, vb, curvature, C, times, times_t),
+            functools.partial(
+                _hessian_times, curvature=curvature, C=C, times=times, times_t=times_t
+            ),
             (-gw, -gb),
             (diag_w, diag_b),
             target=min(0.5, np.sqrt(norm / first_norm)) * norm,
