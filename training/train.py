@@ -235,9 +235,10 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         )
         return result, clf, calibrator
 
-    # The solvers (liblinear, SGD, histogram boosting) release the GIL: on a large set the
-    # candidates fit side by side, the two liblinear fits in turn on one core while the
-    # others share the second. Each fit is seeded, so the order changes nothing.
+    # The solvers (liblinear, the ordinal model's numpy/scipy Newton steps, SGD, histogram
+    # boosting) release the GIL for most of their work: on a large set the candidates fit
+    # side by side on the two cores (liblinear fits in turn, see above). Each fit is seeded
+    # or deterministic, so the order changes nothing.
     t0 = time.perf_counter()
     names = list(config.candidates.names)
     if jobs > 1 and len(names) > 1:

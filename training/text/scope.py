@@ -60,6 +60,22 @@ hedges what follows. "X denied." and "X denied by both parents" negate the claus
 A negating "no" that opens a longer cue ("no disclosures of", "no evidence of") also
 negates the cue's own later words, so "No disclosures of X were made" is not a disclosure.
 
+A negation ending in (or followed by) "that"/"whether"/"of"/"about" covers its reported
+clause or list like a clause-taking hedge ("no evidence that X has been hitting them or
+locking them in", "no concerns about X, Y or Z"), though not a relative clause after a
+noun phrase ("no concerns about the baby, who ..."); a backward negation followed by
+"that" ("it is not true that X", "not the case that X", "untrue to say that X") negates
+X forward instead. A sentence opening with a claim noun taking a clause ("Concerns that
+X were raised and looked into, nothing found", "The allegation that X was unfounded") is
+negated whole by a backward negation in it, and a backward negation is scoped by its last
+word, so a match running into it ("... bail conditions, but this turned") does not hold
+it. "According to" names a source and does not limit backward scopes; "yet" after a
+negator ("not yet rolling") or before "to" is no break; an opening "Unclear if A and B"
+hedges both unless a comma comes before the "and". ``not_cue`` also keeps house numbers
+("at no 4", "No. 12") and "nobody noticed/realised X" (X is there) from negating, and the
+historical "has since" does not date a report of what was since said ("has since
+confirmed").
+
 For each token the component records the index of the cue that scopes it (or -1), so a
 match that contains its own cue ("no food in the house", "did not attend") is not flagged
 by it. Results live in ``doc._.cs_scope``; token getters ``cs_neg``, ``cs_hedge``,
@@ -340,6 +356,60 @@ _RAISE_VERBS = frozenset(
 #: last words of hedge cues that take a clause ("wonder if", "suspicion that"): the hedge
 #: covers the reported clause to its "but"-like break, commas and "and" included
 _COMPLEMENT = frozenset({"that", "if", "whether", "about"})
+#: last (or next) words of negation cues that take a clause or a list ("no evidence that",
+#: "no concerns about", "no sign of"): the negation covers it like a clause-taking hedge
+_NEG_COMPLEMENT = frozenset({"that", "whether", "about", "of"})
+#: nouns of a claim that a sentence may open with ("Concerns that X were raised and looked
+#: into, nothing found", "The allegation that X was unfounded"): a backward negation later in
+#: the sentence covers the whole claim
+_CLAIM_NOUNS = frozenset(
+    {
+        "concern",
+        "concerns",
+        "allegation",
+        "allegations",
+        "claim",
+        "claims",
+        "report",
+        "reports",
+        "suggestion",
+        "suggestions",
+        "rumour",
+        "rumours",
+        "worry",
+        "worries",
+        "suspicion",
+        "suspicions",
+        "referral",
+        "information",
+    }
+)
+#: words that may come before a claim noun opening its sentence ("The initial concern that")
+_CLAIM_DETS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "these",
+        "those",
+        "this",
+        "that",
+        "any",
+        "some",
+        "earlier",
+        "initial",
+        "original",
+        "previous",
+        "recent",
+        "school's",
+        "police",
+        "his",
+        "her",
+        "their",
+    }
+)
+#: words after which "yet" is an adverb, not a "but"-like break ("not yet rolling")
+_YET_ADVERB = frozenset({"not", "n't", "nt", "never", "no", "none", "nothing", "as", "has", "have"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +505,17 @@ class ScopeMarker:
             add(w) for w in ("family", "case", "matter", "situation", "file", "household")
         )
         self._wh = frozenset(add(w) for w in ("why", "how", "what", "when", "where", "who"))
+        self._neg_complement = frozenset(add(w) for w in _NEG_COMPLEMENT)
+        self._claim_nouns = frozenset(add(w) for w in _CLAIM_NOUNS)
+        self._claim_dets = frozenset(add(w) for w in _CLAIM_DETS)
+        self._yet = add("yet")
+        self._though = add("though")
+        self._clause_links = frozenset({add("that"), add("whether")})
+        self._relatives = frozenset(add(w) for w in ("who", "whom", "whose", "where", "which"))
+        self._yet_adverb = frozenset(add(w) for w in _YET_ADVERB)
+        self._to = add("to")
+        self._according = add("according")
+        self._say_verbs = frozenset(add(w) for w in ("say", "suggest", "claim", "think", "state"))
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -460,6 +541,15 @@ class ScopeMarker:
         lowers = arrays.cols[1]
         for kind, s, e in self.rules(arrays):
             if kind == "terminators":
+                if (
+                    lowers[s] == self._yet
+                    and s > 0
+                    and (
+                        lowers[s - 1] in self._yet_adverb
+                        or (s + 1 < n and lowers[s + 1] == self._to)
+                    )
+                ):
+                    continue  # "not yet rolling", "has yet to engage": an adverb
                 breaks.append(s)
                 if lowers[s] in strong_hashes:
                     strong.append(s)
@@ -653,7 +743,7 @@ class ScopeMarker:
         reports = [
             c[1]
             for c in kept
-            if c[0] == "third"
+            if (c[0] == "third" and lowers[c[1]] != self._according)
             or (
                 c[0] == "hedge"
                 and (
@@ -672,6 +762,10 @@ class ScopeMarker:
             across a "but"-like break whose clause has a subject of its own."""
             reach = self.back_window
             own = sent_bounds(i)[0]
+            if claim_opening(own, i):
+                # "Concerns that X were raised and looked into, nothing found": the claim
+                # the sentence opens with, all of it
+                return own
             c0 = max(own, i - 8)
             start = back_start(i)
             if (
@@ -688,6 +782,50 @@ class ScopeMarker:
             if k >= 0 and strong[k] >= a and not links_back(strong[k] + 1, i, e):
                 a = strong[k] + 1
             return a
+
+        def claim_opening(own: int, i: int) -> bool:
+            """Whether the sentence starting at ``own`` opens with a claim noun taking a
+            clause ("Concerns that", "The allegation that", "Reports of") well before ``i``."""
+            j = own
+            while j < i and (is_punct[j] or is_space[j]):
+                j += 1
+            if j < i and lowers[j] in self._claim_dets:
+                j += 1
+            return (
+                j + 2 < i
+                and lowers[j] in self._claim_nouns
+                and lowers[j + 1] in self._neg_complement
+            )
+
+        def neg_reach(s: int, e: int) -> int:
+            """End of a forward negation from a cue at ``[s, e)``; a negation taking a clause
+            or list ("no evidence that", "no concerns about", "not true that") covers it to
+            its "but"-like break, commas and "and" included, like a clause-taking hedge."""
+            end = neg_forward(s, e)
+            last = (
+                lowers[e - 1]
+                if lowers[e - 1] in self._neg_complement
+                else (lowers[e] if e < n and lowers[e] in self._neg_complement else 0)
+            )
+            if last:
+                far = complement_end(e)
+                if last not in self._clause_links:
+                    # a noun phrase ("no concerns about the baby, who is feeding well"): a
+                    # relative clause describing it is not negated
+                    for k in range(e, far - 1):
+                        if lowers[k] == self._comma and lowers[k + 1] in self._relatives:
+                            far = k
+                            break
+                end = max(end, far)
+            return end
+
+        def takes_that(e: int) -> int:
+            """Where the clause of a backward negation cue taking one starts ("it is not true
+            that X", "not the case that X", "untrue to say that X"), or -1."""
+            j = e
+            if j + 1 < n and lowers[j] == self._to and lowers[j + 1] in self._say_verbs:
+                j += 2
+            return j + 1 if j < n and lowers[j] == self._that else -1
 
         def neg_forward(s: int, e: int) -> int:
             """End of a forward negation: the clause, at most ``neg_window`` tokens; an
@@ -732,6 +870,10 @@ class ScopeMarker:
                     # refused it"), opens no clause of its own
                     k += 1
                     continue
+                if window >= 4 and lowers[b] in self._and_or and lowers[b - 1] != self._comma:
+                    # an opening "Unclear if A and B ..." queries both
+                    k += 1
+                    continue
                 if lowers[b] not in self._soft or opens_clause(b + 1, aux=lowers[b] != self._comma):
                     return b
                 k += 1
@@ -751,7 +893,11 @@ class ScopeMarker:
             opening = cs == sent_bounds(s)[0] and all(
                 lowers[k] in self._preface_words for k in range(cs, s) if not is_punct[k]
             )
-            if lowers[e - 1] in complement or (e < n and lowers[e] in complement):
+            if (
+                lowers[e - 1] in complement
+                or lowers[e - 1] == self._though
+                or (e < n and lowers[e] in complement)
+            ):
                 # a clause-taking hedge opening its sentence ("Unclear if ...", "We wonder
                 # whether ...") covers a longer reported clause
                 end = complement_end(e, 4 if opening else 2)
@@ -811,17 +957,24 @@ class ScopeMarker:
             if kind == "neg_pre":
                 if e - s > 1 and lowers[s] == self._no:
                     mark(neg, s + 1, e, s)  # "no disclosures of": the noun is negated too
-                mark(neg, e, neg_forward(s, e), s)
+                mark(neg, e, neg_reach(s, e), s)
             elif kind == "neg_back":
-                mark(neg, back_from(s, e), s, s)
+                t = takes_that(e)
+                if t >= 0:
+                    # "it is not true that X", "it is untrue that X": X, forward
+                    mark(neg, e, complement_end(t), s)
+                else:
+                    # scoped by the cue's last word: a match running into the cue ("...
+                    # bail conditions, but this turned") does not contain it
+                    mark(neg, back_from(s, e), s, e - 1)
             elif kind == "neg_back_final":
                 if object_back(e):
-                    mark(neg, back_from(s, e), s, s)
+                    mark(neg, back_from(s, e), s, e - 1)
                 else:
                     # forward; from the cue's last word when that is the negator, which a
                     # match may contain ("found no organic cause for ...")
                     c = e - 1 if lowers[e - 1] in self._negators else s
-                    mark(neg, e, neg_forward(c, e), c)
+                    mark(neg, e, neg_reach(c, e), c)
             elif kind == "hedge_back":
                 mark(hedge, back_from(s, e), s, s)
             elif kind == "hedge_back_final":
