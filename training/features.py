@@ -244,14 +244,18 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
             sources = [None] * len(texts)
         return self.transform_texts(texts, sources)
 
-    def transform_texts(self, texts: Sequence[str], sources: Sequence[str | None]) -> AnalysedContacts:
-        """The same as ``transform`` without a DataFrame (the scoring fast path)."""
+    def transform_texts(
+        self, texts: Sequence[str], sources: Sequence[str | None], *, parallel: bool = True
+    ) -> AnalysedContacts:
+        """The same as ``transform`` without a DataFrame (the scoring fast path). With
+        ``parallel=False`` a large batch is never split over two processes (the caller
+        splits it already)."""
         from training.text import compact_many
 
         texts = list(texts)
         sources = list(sources)
         if self.keep_analyses:
-            if _scoring_processes(len(texts)) > 1:
+            if parallel and _scoring_processes(len(texts)) > 1:
                 full = tuple(self._full_in_two(texts))
             else:
                 full = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))

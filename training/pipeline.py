@@ -42,6 +42,8 @@ from training.features import (
     ContactAnalyser,
     ContactFeatures,
     SparseRow,
+    _scoring_processes,
+    frozen_heap,
     level_mode,
     marked_tokens,
 )
@@ -570,11 +572,40 @@ class ScreenerModel:
         *,
         explain: bool = True,
     ) -> list[ScoreRecord]:
-        """Score contacts: the pyfunc and the service call this."""
-        if sources is None:
-            sources = [None] * len(texts)
-        sources = list(sources)
-        analysed = self.analyser.transform_texts(list(texts), sources)
+        """Score contacts: the pyfunc and the service call this. A large batch in a process
+        with no other thread is scored in two halves, the second in a forked child
+        (analysis, features and explanations alike; see ``features._scoring_processes``)."""
+        texts = list(texts)
+        sources = [None] * len(texts) if sources is None else list(sources)
+        if _scoring_processes(len(texts)) > 1:
+            return self._score_in_two(texts, sources, explain)
+        return self._score_here(texts, sources, explain)
+
+    def _score_in_two(
+        self, texts: list[str], sources: list[str | None], explain: bool
+    ) -> list[ScoreRecord]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from training.text import get_nlp
+
+        get_nlp()  # built before the fork, so the child need not build its own
+        half = (len(texts) + 1) // 2
+        # The child reads the model from the memory it inherits: nothing big is pickled.
+        _FORKED["model"] = self
+        context = multiprocessing.get_context("fork")
+        try:
+            with frozen_heap(), ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                second = pool.submit(_score_forked, (texts[half:], sources[half:], explain))
+                first = self._score_here(texts[:half], sources[:half], explain)
+                return first + second.result()
+        finally:
+            _FORKED.clear()
+
+    def _score_here(
+        self, texts: list[str], sources: list[str | None], explain: bool
+    ) -> list[ScoreRecord]:
+        analysed = self.analyser.transform_texts(texts, sources, parallel=False)
         assert analysed.analyses is not None  # the serving analyser keeps them
         linear = self._linear_calibration()
         if linear is not None and len(texts) <= _ROWS_UP_TO:
@@ -691,6 +722,13 @@ class ScreenerModel:
 #: Up to this many contacts a linear model is scored row by row (no sparse matrix: its
 #: fixed cost is a millisecond per call); a larger batch is faster through the vectorisers.
 _ROWS_UP_TO = 64
+#: The model a forked scoring child works with (set by the parent just before the fork).
+_FORKED: dict[str, ScreenerModel] = {}
+
+
+def _score_forked(args: tuple[list[str], list[str | None], bool]) -> list[ScoreRecord]:
+    texts, sources, explain = args
+    return _FORKED["model"]._score_here(texts, sources, explain)
 
 
 def _calibrated(calibrator: Any, logits: np.ndarray) -> np.ndarray:

@@ -272,3 +272,38 @@ def test_liblinear_fits_never_run_side_by_side(monkeypatch):
     config = TrainConfig().with_overrides({"features.word_min_df": 1, "evaluation.n_boot": 5})
     train_model(training_frame(400, seed=6), config)
     assert len(held) == 1 and overlaps[0] == 1  # the ordinal fit has its own solver
+
+
+def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeypatch):
+    """The second half of a large batch is scored (analysed, featurised, explained) in a
+    forked child; the records are those of one process, in order."""
+    from dataclasses import replace
+
+    import training.pipeline as pipeline_module
+
+    texts = training_frame(300, seed=12)["text"].tolist()
+    sources = ["police", None, "school"] * 100
+    forks: list[int] = []
+    real = pipeline_module.ScreenerModel._score_in_two
+
+    def counting(self, *args):
+        forks.append(1)
+        return real(self, *args)
+
+    monkeypatch.setattr(pipeline_module.ScreenerModel, "_score_in_two", counting)
+    monkeypatch.setattr(pipeline_module, "_scoring_processes", lambda n: 2 if n >= 256 else 1)
+    two = model.score_records(texts, sources)
+    assert forks == [1] and not pipeline_module._FORKED  # the fork happened, and let go
+    monkeypatch.setattr(pipeline_module, "_scoring_processes", lambda n: 1)
+    # Exactly the two halves scored in one process, in order...
+    assert two == model.score_records(texts[:150], sources[:150]) + model.score_records(
+        texts[150:], sources[150:]
+    )
+    # ...and the whole batch in one process up to the last bit of a float (a batch's
+    # composition moves a logit by 1e-16 at most, with or without the fork).
+    one = model.score_records(texts, sources)
+    assert [replace(r, score=0.0, logit=None) for r in two] == [
+        replace(r, score=0.0, logit=None) for r in one
+    ]
+    assert np.allclose([r.score for r in two], [r.score for r in one], rtol=0, atol=1e-12)
+    assert np.allclose([r.logit for r in two], [r.logit for r in one], rtol=0, atol=1e-12)

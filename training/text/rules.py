@@ -306,13 +306,12 @@ class TokenRules:
             if first >= 0 and len(slots) == 1:
                 out.update((kid, i, i + 1) for i in starts)
                 continue
-            if chain:
-                # Start only near occurrences of the rarest later token of the pattern.
-                sid, lo_off, hi_off = chain[0]
-                for c in chain[1:]:
-                    if len(positions(c[0])) < len(positions(sid)):
-                        sid, lo_off, hi_off = c
-                rare = positions(sid)
+            # The positions of the chain's words, looked up once per pattern.
+            links = [(positions(sid), lo_off, hi_off) for sid, lo_off, hi_off in chain]
+            if links:
+                # Start only near occurrences of the rarest later token of the pattern (the
+                # first of the rarest).
+                rare, lo_off, hi_off = min(links, key=lambda link: len(link[0]))
                 if len(rare) < len(starts):
                     near: set[int] = set()
                     for q in rare:
@@ -322,8 +321,7 @@ class TokenRules:
                     starts = sorted(near)
             for i in starts:
                 ok = True
-                for sid, lo_off, hi_off in chain:
-                    p = positions(sid)
+                for p, lo_off, hi_off in links:
                     j = bisect_left(p, i + lo_off)
                     if j == len(p) or p[j] > i + hi_off:
                         ok = False
