@@ -219,3 +219,18 @@ def test_proxy_check_finds_a_planted_proxy_feature() -> None:
     flags = result.flags()
     assert [(f.attribute, f.kind) for f in flags] == [("ethnicity", "proxy")]
     assert "name_cue" in flags[0].message
+
+
+def test_a_small_group_near_a_rate_of_one_needs_the_exact_interval_to_be_flagged():
+    """The normal approximation on the log scale understates a small group's tails: 23 of 26
+    selected against 61% in a reference of 2,879 is not significant over 150 cells, while
+    58 of 60 is."""
+    from training.fairness import _exact_ratio_interval
+
+    alpha = 0.05 / 150
+    lo, hi = _exact_ratio_interval((23, 26), (1756, 2879), alpha=alpha)
+    assert lo < 1.0 < hi
+    lo, hi = _exact_ratio_interval((58, 60), (1756, 2879), alpha=alpha)
+    assert lo > 1.0
+    lo, hi = _exact_ratio_interval((0, 40), (1756, 2879), alpha=alpha)
+    assert lo == 0.0 and hi < 1.0  # none of 40 selected: exact bound, no undefined log
