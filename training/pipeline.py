@@ -161,6 +161,10 @@ def fit_proportional_odds(
     after ``max_iter`` steps; deterministic (no random draws). Returns ``(w, b, steps)``.
     """
     X = sp.csr_matrix(X, dtype=np.float32)
+    if not X.has_sorted_indices:
+        # A sorted copy: another fit sorting the caller's matrix in place (liblinear does)
+        # must not move the indices this fit shares with its squares.
+        X = X.sorted_indices()
     n, d = X.shape
     Y = np.asarray(targets, dtype=np.float64).reshape(n, -1)
     signs = 2.0 * Y - 1.0

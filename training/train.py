@@ -200,6 +200,10 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     X_train = features.fit_transform(analysed["train"])
     X_val = features.transform(analysed["validation"])
     X_test = features.transform(analysed["test"])
+    # Canonical (sorted) indices before the candidates share the matrices: liblinear sorts
+    # them in place, and a fit reading them beside it (the ordinal solver) saw them move.
+    for matrix in (X_train, X_val, X_test):
+        matrix.sort_indices()
     timings["features_seconds"] = time.perf_counter() - t0
     y_train, y_val, y_test = (label_of(splits[k]) for k in ("train", "validation", "test"))
     # Only an ordinal candidate reads the outcome's rank (an export labelled met/not met

@@ -307,3 +307,26 @@ def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeyp
     ]
     assert np.allclose([r.score for r in two], [r.score for r in one], rtol=0, atol=1e-12)
     assert np.allclose([r.logit for r in two], [r.logit for r in one], rtol=0, atol=1e-12)
+
+
+def test_the_ordinal_solver_works_on_its_own_sorted_copy_of_an_unsorted_matrix():
+    """liblinear sorts a shared matrix's indices in place; the ordinal solver, fitting beside
+    it, must not share an unsorted structure that can move underneath it."""
+    import scipy.sparse as sp
+
+    from training.pipeline import fit_proportional_odds
+
+    rng = np.random.default_rng(2)
+    dense = rng.random((300, 12)) * (rng.random((300, 12)) < 0.4)
+    coo = sp.coo_matrix(dense)
+    order = rng.permutation(coo.nnz)  # rows keep their entries, in shuffled column order
+    unsorted = sp.csr_matrix(
+        (coo.data[order], (coo.row[order], coo.col[order])), shape=dense.shape
+    )
+    unsorted.has_sorted_indices = False
+    before = unsorted.indices.copy()
+    targets = np.stack([dense.sum(1) > q for q in (1.0, 2.0, 3.0)], axis=1)
+    w_unsorted, b_unsorted, _ = fit_proportional_odds(unsorted, targets)
+    assert np.array_equal(unsorted.indices, before)  # the caller's matrix is left as it was
+    w_sorted, b_sorted, _ = fit_proportional_odds(sp.csr_matrix(dense), targets)
+    assert np.allclose(w_unsorted, w_sorted, atol=1e-9) and np.allclose(b_unsorted, b_sorted, atol=1e-9)
