@@ -689,11 +689,6 @@ def _log_ratio_sd_floor(group: tuple[int, int], reference: tuple[int, int]) -> f
     return math.sqrt(var)
 
 
-def _normal_sf(z: float) -> float:
-    """P(Z > z) for a standard normal Z."""
-    return 0.5 * math.erfc(z / math.sqrt(2.0))
-
-
 def _exact_ratio_interval(
     group: tuple[int, int], reference: tuple[int, int], *, alpha: float
 ) -> tuple[float, float]:
@@ -719,8 +714,10 @@ def _exact_ratio_interval(
 
 
 def _finish_table(
-    p: _Pending, *, z: float, bounds: tuple[float, float], flags: list[Flag]
+    p: _Pending, *, z: float, alpha: float, bounds: tuple[float, float], flags: list[Flag]
 ) -> AttributeTable:
+    """``z`` and ``alpha``: the normal quantile and the two-sided level of one tested cell
+    after the Bonferroni adjustment."""
     rows: list[GroupRow] = []
     suppressed: list[str] = []
     lo_b, hi_b = bounds
@@ -758,7 +755,7 @@ def _finish_table(
                 continue
             outside = ratio < lo_b or ratio > hi_b
             exact = _exact_ratio_interval(
-                p.counts[g][m], p.counts[p.reference or g][m], alpha=2.0 * _normal_sf(z)
+                p.counts[g][m], p.counts[p.reference or g][m], alpha=alpha
             )
             excludes_parity = (interval[0] > 1.0 or interval[1] < 1.0) and (
                 exact[0] > 1.0 or exact[1] < 1.0
@@ -999,9 +996,13 @@ def fairness_report(
                 n_tests += sum(1 for m in FLAG_METRICS if _testable(p, g, m)[0] is not None)
     from scipy.stats import norm
 
-    z = float(norm.ppf(1.0 - FAMILY_ALPHA / (2 * max(1, n_tests))))
+    alpha = FAMILY_ALPHA / max(1, n_tests)
+    z = float(norm.ppf(1.0 - alpha / 2))
     flags: list[Flag] = []
-    tables = {p.attribute: _finish_table(p, z=z, bounds=ratio_bounds, flags=flags) for p in pending}
+    tables = {
+        p.attribute: _finish_table(p, z=z, alpha=alpha, bounds=ratio_bounds, flags=flags)
+        for p in pending
+    }
     if counterfactual is not None:
         flags.extend(counterfactual.flags())
     if proxy is not None:

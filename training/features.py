@@ -32,7 +32,7 @@ import gc
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -193,6 +193,23 @@ def _scoring_processes(n_texts: int) -> int:
     return 2 if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
+def in_two(work: Callable[[Any], list[Any]], first: Any, second: Any) -> list[Any]:
+    """``work(first) + work(second)``, the second in a forked child while this process does
+    the first. ``work`` is a module-level function (it reaches the child by name); the
+    child shares this process's memory copy-on-write, the text pipeline included (built
+    here before the fork). Callers check ``_scoring_processes`` first."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from training.text import get_nlp
+
+    get_nlp()  # built before the fork, so the child need not build its own
+    context = multiprocessing.get_context("fork")
+    with frozen_heap(), ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        later = pool.submit(work, second)
+        return work(first) + later.result()
+
+
 def _full_chunk(args: tuple[list[str], int]) -> list[Any]:
     from training.text import compact_many
 
@@ -292,18 +309,10 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
     def _full_in_two(self, texts: list[str]) -> list[Any]:
         """Full analyses of a large batch: the second half in a forked child while this
         process does the first (the child shares the loaded pipeline copy-on-write)."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from training.text import compact_many, get_nlp
-
-        get_nlp()  # built before the fork, so the child need not build its own
         half = (len(texts) + 1) // 2
-        context = multiprocessing.get_context("fork")
-        with frozen_heap(), ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            second = pool.submit(_full_chunk, (texts[half:], self.batch_size))
-            first = compact_many(texts[:half], batch_size=self.batch_size, spans=True)
-            return first + second.result()
+        return in_two(
+            _full_chunk, (texts[:half], self.batch_size), (texts[half:], self.batch_size)
+        )
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

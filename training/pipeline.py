@@ -43,7 +43,7 @@ from training.features import (
     ContactFeatures,
     SparseRow,
     _scoring_processes,
-    frozen_heap,
+    in_two,
     level_mode,
     marked_tokens,
 )
@@ -588,21 +588,16 @@ class ScreenerModel:
     def _score_in_two(
         self, texts: list[str], sources: list[str | None], explain: bool
     ) -> list[ScoreRecord]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from training.text import get_nlp
-
-        get_nlp()  # built before the fork, so the child need not build its own
         half = (len(texts) + 1) // 2
-        # The child reads the model from the memory it inherits: nothing big is pickled.
+        # Both halves read the model from a module global (the child from the memory it
+        # inherits): nothing big is pickled.
         _FORKED["model"] = self
-        context = multiprocessing.get_context("fork")
         try:
-            with frozen_heap(), ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                second = pool.submit(_score_forked, (texts[half:], sources[half:], explain))
-                first = self._score_here(texts[:half], sources[:half], explain)
-                return first + second.result()
+            return in_two(
+                _score_forked,
+                (texts[:half], sources[:half], explain),
+                (texts[half:], sources[half:], explain),
+            )
         finally:
             _FORKED.clear()
 
