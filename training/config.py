@@ -38,7 +38,7 @@ class FeatureConfig(_Strict):
     char_n_features: int = Field(2**18, ge=2**10)
     use_source: bool = True
     use_indicators: bool = True
-    text_norm: Literal["l2", "median"] = "l2"
+    text_norm: Literal["l2", "median", "sqrt"] = "sqrt"
 
 
 class LogRegConfig(_Strict):

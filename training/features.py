@@ -5,13 +5,15 @@ matches) is the expensive step, so it runs once per contact in ``ContactAnalyser
 feature block reads its output:
 
 - ``words``: TF-IDF over word n-grams of normalised, redacted tokens; a negated token is
-  marked ``neg_``, a historical one ``past_`` ("no marks seen" -> ``neg_mark``), so that a
-  denial does not look like an assertion;
-- each contact's word and char rows are L2-normalised (``text_norm="l2"``), or, with
-  ``text_norm="median"``, each block is divided by one fitted constant (the median norm of
-  its training rows), so that a phrase weighs the same in a long contact as in a one-liner.
-  "median" did better on generated contacts and worse on hand-written ones (see the packaged
-  configuration), so "l2" is the default;
+  marked ``neg_``, a historical one ``past_``, a hedged one ``hedge_``, a third-hand one
+  ``third_`` ("no marks seen" -> ``neg_mark``), so that a denial does not look like an
+  assertion (``training.text.mark``);
+- each contact's word and char rows are divided by the square root of their L2 norm times
+  the block's median norm (``text_norm="sqrt"``, the default): a serious phrase in a long
+  contact is diluted less than by full L2 normalisation (``"l2"``), which let five ordinary
+  sentences halve the weight of a disclosure, and more than by one fitted constant per
+  block (``"median"``), under which a long contact's score grows with its length (see the
+  packaged configuration for the measurements);
 - ``chars``: character 3-5-grams of each token, hashed (bounded memory for any corpus),
   TF-IDF weighted: robust to typos ("brusing" shares most n-grams with "bruising");
 - ``indicators``: log counts of each risk indicator by flag (asserted, negated, hedged,
@@ -69,8 +71,10 @@ LEVELS: tuple[int, ...] = (1, 2, 3, 4)
 #: How a match is stated, for the per-level counts: each match counts under one of these, the
 #: first that applies from the end (a negated historical mention is negated).
 LEVEL_MODES: tuple[str, ...] = ("asserted", "third_party", "hedged", "historical", "negated")
-#: ``ContactFeatures.text_norm``: per-contact L2 rows, or one fitted scale per block.
-TEXT_NORMS: tuple[str, ...] = ("l2", "median")
+#: ``ContactFeatures.text_norm``: per-contact L2 rows, one fitted scale per block, or the
+#: geometric mean of the two (each row divided by the square root of its norm times the
+#: block's median norm).
+TEXT_NORMS: tuple[str, ...] = ("l2", "median", "sqrt")
 
 
 @contextlib.contextmanager
@@ -146,7 +150,13 @@ def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
         norm = feature_norm(tok.norm, text[tok.start : tok.end].lower())
         if norm is None:
             continue
-        marked = mark(norm, negated=tok.negated, historical=tok.historical)
+        marked = mark(
+            norm,
+            negated=tok.negated,
+            historical=tok.historical,
+            hedged=tok.hedged,
+            third_party=tok.third_party,
+        )
         plain = "" if norm.startswith("[") else norm
         out.append((marked, plain, tok.start, tok.end))
     return out
@@ -166,6 +176,8 @@ def _plains(marked: Sequence[str]) -> list[str]:
         if t[:4] == "neg_"
         else t[5:]
         if t[:5] == "past_"
+        else t[6:]
+        if t[:6] in ("hedge_", "third_")
         else t
         for t in marked
     ]
@@ -495,6 +507,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         if self.text_norm not in TEXT_NORMS:
             raise ValueError(f"text_norm must be one of {TEXT_NORMS}, got {self.text_norm!r}")
         row_norm = "l2" if self.text_norm == "l2" else None
+        root = self.text_norm == "sqrt"
         self.word_vectorizer_ = TfidfVectorizer(
             tokenizer=_split,
             token_pattern=None,
@@ -514,8 +527,8 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         self.text_scales_: tuple[float, float] | None = None
         if row_norm is None:
             self.text_scales_ = (_median_scale(words), _median_scale(chars))
-            words = (words * self.text_scales_[0]).astype(np.float32)
-            chars = (chars * self.text_scales_[1]).astype(np.float32)
+            words = _scaled(words, self.text_scales_[0], root)
+            chars = _scaled(chars, self.text_scales_[1], root)
         if self.indicator_labels is not None:
             labels = list(self.indicator_labels)
         else:
@@ -538,22 +551,23 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         if not isinstance(X, AnalysedContacts):
             raise TypeError("ContactFeatures expects the output of ContactAnalyser")
         scales = self._scales()
+        root = self._root()
         if len(X) <= 64:
             # The same numbers as the fitted vectorisers, without their per-call validation,
             # which costs more than the arithmetic for a few contacts.
             words = _sublinear_tfidf(
-                self._word_counts(X.word_docs), self.word_vectorizer_.idf_, scales[0]
+                self._word_counts(X.word_docs), self.word_vectorizer_.idf_, scales[0], root
             )
             chars = _sublinear_tfidf(
-                self._char_counts(X.word_docs), self.char_tfidf_.idf_, scales[1]
+                self._char_counts(X.word_docs), self.char_tfidf_.idf_, scales[1], root
             )
         else:
             words = self.word_vectorizer_.transform(X.word_docs)
             chars = self.char_tfidf_.transform(self._char_counts(X.word_docs)).astype(np.float32)
             if scales[0] is not None:
-                words = (words * scales[0]).astype(np.float32)
+                words = _scaled(words, scales[0], root)
             if scales[1] is not None:
-                chars = (chars * scales[1]).astype(np.float32)
+                chars = _scaled(chars, scales[1], root)
         return self._assemble(words, chars, X)[0]
 
     def _scales(self) -> tuple[float | None, float | None]:
@@ -561,6 +575,11 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         row is L2-normalised (and for models fitted before ``text_norm`` existed)."""
         scales = getattr(self, "text_scales_", None)
         return (None, None) if scales is None else scales
+
+    def _root(self) -> bool:
+        """Whether each row is divided by the square root of its norm times the scale's
+        inverse (``text_norm="sqrt"``) rather than multiplied by the scale alone."""
+        return getattr(self, "text_scales_", None) is not None and self.text_norm == "sqrt"
 
     def rows(self, X: AnalysedContacts) -> list[SparseRow]:
         """Each contact's feature row as a :class:`SparseRow`: the numbers ``transform``
@@ -574,6 +593,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         vocab = self.word_vectorizer_.vocabulary_
         word_idf, char_idf = self._idf64()
         word_scale, char_scale = self._scales()
+        root = self._root()
         blocks = self.blocks_
         c0 = blocks["chars"][0]
         col_of = self._indicator_col_
@@ -591,12 +611,12 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
                 order = np.argsort(w_idx)
                 w_idx = w_idx[order]
                 parts_i.append(w_idx)
-                parts_f.append(_normed((1.0 + np.log(w_cnt[order])) * word_idf[w_idx], word_scale))
+                parts_f.append(_normed((1.0 + np.log(w_cnt[order])) * word_idf[w_idx], word_scale, root))
             plains = [p for p in _plains(toks) if p]
             if plains:
                 c_idx, c_cnt = _summed(self.token_char_rows(plains))
                 parts_i.append(c_idx + c0)
-                parts_f.append(_normed((1.0 + np.log(c_cnt)) * char_idf[c_idx], char_scale))
+                parts_f.append(_normed((1.0 + np.log(c_cnt)) * char_idf[c_idx], char_scale, root))
             if self.use_indicators and matches:
                 ind = _indicator_counts(matches, col_of, level_base)
                 if ind:
@@ -693,12 +713,31 @@ def _summed(tok_rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarr
     return uniq.astype(np.int64), np.bincount(inverse, weights=val)
 
 
-def _normed(values: np.ndarray, scale: float | None) -> np.ndarray:
-    """One contact's TF-IDF values of a block: L2-normalised, or times the fitted scale."""
-    if scale is not None:
+def _normed(values: np.ndarray, scale: float | None, root: bool = False) -> np.ndarray:
+    """One contact's TF-IDF values of a block: L2-normalised, times the fitted scale, or
+    (``root``) divided by the square root of their norm over the scale."""
+    if scale is not None and not root:
         return values * scale
     norm = float(np.sqrt(np.dot(values, values)))
-    return values / norm if norm > 0 else values
+    if norm <= 0:
+        return values
+    return values * np.sqrt(scale / norm) if scale is not None else values / norm
+
+
+def _scaled(block: sp.csr_matrix, scale: float, root: bool) -> sp.csr_matrix:
+    """A block of un-normalised TF-IDF rows times the fitted ``scale`` (one over the median
+    training norm), or with ``root`` each row times ``sqrt(scale / its norm)``: the
+    geometric mean of the median scale and the row's own L2 normalisation."""
+    if not root:
+        return (block * scale).astype(np.float32)
+    out = sp.csr_matrix(block, dtype=np.float64, copy=True)
+    n = out.shape[0]
+    lengths = np.diff(out.indptr)
+    sq = np.bincount(np.repeat(np.arange(n), lengths), weights=out.data**2, minlength=n)
+    norms = np.sqrt(sq)
+    factor = np.sqrt(scale / np.where(norms > 0, norms, scale))
+    out.data *= np.repeat(factor, lengths)
+    return out.astype(np.float32)
 
 
 def _median_scale(block: sp.csr_matrix) -> float:
@@ -744,16 +783,15 @@ def level_mode(negated: bool, hedged: bool, historical: bool, third_party: bool)
 
 
 def _sublinear_tfidf(
-    counts: sp.csr_matrix, idf: np.ndarray, scale: float | None = None
+    counts: sp.csr_matrix, idf: np.ndarray, scale: float | None = None, root: bool = False
 ) -> sp.csr_matrix:
     """``TfidfTransformer(sublinear_tf=True, norm="l2")`` with a fitted ``idf``; with
-    ``scale``, ``norm=None`` and the values times ``scale``."""
+    ``scale``, ``norm=None`` and the values scaled as ``_scaled`` does."""
     out = sp.csr_matrix(counts, dtype=np.float64, copy=True)
     out.sort_indices()
     out.data = (1.0 + np.log(out.data)) * idf[out.indices]
     if scale is not None:
-        out.data *= scale
-        return out.astype(np.float32)
+        return _scaled(out, scale, root)
     n = out.shape[0]
     lengths = np.diff(out.indptr)
     # Empty rows (a contact with no word) must not shift the sums of the others.

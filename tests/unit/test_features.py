@@ -36,6 +36,20 @@ def test_negated_tokens_are_marked_so_a_denial_differs_from_an_assertion(analyse
     assert plain_of("neg_mark") == "mark" and plain_of("[name]") == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("Neighbour thinks dad might be drinking heavily.", "hedge_heavily"),
+        ("The neighbour says dad hits the children.", "third_child"),
+        ("In 2019 dad hit the children.", "past_child"),
+    ],
+)
+def test_hedged_and_third_hand_tokens_are_marked_too(text, token):
+    doc = ContactAnalyser().fit_transform(pd.DataFrame({"text": [text]})).word_docs[0]
+    assert token in doc.split()
+    assert plain_of(token) == token.split("_", 1)[1]
+
+
 def test_features_follow_the_estimator_contract(analysed):
     est = features()
     assert clone(est).get_params() == est.get_params()
@@ -193,8 +207,8 @@ def test_frozen_heap_restores_the_collector_and_nests():
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
-@pytest.mark.parametrize("text_norm", ["l2", "median"])
-def test_the_three_ways_of_getting_a_row_agree_under_either_norm(analysed, text_norm):
+@pytest.mark.parametrize("text_norm", ["l2", "median", "sqrt"])
+def test_the_three_ways_of_getting_a_row_agree_under_each_norm(analysed, text_norm):
     est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
     many = est.transform(analysed).toarray()  # > 64 contacts: the vectorisers' own transform
     few = est.transform(
@@ -219,6 +233,22 @@ def test_under_the_median_norm_a_phrase_weighs_the_same_in_a_long_contact(analys
         col = est.word_vectorizer_.vocabulary_["belt"]
         assert X[0, col] > 0
         assert np.isclose(X[0, col], X[1, col]) == same
+
+
+def test_under_the_sqrt_norm_a_long_contact_dilutes_a_phrase_half_as_much(analysed):
+    """On the log scale the square-root norm sits halfway between L2 rows (a phrase's value
+    falls with the norm of the whole contact) and one fitted scale (it does not fall)."""
+    short = "Child said dad hit her with a belt."
+    long = short + " The family moved in the spring. Mum works at the shop. The flat is small."
+    pair = ContactAnalyser().fit_transform(pd.DataFrame({"text": [short, long]}))
+    ratio = {}
+    for text_norm in ("l2", "sqrt"):
+        est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
+        X = est.transform(pair)
+        col = est.word_vectorizer_.vocabulary_["belt"]
+        ratio[text_norm] = X[1, col] / X[0, col]
+    assert ratio["l2"] < 0.9
+    assert ratio["sqrt"] == pytest.approx(np.sqrt(ratio["l2"]), rel=1e-5)
 
 
 def test_an_unknown_text_norm_is_refused(analysed):

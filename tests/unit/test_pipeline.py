@@ -137,12 +137,13 @@ def test_candidates_fitted_side_by_side_equal_those_fitted_in_turn(monkeypatch):
     ]
 
 
-def test_the_median_text_norm_keeps_the_explanation_exact_and_the_paths_equal():
+@pytest.mark.parametrize("text_norm", ["median", "sqrt"])
+def test_a_fitted_text_norm_keeps_the_explanation_exact_and_the_paths_equal(text_norm):
     config = TrainConfig().with_overrides(
         {
             "candidates.names": ["logreg_words_chars"],
             "features.word_min_df": 1,
-            "features.text_norm": "median",
+            "features.text_norm": text_norm,
             "evaluation.n_boot": 5,
         }
     )

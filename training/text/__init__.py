@@ -206,8 +206,8 @@ class CompactAnalysis(NamedTuple):
 
     ``marked`` is the contact's word tokens joined by spaces, as
     ``training.features.marked_tokens`` gives them: normalised, PII as placeholders,
-    punctuation and protected cues dropped, negated tokens prefixed ``neg_`` and historical
-    ones ``past_``. ``rows`` are the indicator matches as :data:`IndicatorRow`. With
+    punctuation and protected cues dropped, negated tokens prefixed ``neg_``, historical
+    ones ``past_``, hedged ones ``hedge_``, third-hand ones ``third_`` (:func:`mark`). ``rows`` are the indicator matches as :data:`IndicatorRow`. With
     ``compact_many(..., spans=True)``, ``words`` holds each word token as
     ``(marked, plain, start, end)`` (offsets into the original text; ``plain`` is "" for PII
     placeholders) and ``indicators`` the full matches; otherwise both are empty.
@@ -246,13 +246,28 @@ def feature_norm(norm: str, lowered: str) -> str | None:
     return norm.replace(" ", "_")
 
 
-def mark(word: str, *, negated: bool, historical: bool) -> str:
+def mark(
+    word: str,
+    *,
+    negated: bool,
+    historical: bool,
+    hedged: bool = False,
+    third_party: bool = False,
+) -> str:
     """A word feature as the n-grams see it: ``neg_`` in the scope of a negation, ``past_``
-    in a historical one ("no marks seen" -> ``neg_mark``)."""
+    in a historical one ("no marks seen" -> ``neg_mark``), ``hedge_`` in a hedged one
+    ("might be drinking" -> ``hedge_drinking``), ``third_`` in a third-hand report
+    ("neighbour says he hits her" -> ``third_hits``): the label process weighs a concern by
+    how it is stated, and so does a screener. Measured at 100k contacts: the hedged and
+    third-hand marks together +0.001 of the oracle AUC."""
     if negated:
         return "neg_" + word
     if historical:
         return "past_" + word
+    if hedged:
+        return "hedge_" + word
+    if third_party:
+        return "third_" + word
     return word
 
 
@@ -266,7 +281,7 @@ def _to_compact(
     is_punct, is_space = arrays.is_punct, arrays.is_space
     idx, length = arrays.idx, arrays.length
     norms, lowers = arrays.cols[0], arrays.cols[1]
-    neg, hist = scope.neg, scope.hist
+    neg, hist, hedge, third = scope.neg, scope.hist, scope.hedge, scope.third
     out: list[str] = []
     toks: list[tuple[str, str, int, int]] = []
     for i, h in enumerate(norms):
@@ -283,7 +298,13 @@ def _to_compact(
                 word = memo[key] = feature_norm(strings[h], strings[lowers[i]])
         if word is None:
             continue
-        marked = mark(word, negated=neg[i] >= 0, historical=hist[i] >= 0)
+        marked = mark(
+            word,
+            negated=neg[i] >= 0,
+            historical=hist[i] >= 0,
+            hedged=hedge[i] >= 0,
+            third_party=third[i] >= 0,
+        )
         out.append(marked)
         if spans:
             if first is not None:

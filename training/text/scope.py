@@ -1045,8 +1045,23 @@ class ScopeMarker:
         return doc
 
 
+#: Words that, written with a capital straight after a word or a number ("... there have
+#: been no further concerns Police stopped her on a train"), start a sentence whose full
+#: stop the writer left out: without the boundary, the "no further concerns" before it
+#: reached into the new sentence. Names, "Mum", "Dad", "School" and the like are left out:
+#: writers capitalise them mid-sentence ("told Mum"). Measured at 100k contacts: +0.001 of
+#: the oracle AUC; hand-written sets unchanged.
+RUN_ON_OPENERS: tuple[str, ...] = (
+    "the", "this", "that", "these", "those", "there", "it", "he", "she", "they", "we",
+    "his", "her", "their", "our", "no", "nothing", "police", "officers", "when", "while",
+    "following", "today", "yesterday", "on", "at", "in", "after", "before", "during", "a",
+    "an", "both", "previously", "referrer", "consent", "information",
+)
+
+
 class Sentencizer:
-    """Pipeline component: sentence boundaries after ``punct`` tokens and line breaks.
+    """Pipeline component: sentence boundaries after ``punct`` tokens and line breaks, and
+    before a capitalised ``openers`` word straight after a word or a number.
 
     Like spaCy's ``sentencizer`` (a sentence starts at the first non-punctuation token
     after a sentence-final token; a "?" written onto the next word, "Mum ?psychosis", is a
@@ -1054,10 +1069,14 @@ class Sentencizer:
     ``Doc.from_array`` call; also leaves each token's sentence index for ``cs_scope``.
     """
 
-    def __init__(self, nlp: Language, name: str, *, punct: list[str]) -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, punct: list[str], openers: list[str] | None = None
+    ) -> None:
         self.name = name
         self._final = frozenset(nlp.vocab.strings.add(p) for p in punct)
         self._query = nlp.vocab.strings.add("?")
+        words = RUN_ON_OPENERS if openers is None else openers
+        self._openers = frozenset(nlp.vocab.strings.add(w.lower()) for w in words)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -1076,12 +1095,25 @@ class Sentencizer:
         sent = [0] * n
         k = 0
         seen = False
+        text = doc.text
+        openers = self._openers
         for i in range(n):
             h = orth[i]
             if seen and not is_punct[i] and not is_space[i] and h not in final:
                 starts[i] = 1
                 k += 1
                 seen = False
+            elif (
+                h in openers
+                and i > 1
+                and text[idx[i]].isupper()
+                and idx[i - 1] + length[i - 1] < idx[i]
+                and not is_punct[i - 1]
+                and _run_on_end(text[idx[i - 1] + length[i - 1] - 1])
+            ):
+                # "... no further concerns Police stopped her": a full stop left out
+                starts[i] = 1
+                k += 1
             elif (h in final or (is_space[i] and "\n" in doc.vocab.strings[h])) and not (
                 # a query mark written onto the next word after a space ("Mum ?psychosis,
                 # sole carer") marks that word as queried, and ends no sentence
@@ -1099,12 +1131,22 @@ class Sentencizer:
         return doc
 
 
+def _run_on_end(last: str) -> bool:
+    """Whether a token ending in ``last`` can end a sentence whose full stop was left out: a
+    word ("concerns", "School") or a number, not an acronym or an initial ("DSL", "J")."""
+    return last.islower() or last.isdigit()
+
+
 @Language.factory(
-    "cs_sentences", default_config={"punct": [".", "!", "?", "...", ";", "!!", "??", "?!"]}
+    "cs_sentences",
+    default_config={"punct": [".", "!", "?", "...", ";", "!!", "??", "?!"], "openers": None},
 )
-def cs_sentences(nlp: Language, name: str, punct: list[str]) -> Sentencizer:
-    """Factory of the sentence-boundary component (line breaks always end a sentence)."""
-    return Sentencizer(nlp, name, punct=punct)
+def cs_sentences(
+    nlp: Language, name: str, punct: list[str], openers: list[str] | None
+) -> Sentencizer:
+    """Factory of the sentence-boundary component (line breaks always end a sentence;
+    ``openers`` None means :data:`RUN_ON_OPENERS`, [] turns run-on splitting off)."""
+    return Sentencizer(nlp, name, punct=punct, openers=openers)
 
 
 @Language.factory(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from training.text import analyse
 from training.text.types import Analysis, IndicatorMatch
 
@@ -86,6 +88,45 @@ def test_first_hand_statements_carry_no_flags() -> None:
     assert not any(
         m.negated or m.hedged or m.historical or m.third_party for m in analysis.indicators
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There have been no further concerns Police stopped her on a train with drugs",
+        "The case was closed in 2017 The child has a black eye and says dad hit her",
+        "Flat 7 The family moved in last week",
+    ],
+)
+def test_a_capitalised_opener_after_a_word_starts_a_sentence(text: str) -> None:
+    """A writer who left out a full stop: "no further concerns" and "in 2017" must not
+    reach the sentence after it."""
+    analysis = analyse(text)
+    assert analysis.n_sents == 2
+    second = [t for t in analysis.tokens if t.sent == 1]
+    assert second and not any(t.negated or t.historical for t in second)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She told Mum the day after",  # a relationship word, capitalised mid-sentence
+        "He was hit by Karim at Castle School",  # names
+        "the case was closed the police stopped her",  # no capital: nothing to go by
+        "Staff asked the DSL The head was told",  # an acronym before the capital
+    ],
+)
+def test_a_capital_elsewhere_starts_no_sentence(text: str) -> None:
+    assert analyse(text).n_sents == 1
+
+
+def test_run_on_openers_can_be_turned_off() -> None:
+    from training.text.nlp import build_nlp
+
+    text = "There have been no further concerns Police stopped her"
+    doc = build_nlp(config={"cs_sentences": {"openers": []}})(text)
+    assert len(list(doc.sents)) == 1
+    assert len(list(build_nlp()(text).sents)) == 2
 
 
 def test_sentences_are_split_on_stops_and_line_breaks() -> None:
