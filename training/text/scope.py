@@ -493,6 +493,9 @@ class ScopeMarker:
         self._content_links = frozenset(add(w) for w in ("of", "that", "about", "re", "regarding"))
         self._introducers = frozenset(add(w) for w in ("that", "if", "whether", "of"))
         self._back_copula = frozenset(add(w) for w in _BACK_COPULA)
+        self._it = add("it")
+        self._it_clauses = frozenset(add(w) for w in ("that", "though", "if", "like"))
+        self._that_preps = frozenset(add(w) for w in ("after", "about", "of", "on", "all", "and", "but", "since", "before"))
         self._raise_verbs = frozenset(add(w) for w in _RAISE_VERBS)
         self._parens = frozenset({add("("), add(")")})
         self._which = add("which")
@@ -663,8 +666,27 @@ class ScopeMarker:
                 linked = True
             else:
                 reach = min(i, start + _ANAPHOR_REACH)
-                linked = any(lowers[k] in self._anaphors for k in range(start, reach))
+                linked = any(
+                    lowers[k] in self._anaphors and not introduces(k, start, reach)
+                    for k in range(start, reach)
+                )
             return sent_bounds(start - 1)[0] if linked else start
+
+        def introduces(k: int, start: int, reach: int) -> bool:
+            """Whether an anaphor word at ``k`` only introduces its own sentence's content:
+            "that" after a word ("Kayla mentioned that", "Poppy claimed that"; not "That
+            was", "after that"), "it" with a "that", "though", "if" or "like" after it ("It
+            was first reported that ...", "At first it looked as though ..."). Such a
+            sentence does not refer back to the one before."""
+            h = lowers[k]
+            if h == self._that:
+                p = k - 1
+                while p >= start and (is_punct[p] or is_space[p]):
+                    p -= 1
+                return p >= start and lowers[p] not in self._that_preps
+            if h == self._it:
+                return any(lowers[q] in self._it_clauses for q in range(k + 1, min(n, k + 6)))
+            return False
 
         is_punct = arrays.is_punct
         is_space = arrays.is_space
@@ -1108,8 +1130,7 @@ class Sentencizer:
                 and i > 1
                 and text[idx[i]].isupper()
                 and idx[i - 1] + length[i - 1] < idx[i]
-                and not is_punct[i - 1]
-                and _run_on_end(text[idx[i - 1] + length[i - 1] - 1])
+                and _run_on_end(text, idx[i - 1], length[i - 1], bool(is_punct[i - 1]))
             ):
                 # "... no further concerns Police stopped her": a full stop left out
                 starts[i] = 1
@@ -1131,9 +1152,18 @@ class Sentencizer:
         return doc
 
 
-def _run_on_end(last: str) -> bool:
-    """Whether a token ending in ``last`` can end a sentence whose full stop was left out: a
-    word ("concerns", "School") or a number, not an acronym or an initial ("DSL", "J")."""
+def _run_on_end(text: str, start: int, length: int, punct: bool) -> bool:
+    """Whether the token at ``text[start:start + length]`` can end a sentence whose full
+    stop was left out: a word ("concerns", "School") or a number, or a closing quote or
+    bracket straight after one ("... is 'hurting mum' In 2024"); not an acronym or an
+    initial ("DSL", "J"), nor other punctuation."""
+    if punct:
+        if text[start : start + length] not in ("'", '"', ")", "\u2019", "\u201d"):
+            return False
+        start, length = start - 1, 1
+        if start < 0:
+            return False
+    last = text[start + length - 1]
     return last.islower() or last.isdigit()
 
 

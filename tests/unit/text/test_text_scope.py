@@ -108,6 +108,53 @@ def test_a_capitalised_opener_after_a_word_starts_a_sentence(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # "that" after a verb introduces the sentence's own content
+        (
+            "Dad strangled mum in front of the child. Poppy claimed that the child has "
+            "missed school, mum denies this and nothing was found to support it.",
+            "strangled",
+        ),
+        (
+            "Police have attended repeatedly for domestic incidents. Kayla mentioned that "
+            "in the past the car was stolen, but that was a long time ago.",
+            "domestic",
+        ),
+        # an expletive "it" ("It was reported that", "it looked as though") refers to nothing
+        (
+            "She was missing for 26 hours. It was first reported that her partner was "
+            "bailed, and the caller withdrew this the same day saying it was wrong.",
+            "missing",
+        ),
+        (
+            "The mother tested positive for cocaine. At first it looked as though mum had "
+            "a bruised face, but this was ruled out after checks.",
+            "cocaine",
+        ),
+    ],
+)
+def test_a_backward_cue_keeps_to_a_sentence_with_its_own_content(text: str, kept: str) -> None:
+    """A retraction or dating at the end of a sentence that states its own content
+    reaches no further back than that sentence."""
+    assert _token(analyse(text), kept) == [False, False, False, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Dad hit her. This was found to be untrue.", "Dad hit her. That turned out to be a mix-up."],
+)
+def test_a_sentence_that_only_refers_back_still_reaches_the_one_before(text: str) -> None:
+    assert _token(analyse(text), "hit")[0] is True
+
+
+def test_a_full_stop_left_out_after_a_closing_quote() -> None:
+    analysis = analyse("He told friends Mr Cooper is 'hurting mum' In 2024 she missed the clinic")
+    assert analysis.n_sents == 2
+    assert _token(analysis, "hurting")[2] is False  # "In 2024" dates its own sentence only
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "She told Mum the day after",  # a relationship word, capitalised mid-sentence
