@@ -495,7 +495,9 @@ class ScopeMarker:
         self._back_copula = frozenset(add(w) for w in _BACK_COPULA)
         self._it = add("it")
         self._it_clauses = frozenset(add(w) for w in ("that", "though", "if", "like"))
-        self._that_preps = frozenset(add(w) for w in ("after", "about", "of", "on", "all", "and", "but", "since", "before"))
+        self._that_preps = frozenset(
+            add(w) for w in ("after", "about", "of", "on", "all", "and", "but", "since", "before")
+        )
         self._raise_verbs = frozenset(add(w) for w in _RAISE_VERBS)
         self._parens = frozenset({add("("), add(")")})
         self._which = add("which")
@@ -667,12 +669,12 @@ class ScopeMarker:
             else:
                 reach = min(i, start + _ANAPHOR_REACH)
                 linked = any(
-                    lowers[k] in self._anaphors and not introduces(k, start, reach)
+                    lowers[k] in self._anaphors and not introduces(k, start)
                     for k in range(start, reach)
                 )
             return sent_bounds(start - 1)[0] if linked else start
 
-        def introduces(k: int, start: int, reach: int) -> bool:
+        def introduces(k: int, start: int) -> bool:
             """Whether an anaphor word at ``k`` only introduces its own sentence's content:
             "that" after a word ("Kayla mentioned that", "Poppy claimed that"; not "That
             was", "after that"), "it" with a "that", "though", "if" or "like" after it ("It
