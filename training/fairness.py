@@ -21,9 +21,9 @@ How flags are kept honest (no false alarms from small groups or from testing man
   is shown and they are never flagged; "unknown" and "(missing)" groups are shown but never
   flagged (they are not a group of children);
 * a ratio is flagged only when it lies outside ``ratio_bounds`` (0.8-1.25, the four-fifths
-  rule) **and** its simultaneous interval excludes parity (1.0), **and** so does a
-  conservative exact interval at the same adjusted level (Clopper-Pearson for each rate,
-  divided crosswise), which guards small groups whose rate is near 0 or 1. The interval is
+  rule) **and** its simultaneous interval excludes parity (1.0), **and** so does the
+  Koopman score interval of the ratio at the same adjusted level, which guards small groups
+  whose rate is near 0 or 1. The interval is
   Bonferroni-adjusted over every (group, metric) cell tested in the report, family-wise
   level 5%: ``exp(log ratio +- z * sd)``, with ``sd`` the bootstrap standard deviation of the
   log ratio and ``z`` the normal quantile at ``1 - 0.05 / (2 m)`` for ``m`` tested cells.
@@ -689,27 +689,59 @@ def _log_ratio_sd_floor(group: tuple[int, int], reference: tuple[int, int]) -> f
     return math.sqrt(var)
 
 
-def _exact_ratio_interval(
+def _score_ratio_interval(
     group: tuple[int, int], reference: tuple[int, int], *, alpha: float
 ) -> tuple[float, float]:
-    """A conservative exact interval for the ratio of two binomial rates at level ``alpha``:
-    the Clopper-Pearson interval of each rate at ``alpha / 2``, divided crosswise. The
-    normal approximation on the log scale understates the tails of a small group's rate
-    near 0 or 1: a group of 26 at 23/26 against a reference at 0.61 had a normal interval
-    of 1.06-1.99 over some 150 cells, where the exact binomial tail (0.002) is far from
-    significant at that many cells."""
-    from scipy.stats import beta
+    """The Koopman score interval for the ratio of two binomial rates at level ``alpha``
+    (Koopman 1984; the asymptotic score interval that Fagerland, Lydersen and Laake 2015
+    recommend for a risk ratio): every ratio ``theta`` that a score test of ``p_group =
+    theta * p_reference`` does not reject.
 
-    def clopper_pearson(x: int, d: int) -> tuple[float, float]:
-        a = alpha / 4.0  # each rate at alpha / 2, two-sided
-        lo = 0.0 if x <= 0 else float(beta.ppf(a, x, d - x + 1))
-        hi = 1.0 if x >= d else float(beta.ppf(1.0 - a, x + 1, d - x))
-        return lo, hi
+    The normal approximation on the log scale understates the tails of a small group's rate
+    near 0 or 1: a group of 26 at 23/26 against a reference at 0.61 had a normal interval of
+    1.06-1.99 over some 150 cells, where the exact binomial tail (0.002) is far from
+    significant at that many cells; the score interval is 0.87-1.65. Clopper-Pearson
+    intervals of each rate divided crosswise (the fifth session's guard) are conservative
+    twice over: they missed a model trained on labels biased against one group (false
+    positive rates 123/182 against 1,427/2,794 over 253 cells: 0.97-1.69, where the score
+    interval is 1.05-1.57)."""
+    from scipy.stats import norm
 
-    g_lo, g_hi = clopper_pearson(*group)
-    r_lo, r_hi = clopper_pearson(*reference)
-    lo = g_lo / r_hi if r_hi > 0 else 0.0
-    hi = g_hi / r_lo if r_lo > 0 else math.inf
+    x1, n1 = group
+    x2, n2 = reference
+    z2 = float(norm.ppf(1.0 - alpha / 2.0)) ** 2
+    total = n1 + n2
+
+    def statistic(log_theta: float) -> float:
+        theta = math.exp(log_theta)
+        # the restricted maximum-likelihood p_reference under p_group = theta * p_reference
+        b = theta * n1 + n2 + x1 + theta * x2
+        disc = max(b * b - 4.0 * theta * total * (x1 + x2), 0.0)
+        p2 = (b - math.sqrt(disc)) / (2.0 * theta * total)
+        p1 = min(max(theta * p2, 1e-12), 1.0 - 1e-12)
+        p2 = min(max(p2, 1e-12), 1.0 - 1e-12)
+        return (x1 - n1 * p1) ** 2 / (n1 * p1 * (1.0 - p1)) + (x2 - n2 * p2) ** 2 / (
+            n2 * p2 * (1.0 - p2)
+        )
+
+    def crossing(inside: float, outside: float) -> float:
+        """Bisection between a log ratio the test accepts and one it rejects."""
+        for _ in range(80):
+            mid = (inside + outside) / 2.0
+            if statistic(mid) <= z2:
+                inside = mid
+            else:
+                outside = mid
+        return math.exp((inside + outside) / 2.0)
+
+    lo_end, hi_end = math.log(1e-9), math.log(1e9)
+    if x2 == 0:
+        return (0.0 if x1 == 0 else crossing(hi_end, lo_end)), math.inf
+    if x1 == 0:
+        return 0.0, crossing(lo_end, hi_end)
+    centre = math.log((x1 / n1) / (x2 / n2))
+    lo = 0.0 if statistic(lo_end) <= z2 else crossing(centre, lo_end)
+    hi = math.inf if statistic(hi_end) <= z2 else crossing(centre, hi_end)
     return lo, hi
 
 
@@ -754,11 +786,11 @@ def _finish_table(
             if not flaggable:
                 continue
             outside = ratio < lo_b or ratio > hi_b
-            exact = _exact_ratio_interval(
+            score = _score_ratio_interval(
                 p.counts[g][m], p.counts[p.reference or g][m], alpha=alpha
             )
             excludes_parity = (interval[0] > 1.0 or interval[1] < 1.0) and (
-                exact[0] > 1.0 or exact[1] < 1.0
+                score[0] > 1.0 or score[1] < 1.0
             )
             if outside and excludes_parity:
                 value = p.points[g][m]
@@ -1039,7 +1071,8 @@ def fairness_report(
             "flag_rule": (
                 f"ratio outside {ratio_bounds[0]}-{ratio_bounds[1]} and the Bonferroni-"
                 f"adjusted interval over {n_tests} tested cells (family-wise 5%, normal "
-                "on the log ratio with bootstrap SD) excludes 1"
+                "on the log ratio with bootstrap SD) excludes 1, and so does the Koopman "
+                "score interval of the ratio at the same level"
             ),
             "ece_ci": "bootstrap with the original sample's quantile bin edges held fixed",
         },
