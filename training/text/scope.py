@@ -484,6 +484,7 @@ class ScopeMarker:
         self._preface_ends = frozenset({add("but"), add(":"), add(","), add("-")})
         self._that = add("that")
         self._comma = add(",")
+        self._colon = add(":")
         self._objects = frozenset(add(w) for w in _OBJECTS) | self._pronouns | self._anaphors
         self._negators = frozenset(add(w) for w in ("no", "nothing", "none", "nil", "not", "n't"))
         self._dashes = frozenset({add("-"), add("–"), add("—")})
@@ -681,6 +682,13 @@ class ScopeMarker:
             was first reported that ...", "At first it looked as though ..."). Such a
             sentence does not refer back to the one before."""
             h = lowers[k]
+            p = k - 1
+            while p >= start and is_space[p]:
+                p -= 1
+            if p > start and (is_dash(p) or lowers[p] == self._colon):
+                # "Aggression - this was checked and is not the case": the topic before
+                # the dash is what the anaphor refers to
+                return True
             if h == self._that:
                 p = k - 1
                 while p >= start and (is_punct[p] or is_space[p]):
@@ -951,6 +959,16 @@ class ScopeMarker:
                 if flags[i] == NO_CUE:
                     flags[i] = cue
 
+        def splice_start(cs: int, s: int) -> int:
+            """Where a historical cue's clause starts looking back from ``s``: after the
+            last comma before it that a new clause follows ("... said it was their secret,
+            Mum said that years ago ...": the comma splice ends the disclosure), else
+            ``cs``."""
+            for k in range(s - 1, cs, -1):
+                if lowers[k] == self._comma and opens_clause(k + 1, aux=False):
+                    return k + 1
+            return cs
+
         def refers_back(cs: int, s: int) -> bool:
             """Whether the clause ``[cs, s)`` before a cue only refers back to what came
             before it ("but this was", "that was all", "these incidents were", ", which
@@ -970,12 +988,13 @@ class ScopeMarker:
             return refer
 
         def hist_back_from(s: int, e: int) -> int:
-            """A backward historical cue does not reach back past "now", "today", ..."""
+            """A backward historical cue does not reach back past "now", "today", ..., nor
+            past a comma splice ("X, Mum said that years ago, before moving here, Y")."""
             a = back_from(s, e)
             k = bisect_left(resets, s) - 1
             if k >= 0 and resets[k] >= a:
                 a = resets[k] + 1
-            return a
+            return splice_start(a, s)
 
         for kind, s, e in kept:
             if kind == "neg_pre":
@@ -1058,7 +1077,7 @@ class ScopeMarker:
                 if k < len(forward_resets):
                     end = min(end, forward_resets[k])
                 cs = clause_start(s)
-                mark(hist, cs, s, s)
+                mark(hist, splice_start(cs, s), s, s)
                 mark(hist, s, end, s)
                 if refers_back(cs, s) and not any(lowers[k] in self._status for k in range(s, e)):
                     # "..., but this was in 2015", "- that was back in 2019": the clause

@@ -140,6 +140,27 @@ def test_a_backward_cue_keeps_to_a_sentence_with_its_own_content(text: str, kept
     assert _token(analyse(text), kept) == [False, False, False, False]
 
 
+def test_a_topic_before_a_dash_is_what_the_anaphor_after_it_means() -> None:
+    """"Aggression - this was checked and is not the case" retracts the aggression, not the
+    sentence before it."""
+    analysis = analyse(
+        "Riley came into school with a black eye and gave three different accounts. "
+        "Aggression - this was checked and is not the case."
+    )
+    assert _token(analysis, "eye")[0] is False
+    assert _token(analysis, "aggression")[0] is True
+
+
+def test_a_comma_splice_ends_what_a_backward_dating_reaches() -> None:
+    analysis = analyse(
+        "Evie disclosed that father made her touch him and said it was their secret, Mum "
+        "said that years ago, before moving here, she was found collapsed through drink."
+    )
+    assert _token(analysis, "touch")[2] is False  # the disclosure is current
+    assert _token(analysis, "collapsed")[2] is True
+    assert _token(analyse("Dad hit him, but this was in 2015."), "hit")[2] is True
+
+
 @pytest.mark.parametrize(
     "text",
     ["Dad hit her. This was found to be untrue.", "Dad hit her. That turned out to be a mix-up."],
