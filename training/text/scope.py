@@ -1138,8 +1138,9 @@ class Sentencizer:
         sent = [0] * n
         k = 0
         seen = False
-        text = doc.text
         openers = self._openers
+        orths = arrays.cols[2]
+        strings = doc.vocab.strings
         for i in range(n):
             h = orth[i]
             if seen and not is_punct[i] and not is_space[i] and h not in final:
@@ -1149,9 +1150,11 @@ class Sentencizer:
             elif (
                 h in openers
                 and i > 1
-                and text[idx[i]].isupper()
+                and orths[i] != h
+                and strings[orths[i]][:1].isupper()
                 and idx[i - 1] + length[i - 1] < idx[i]
-                and _run_on_end(text, idx[i - 1], length[i - 1], bool(is_punct[i - 1]))
+                and _run_on_end(strings[orths[i - 1]], strings[orths[i - 2]], bool(is_punct[i - 1]))
+                and (not is_punct[i - 1] or idx[i - 2] + length[i - 2] == idx[i - 1])
             ):
                 # "... no further concerns Police stopped her": a full stop left out
                 starts[i] = 1
@@ -1173,18 +1176,17 @@ class Sentencizer:
         return doc
 
 
-def _run_on_end(text: str, start: int, length: int, punct: bool) -> bool:
-    """Whether the token at ``text[start:start + length]`` can end a sentence whose full
-    stop was left out: a word ("concerns", "School") or a number, or a closing quote or
-    bracket straight after one ("... is 'hurting mum' In 2024"); not an acronym or an
-    initial ("DSL", "J"), nor other punctuation."""
+def _run_on_end(before: str, earlier: str, punct: bool) -> bool:
+    """Whether the token ``before`` a capitalised opener can end a sentence whose full stop
+    was left out: a word ("concerns", "School") or a number, or a closing quote or bracket
+    written straight after one (``earlier``: "... is 'hurting mum' In 2024"); not an
+    acronym or an initial ("DSL", "J"), nor other punctuation. (The token texts come from
+    the vocabulary: ``Doc.text`` walks every token in Python.)"""
     if punct:
-        if text[start : start + length] not in ("'", '"', ")", "\u2019", "\u201d"):
+        if before not in ("'", '"', ")", "\u2019", "\u201d"):
             return False
-        start, length = start - 1, 1
-        if start < 0:
-            return False
-    last = text[start + length - 1]
+        before = earlier
+    last = before[-1:]
     return last.islower() or last.isdigit()
 
 
