@@ -785,14 +785,14 @@ def _finish_table(
             adjusted[m] = interval
             if not flaggable:
                 continue
-            outside = ratio < lo_b or ratio > hi_b
-            score = _score_ratio_interval(
-                p.counts[g][m], p.counts[p.reference or g][m], alpha=alpha
-            )
-            excludes_parity = (interval[0] > 1.0 or interval[1] < 1.0) and (
-                score[0] > 1.0 or score[1] < 1.0
-            )
-            if outside and excludes_parity:
+            flagged = (ratio < lo_b or ratio > hi_b) and (interval[0] > 1.0 or interval[1] < 1.0)
+            if flagged:
+                # the score interval (bisections) only where the bootstrap one would flag
+                score = _score_ratio_interval(
+                    p.counts[g][m], p.counts[p.reference or g][m], alpha=alpha
+                )
+                flagged = score[0] > 1.0 or score[1] < 1.0
+            if flagged:
                 value = p.points[g][m]
                 flags.append(
                     Flag(

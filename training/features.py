@@ -730,14 +730,23 @@ def _scaled(block: sp.csr_matrix, scale: float, root: bool) -> sp.csr_matrix:
     geometric mean of the median scale and the row's own L2 normalisation."""
     if not root:
         return (block * scale).astype(np.float32)
-    out = sp.csr_matrix(block, dtype=np.float64, copy=True)
-    n = out.shape[0]
-    lengths = np.diff(out.indptr)
-    sq = np.bincount(np.repeat(np.arange(n), lengths), weights=out.data**2, minlength=n)
-    norms = np.sqrt(sq)
+    # float64 for the arithmetic; a float64 block (a caller's private copy) is scaled in place
+    out = sp.csr_matrix(block).astype(np.float64, copy=False)
+    norms = _row_norms(out)
     factor = np.sqrt(scale / np.where(norms > 0, norms, scale))
-    out.data *= np.repeat(factor, lengths)
+    out.data *= np.repeat(factor, np.diff(out.indptr))
     return out.astype(np.float32)
+
+
+def _row_norms(block: sp.csr_matrix) -> np.ndarray:
+    """The L2 norm of each row of a CSR block (0 for an empty row), in float64."""
+    n = block.shape[0]
+    lengths = np.diff(block.indptr)
+    # Empty rows (a contact with no word) must not shift the sums of the others.
+    sq = np.bincount(
+        np.repeat(np.arange(n), lengths), weights=np.square(block.data, dtype=np.float64), minlength=n
+    )
+    return np.sqrt(sq)
 
 
 def _median_scale(block: sp.csr_matrix) -> float:
@@ -792,12 +801,7 @@ def _sublinear_tfidf(
     out.data = (1.0 + np.log(out.data)) * idf[out.indices]
     if scale is not None:
         return _scaled(out, scale, root)
-    n = out.shape[0]
-    lengths = np.diff(out.indptr)
-    # Empty rows (a contact with no word) must not shift the sums of the others.
-    sq = np.bincount(np.repeat(np.arange(n), lengths), weights=out.data**2, minlength=n)
-    norms = np.sqrt(sq)
-    row_norm = np.repeat(norms, lengths)
+    row_norm = np.repeat(_row_norms(out), np.diff(out.indptr))
     out.data = out.data / np.where(row_norm > 0, row_norm, 1.0)
     return out.astype(np.float32)
 

@@ -207,7 +207,8 @@ class CompactAnalysis(NamedTuple):
     ``marked`` is the contact's word tokens joined by spaces, as
     ``training.features.marked_tokens`` gives them: normalised, PII as placeholders,
     punctuation and protected cues dropped, negated tokens prefixed ``neg_``, historical
-    ones ``past_``, hedged ones ``hedge_``, third-hand ones ``third_`` (:func:`mark`). ``rows`` are the indicator matches as :data:`IndicatorRow`. With
+    ones ``past_``, hedged ones ``hedge_``, third-hand ones ``third_`` (:func:`mark`).
+    ``rows`` are the indicator matches as :data:`IndicatorRow`. With
     ``compact_many(..., spans=True)``, ``words`` holds each word token as
     ``(marked, plain, start, end)`` (offsets into the original text; ``plain`` is "" for PII
     placeholders) and ``indicators`` the full matches; otherwise both are empty.

@@ -690,7 +690,6 @@ class ScopeMarker:
                 # the dash is what the anaphor refers to
                 return True
             if h == self._that:
-                p = k - 1
                 while p >= start and (is_punct[p] or is_space[p]):
                     p -= 1
                 return p >= start and lowers[p] not in self._that_preps
@@ -1139,7 +1138,7 @@ class Sentencizer:
         k = 0
         seen = False
         openers = self._openers
-        orths = arrays.cols[2]
+        cased = arrays.cols[2]  # ORTH: the token as written
         strings = doc.vocab.strings
         for i in range(n):
             h = orth[i]
@@ -1150,11 +1149,13 @@ class Sentencizer:
             elif (
                 h in openers
                 and i > 1
-                and orths[i] != h
-                and strings[orths[i]][:1].isupper()
+                and cased[i] != h
+                and strings[cased[i]][:1].isupper()
                 and idx[i - 1] + length[i - 1] < idx[i]
-                and _run_on_end(strings[orths[i - 1]], strings[orths[i - 2]], bool(is_punct[i - 1]))
-                and (not is_punct[i - 1] or idx[i - 2] + length[i - 2] == idx[i - 1])
+                and _run_on_end(
+                    strings[cased[i - 1]],
+                    strings[cased[i - 2]] if idx[i - 2] + length[i - 2] == idx[i - 1] else "",
+                )
             ):
                 # "... no further concerns Police stopped her": a full stop left out
                 starts[i] = 1
@@ -1176,16 +1177,18 @@ class Sentencizer:
         return doc
 
 
-def _run_on_end(before: str, earlier: str, punct: bool) -> bool:
+#: Closing quotes and brackets: a full stop left out after one ends the sentence too.
+_CLOSERS = frozenset({"'", '"', ")", "\u2019", "\u201d"})
+
+
+def _run_on_end(before: str, attached: str) -> bool:
     """Whether the token ``before`` a capitalised opener can end a sentence whose full stop
     was left out: a word ("concerns", "School") or a number, or a closing quote or bracket
-    written straight after one (``earlier``: "... is 'hurting mum' In 2024"); not an
-    acronym or an initial ("DSL", "J"), nor other punctuation. (The token texts come from
-    the vocabulary: ``Doc.text`` walks every token in Python.)"""
-    if punct:
-        if before not in ("'", '"', ")", "\u2019", "\u201d"):
-            return False
-        before = earlier
+    written straight onto one (``attached``, "" when there is a space: "... is 'hurting mum'
+    In 2024"); not an acronym or an initial ("DSL", "J"), nor other punctuation. (Token
+    texts come from the vocabulary: ``Doc.text`` walks every token in Python.)"""
+    if before in _CLOSERS:
+        before = attached
     last = before[-1:]
     return last.islower() or last.isdigit()
 
