@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def _report(name: str, model_ref: str) -> None:
-    from training.external import evaluate_external_sets
-    from training.registry import load_screener
+    from training.audit.external import evaluate_external_sets
+    from training.lifecycle.registry import load_screener
 
     screener, ref = load_screener(model_ref)
     for split, res in evaluate_external_sets(screener).items():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from training.generate import write_contacts  # noqa: E402
+from training.data.generate import write_contacts  # noqa: E402
 
 
 def main() -> None:

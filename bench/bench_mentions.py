@@ -51,11 +51,11 @@ def _asserted_level(matches: list) -> int:
 
 
 def _mentions(half: str, n: int, seed: int, modes: list[str]) -> list[dict]:
-    import training.generate.text as gt
-    from training.generate.generator import SOURCES, _eligible, _voices
-    from training.generate.labels import Mention, Plan
-    from training.generate.lexicon import INDICATORS
-    from training.generate.people import make_family
+    import training.data.generate.text as gt
+    from training.data.generate.generator import SOURCES, _eligible, _voices
+    from training.data.generate.labels import Mention, Plan
+    from training.data.generate.lexicon import INDICATORS
+    from training.data.generate.people import make_family
     from training.text import analyse_many
 
     k = {"dev": 0, "held": 1, "all": None}[half]

@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=5)
     args = parser.parse_args()
 
-    from training.registry import load_screener
+    from training.lifecycle.registry import load_screener
 
     t0 = time.perf_counter()
     screener, ref = load_screener(args.model)
@@ -50,11 +50,11 @@ def main() -> None:
         screener.score_records(texts[lo : lo + args.batch], sources[lo : lo + args.batch])
         n += args.batch
     per_s = n / (time.perf_counter() - t)
-    from training.features import _scoring_processes
+    from training.model.parallel import scoring_processes
 
     # A large batch in a single-threaded process is analysed in two processes (say which):
     # SCREENER_SCORING_PROCESSES=1 gives the one-core figure.
-    procs = _scoring_processes(args.batch)
+    procs = scoring_processes(args.batch)
     print(
         f"bench_pyfunc: model v{ref.version} load_seconds={load_s:.2f} single_p50_ms={p50:.2f} "
         f"single_p99_ms={p99:.2f} batch_contacts_per_s={per_s:.0f} "

@@ -98,7 +98,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from training.generate import generate_frame
+    from training.data.generate import generate_frame
 
     frame = generate_frame(args.rows, seed=args.seed)
     texts = [str(t) for t in frame["text"]]

@@ -259,7 +259,7 @@ def main() -> int:
 
     global TEXTS
     if not args.short_texts:
-        from training.generate import generate_frame
+        from training.data.generate import generate_frame
 
         TEXTS = generate_frame(args.texts, seed=99)["text"].tolist()
     lengths = sorted(len(t) for t in TEXTS)

@@ -3,7 +3,7 @@
     python bench/bench_text.py [--rows 10000] [--seed 11] [--batch-size 256]
 
 Targets (issue 3): analyse_many >= ~3,000 contacts/s on one core; one ``analyse`` well
-under 2 ms. Uses generated contacts (training.generate) when available, else a fixed
+under 2 ms. Uses generated contacts (training.data.generate) when available, else a fixed
 synthetic set.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["main"]
 
 
 def _texts(rows: int, seed: int) -> list[str]:
-    from training.generate import generate_frame
+    from training.data.generate import generate_frame
 
     return [str(t) for t in generate_frame(rows, seed=seed)["text"]]
 
@@ -139,7 +139,7 @@ def main() -> None:
     )
     print("targets: >= 3,000 contacts/s; single contact well under 2 ms")
 
-    from training.generate import generate_frame
+    from training.data.generate import generate_frame
 
     frame = generate_frame(min(args.rows, 5000), seed=args.seed)
     truth = [json.loads(v) if isinstance(v, str) else list(v) for v in frame["indicators_true"]]

@@ -1,7 +1,7 @@
 """Benchmark ``validate_file`` on a large CSV export: prints rows/s and seconds.
 
 Run: ``python bench/bench_validate.py [--rows N] [--seed S] [--keep DIR]``. Uses the
-synthetic generator (``training.generate.generate_frame``) when it is importable, otherwise
+synthetic generator (``training.data.generate.generate_frame``) when it is importable, otherwise
 simple synthetic rows; about 0.1% of rows are made bad so the quarantine path is timed too.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from training.contract import COLUMNS, ETHNICITIES, OUTCOMES, SEXES, SOURCES
-from training.validate import validate_file
+from training.data.contract import COLUMNS, ETHNICITIES, OUTCOMES, SEXES, SOURCES
+from training.data.validate import validate_file
 
 __all__ = ["BenchResult", "build_frame", "main", "run"]
 
@@ -82,7 +82,7 @@ class BenchResult:
 def build_frame(rows: int, *, seed: int = 0) -> tuple[pd.DataFrame, str]:
     """``rows`` contacts as strings, from the generator when importable; about 0.1% bad."""
     try:
-        from training.generate import generate_frame
+        from training.data.generate import generate_frame
 
         frame, source = generate_frame(rows, seed=seed), "generator"
     except Exception:  # the generator is optional here: any failure falls back

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from training.cli import PROMOTION_LISTENERS, app, fail
+from training.lifecycle.cli import PROMOTION_LISTENERS, app, fail
 
 __all__ = ["app"]
 

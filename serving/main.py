@@ -34,7 +34,7 @@ from serving.ratelimit import RateLimiter
 from serving.scoring import AuditWriter, Redactor, load_redactor
 from serving.security import KeyVerifier
 from serving.settings import ServiceSettings, get_settings
-from training.outputs import ADVISORY_NOTICE
+from training.model.outputs import ADVISORY_NOTICE
 
 __all__ = ["create_app"]
 

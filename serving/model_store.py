@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import parse_qs, urlsplit
 
-from training.outputs import ScoreRecord
+from training.model.outputs import ScoreRecord
 
 __all__ = [
     "Fallback",
@@ -85,8 +85,8 @@ class ModelLoadError(RuntimeError):
 
 
 # -- the MLflow seam ---------------------------------------------------------------------
-# The service's own MLflow seam (STYLE.md allows three: training.registry, the pyfunc and
-# this). It reads what training.registry wrote: the version, its run's metrics, the
+# The service's own MLflow seam (STYLE.md allows three: training.lifecycle.registry, the pyfunc and
+# this). It reads what training.lifecycle.registry wrote: the version, its run's metrics, the
 # model card (model_card.md) and the fairness summary (fairness_summary.json).
 
 
@@ -239,7 +239,7 @@ def save_last_known_good(model: LoadedModel, *, uri: str, cache_dir: Path) -> Pa
 
 def _cached_digest(slot: Path) -> str | None:
     """The digest of the copy in ``slot`` when its file still matches its record."""
-    from training.pyfunc import file_sha256
+    from training.model.pyfunc import file_sha256
 
     try:
         recorded = json.loads((slot / _META).read_text(encoding="utf-8"))["artifact_sha256"]
@@ -252,7 +252,7 @@ def _cached_digest(slot: Path) -> str | None:
 def load_last_known_good(uri: str, *, cache_dir: Path, reason: str) -> LoadedModel:
     """The local copy of ``uri``'s last good load, verified against its digest before
     anything is unpickled; ModelLoadError when there is none or it does not verify."""
-    from training.pyfunc import ArtifactIntegrityError, load_verified
+    from training.model.pyfunc import ArtifactIntegrityError, load_verified
 
     slot = _cache_slot(cache_dir, uri)
     try:
@@ -311,7 +311,7 @@ def load_model(
         with _bounded_registry_calls(registry_timeout_seconds, registry_max_retries):
             model = load_model_from_mlflow(uri, tracking_uri=tracking_uri)
     except Exception as exc:
-        from training.pyfunc import ArtifactIntegrityError
+        from training.model.pyfunc import ArtifactIntegrityError
 
         known = isinstance(exc, ModelLoadError)
         reason = str(exc) if known else f"could not load {uri}: {type(exc).__name__}: {exc}"

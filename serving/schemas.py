@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from training.contract import MAX_TEXT_CHARS, Outcome, Source
-from training.outputs import ADVISORY_NOTICE
+from training.data.contract import MAX_TEXT_CHARS, Outcome, Source
+from training.model.outputs import ADVISORY_NOTICE
 
 __all__ = [
     "ADVISORY_NOTICE",

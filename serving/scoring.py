@@ -30,7 +30,7 @@ from serving.schemas import (
     ScoreRequest,
 )
 from serving.security import Principal
-from training.outputs import ScoreRecord
+from training.model.outputs import ScoreRecord
 
 __all__ = [
     "AuditHealth",

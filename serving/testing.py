@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 
 from serving.model_store import LoadedModel
-from training.outputs import Band, ExplanationPhrase, IndicatorOut, ScoreRecord
+from training.model.outputs import Band, ExplanationPhrase, IndicatorOut, ScoreRecord
 
 __all__ = ["FakeScorer", "fake_loaded_model"]
 

@@ -34,7 +34,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def generated_small(data_dir: Path) -> Path:
-    from training.generate import write_contacts
+    from training.data.generate import write_contacts
 
     path = data_dir / "small.parquet"
     write_contacts(path, SMALL_ROWS, seed=101)
@@ -43,7 +43,7 @@ def generated_small(data_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def generated_holdout(data_dir: Path) -> Path:
-    from training.generate import write_contacts
+    from training.data.generate import write_contacts
 
     path = data_dir / "holdout.parquet"
     write_contacts(path, 2000, seed=202)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from training.audit.external import EXTERNAL_DIR, evaluate_external_sets, read_external
 from training.config import TrainConfig
-from training.external import EXTERNAL_DIR, evaluate_external_sets, read_external
-from training.generate import generate_frame
-from training.train import train_model
+from training.data.generate import generate_frame
+from training.lifecycle.train import train_model
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def test_hand_written_concerns_are_ranked_by_their_level_of_need(model, split: s
 
 
 def test_the_external_sets_pass_the_contact_contract() -> None:
-    from training.validate import validate_frame
+    from training.data.validate import validate_frame
 
     for split in ("dev", "test"):
         frame = read_external(EXTERNAL_DIR / f"concerns_{split}.jsonl")

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.contract import met_threshold
-from training.generate import INDICATORS, generate_frame, oracle_auc, parse_bias
-from training.generate.generator import SOURCE_SHARES
+from training.data.contract import met_threshold
+from training.data.generate import INDICATORS, generate_frame, oracle_auc, parse_bias
+from training.data.generate.generator import SOURCE_SHARES
 
 ROWS = 20_000
 LEVEL = {i.label: i.level for i in INDICATORS}

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_train_reports_candidates_and_registers_a_version(trained_version, use_mlflow_env):
-    from training import registry
+    from training.lifecycle import registry
 
     details = registry.version_details(trained_version)
     metrics = details["metrics"]
@@ -29,7 +29,7 @@ def test_train_reports_candidates_and_registers_a_version(trained_version, use_m
 def test_run_records_params_dataset_commit_and_reports_but_no_concern_text(trained_version, use_mlflow_env, generated_small):
     import mlflow
 
-    from training import registry
+    from training.lifecycle import registry
 
     client = registry.configure()
     run = client.get_run(registry.version_details(trained_version)["run_id"])
@@ -83,7 +83,7 @@ def test_bad_model_and_missing_data_are_clear_errors(trained_version, mlflow_env
 def test_a_corrupted_artifact_is_refused_before_unpickling(trained_version, use_mlflow_env):
     import mlflow
 
-    from training.pyfunc import ArtifactIntegrityError
+    from training.model.pyfunc import ArtifactIntegrityError
 
     local = Path(mlflow.artifacts.download_artifacts(f"models:/concern-screener/{trained_version}"))
     artifact = next(local.rglob("screener.joblib"))

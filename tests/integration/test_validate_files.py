@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from training.validate import (
+from training.data.validate import (
     ContractError,
     load_contacts,
     output_paths,

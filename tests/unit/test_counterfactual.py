@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.counterfactual import (
+from training.audit.counterfactual import (
     NAMES,
     counterfactual_tests,
     counterfactual_variants,

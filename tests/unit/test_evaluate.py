@@ -14,7 +14,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from training.evaluate import (
+from training.audit.evaluate import (
     EvaluationResult,
     bootstrap_ci,
     brier_score,

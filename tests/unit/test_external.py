@@ -1,7 +1,7 @@
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from training.external import EXTERNAL_DIR, external_metrics, external_result, read_external
+from training.audit.external import EXTERNAL_DIR, external_metrics, external_result, read_external
 
 
 def test_external_figures_match_direct_computation_on_subsets():

@@ -9,8 +9,8 @@ import pytest
 from scipy import sparse
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
-from training.evaluate import expected_calibration_error
-from training.fairness import (
+from training.audit.evaluate import expected_calibration_error
+from training.audit.fairness import (
     AttributeTable,
     audit_groups,
     fairness_report,
@@ -225,7 +225,7 @@ def test_a_small_group_near_a_rate_of_one_needs_the_score_interval_to_be_flagged
     """The normal approximation on the log scale understates a small group's tails: 23 of 26
     selected against 61% in a reference of 2,879 is not significant over 150 cells, while
     58 of 60 is."""
-    from training.fairness import _score_ratio_interval
+    from training.audit.fairness import _score_ratio_interval
 
     alpha = 0.05 / 150
     lo, hi = _score_ratio_interval((23, 26), (1756, 2879), alpha=alpha)
@@ -244,7 +244,7 @@ def test_the_score_interval_is_not_conservative_twice_over():
     Clopper-Pearson intervals crosswise missed it."""
     from scipy.stats import beta
 
-    from training.fairness import _score_ratio_interval
+    from training.audit.fairness import _score_ratio_interval
 
     alpha = 0.05 / 253
     lo, hi = _score_ratio_interval((123, 182), (1427, 2794), alpha=alpha)
@@ -257,7 +257,7 @@ def test_the_score_interval_is_not_conservative_twice_over():
 def test_the_score_interval_covers_the_true_ratio_at_its_level():
     """Coverage by simulation: at a 90% level the interval holds the true ratio about 90% of
     the time, for a small group at a rate near 1 as for a large one."""
-    from training.fairness import _score_ratio_interval
+    from training.audit.fairness import _score_ratio_interval
 
     rng = np.random.default_rng(0)
     for n1, p1 in ((30, 0.9), (300, 0.4)):

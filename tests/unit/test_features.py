@@ -6,8 +6,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from training.features import ContactAnalyser, ContactFeatures, marked_tokens, plain_of
-from training.pipeline import TextReducer
+from training.model.analyser import ContactAnalyser, marked_tokens
+from training.model.candidates import TextReducer
+from training.model.features import ContactFeatures, plain_of
 
 TEXTS = [
     "Dad hit him with a belt, bruising to his arm seen by the DSL.",
@@ -156,7 +157,7 @@ def test_contacts_without_any_word_are_scored_alongside_others(analysed):
 
 
 def test_the_fast_paths_give_exactly_what_the_full_analysis_gives():
-    from training.generate import generate_frame
+    from training.data.generate import generate_frame
     from training.text import analyse_many
 
     texts = generate_frame(rows=300, seed=3)["text"].tolist() + [
@@ -177,7 +178,7 @@ def test_the_fast_paths_give_exactly_what_the_full_analysis_gives():
 
 
 def test_the_token_cache_stays_bounded_and_correct_when_it_fills(analysed, monkeypatch):
-    import training.features as features_module
+    import training.model.features as features_module
 
     est = features().fit(analysed)
     expected = est.transform(analysed).toarray()
@@ -195,7 +196,7 @@ def test_the_token_cache_stays_bounded_and_correct_when_it_fills(analysed, monke
 def test_frozen_heap_restores_the_collector_and_nests():
     import gc
 
-    from training.features import frozen_heap
+    from training.model.parallel import frozen_heap
 
     gc.unfreeze()  # an earlier test may have frozen the heap (the service does, on load)
     before = gc.get_threshold()
@@ -257,20 +258,20 @@ def test_an_unknown_text_norm_is_refused(analysed):
 
 
 def test_a_large_batch_analysed_in_two_processes_equals_one_process():
-    from training.features import _scoring_processes
+    from training.model.parallel import scoring_processes
     from training.text import compact_many
 
     texts = [t + f" Case {i}." for i, t in enumerate(TEXTS * 5)]
     one = compact_many(texts, spans=True)
     two = ContactAnalyser()._full_in_two(texts)
     assert two == one
-    assert _scoring_processes(10) == 1  # a few contacts: never worth a fork
+    assert scoring_processes(10) == 1  # a few contacts: never worth a fork
 
 
 def test_no_fork_while_another_thread_runs(monkeypatch):
     import threading
 
-    from training.features import PARALLEL_SCORING_FROM, _scoring_processes
+    from training.model.parallel import PARALLEL_SCORING_FROM, scoring_processes
 
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     stop = threading.Event()
@@ -278,21 +279,22 @@ def test_no_fork_while_another_thread_runs(monkeypatch):
     worker.start()
     try:
         # A thread pool (the service) might hold a lock the child would need.
-        assert _scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
+        assert scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
     finally:
         stop.set()
         worker.join()
     monkeypatch.setenv("SCREENER_SCORING_PROCESSES", "1")
-    assert _scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
+    assert scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
     monkeypatch.delenv("SCREENER_SCORING_PROCESSES")
     if threading.active_count() == 1:
-        assert _scoring_processes(PARALLEL_SCORING_FROM * 4) == 2
+        assert scoring_processes(PARALLEL_SCORING_FROM * 4) == 2
 
 
 def test_level_counts_keep_how_each_serious_concern_is_stated():
     """A level-4 concern asserted, reported, hedged, historical or negated counts in its own
     column: the model weighs a rumour of abuse differently from abuse seen."""
-    from training.features import AnalysedContacts, level_mode
+    from training.model.analyser import AnalysedContacts
+    from training.model.features import level_mode
 
     assert level_mode(True, True, True, True) == "negated"
     assert level_mode(False, True, True, False) == "historical"

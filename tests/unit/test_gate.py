@@ -1,6 +1,6 @@
 import json
 
-from training.gate import GatePolicy, promotion_gate
+from training.audit.gate import GatePolicy, promotion_gate
 
 
 def version(v, *, evals=None, flags=None):

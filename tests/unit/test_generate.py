@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.contract import (
+from training.data.contract import (
     AUDIT_ONLY_COLUMNS,
     COLUMNS,
     ETHNICITIES,
@@ -15,7 +15,7 @@ from training.contract import (
     OUTCOMES,
     SOURCES,
 )
-from training.generate import (
+from training.data.generate import (
     INDICATORS,
     PII_KINDS,
     BiasSpec,
@@ -24,7 +24,7 @@ from training.generate import (
     parse_bias,
     write_contacts,
 )
-from training.generate.labels import Mention, Plan, severity
+from training.data.generate.labels import Mention, Plan, severity
 
 ROWS = 600
 
@@ -226,8 +226,8 @@ def _known_slots() -> set[str]:
     import random
     from datetime import date
 
-    from training.generate.people import make_family
-    from training.generate.text import _Writer
+    from training.data.generate.people import make_family
+    from training.data.generate.text import _Writer
 
     r = random.Random(0)
     received = date(2025, 1, 6)
@@ -238,7 +238,7 @@ def _known_slots() -> set[str]:
 def test_lexicon_phrasing_is_varied_and_well_formed() -> None:
     import re
 
-    from training.generate import lexicon as lex
+    from training.data.generate import lexicon as lex
 
     slot = re.compile(r"\{(\w+)\}")
     known = _known_slots()
@@ -292,7 +292,7 @@ def test_a_fixed_seed_gives_identical_output_in_fresh_processes() -> None:
 
     code = (
         "import hashlib, sys\n"
-        "from training.generate import generate_frame\n"
+        "from training.data.generate import generate_frame\n"
         "f = generate_frame(400, seed=13)\n"
         "sys.stdout.write(hashlib.sha256(f.to_csv(index=False).encode()).hexdigest())\n"
     )
@@ -320,9 +320,9 @@ def test_the_label_process_reads_only_what_the_text_says() -> None:
     import random
     from datetime import date
 
-    from training.generate.lexicon import VOICES
-    from training.generate.people import make_family
-    from training.generate.text import write_contact
+    from training.data.generate.lexicon import VOICES
+    from training.data.generate.people import make_family
+    from training.data.generate.text import write_contact
 
     labels = ("disclosure_sexual_abuse", "fgm_risk", "severe_neglect", "parental_mental_health")
     plan = Plan(source="school", age=9, mentions=[Mention(lab, "first") for lab in labels], protective=1)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from training.model_card import (
+from training.audit.model_card import (
     ATRS_TIER1_FIELDS,
     ATRS_TIER2_FIELDS,
     TO_BE_COMPLETED,

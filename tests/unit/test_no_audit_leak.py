@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from training.config import TrainConfig
-from training.contract import AUDIT_ONLY_COLUMNS, MODEL_INPUT_COLUMNS
-from training.train import _model_inputs, train_model
+from training.data.contract import AUDIT_ONLY_COLUMNS, MODEL_INPUT_COLUMNS
+from training.lifecycle.train import _model_inputs, train_model
 
 
 def frame(n=400, seed=0):

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from training.config import TrainConfig
-from training.train import train_model
+from training.lifecycle.train import train_model
 
 
 def training_frame(n=600, seed=3):
@@ -113,7 +113,7 @@ def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
 
 
 def test_candidates_fitted_side_by_side_equal_those_fitted_in_turn(monkeypatch):
-    import training.train as train_module
+    import training.lifecycle.train as train_module
 
     config = TrainConfig().with_overrides({"features.word_min_df": 1, "evaluation.n_boot": 5})
     frame = training_frame(800, seed=5)
@@ -161,7 +161,7 @@ def test_a_fitted_text_norm_keeps_the_explanation_exact_and_the_paths_equal(text
 
 
 def test_the_ordinal_candidate_learns_from_every_step_and_explains_exactly():
-    from training.pipeline import OrdinalLogisticRegression
+    from training.model.ordinal import OrdinalLogisticRegression
 
     rng = np.random.default_rng(4)
     n, d = 3000, 6
@@ -217,7 +217,7 @@ def test_the_ordinal_solver_finds_the_repeated_rows_logistic_regression_optimum(
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 
-    from training.pipeline import fit_proportional_odds
+    from training.model.ordinal import fit_proportional_odds
 
     rng = np.random.default_rng(7)
     n, d = 2000, 40
@@ -251,7 +251,7 @@ def test_liblinear_fits_never_run_side_by_side(monkeypatch):
     their draws (20 of 20 concurrent pairs differed from the same fits in turn)."""
     import threading
 
-    import training.train as train_module
+    import training.lifecycle.train as train_module
 
     active, overlaps, held = [0], [0], []
     real = threading.Lock()
@@ -280,7 +280,7 @@ def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeyp
     forked child; the records are those of one process, in order."""
     from dataclasses import replace
 
-    import training.pipeline as pipeline_module
+    import training.model.screener as pipeline_module
 
     texts = training_frame(300, seed=12)["text"].tolist()
     sources = ["police", None, "school"] * 100
@@ -292,10 +292,10 @@ def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeyp
         return real(self, *args)
 
     monkeypatch.setattr(pipeline_module.ScreenerModel, "_score_in_two", counting)
-    monkeypatch.setattr(pipeline_module, "_scoring_processes", lambda n: 2 if n >= 256 else 1)
+    monkeypatch.setattr(pipeline_module, "scoring_processes", lambda n: 2 if n >= 256 else 1)
     two = model.score_records(texts, sources)
     assert forks == [1] and not pipeline_module._FORKED  # the fork happened, and let go
-    monkeypatch.setattr(pipeline_module, "_scoring_processes", lambda n: 1)
+    monkeypatch.setattr(pipeline_module, "scoring_processes", lambda n: 1)
     # Exactly the two halves scored in one process, in order...
     assert two == model.score_records(texts[:150], sources[:150]) + model.score_records(
         texts[150:], sources[150:]
@@ -315,7 +315,7 @@ def test_the_ordinal_solver_works_on_its_own_sorted_copy_of_an_unsorted_matrix()
     it, must not share an unsorted structure that can move underneath it."""
     import scipy.sparse as sp
 
-    from training.pipeline import fit_proportional_odds
+    from training.model.ordinal import fit_proportional_odds
 
     rng = np.random.default_rng(2)
     dense = rng.random((300, 12)) * (rng.random((300, 12)) < 0.4)

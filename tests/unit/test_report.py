@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.evaluate import EvaluationResult, evaluate_scores, priority_edges, to_priority
-from training.report import summary_sentences, write_evaluation_report
+from training.audit.evaluate import EvaluationResult, evaluate_scores, priority_edges, to_priority
+from training.audit.report import summary_sentences, write_evaluation_report
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

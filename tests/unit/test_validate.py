@@ -6,8 +6,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from training.contract import COLUMNS, MAX_TEXT_CHARS
-from training.validate import (
+from training.data.contract import COLUMNS, MAX_TEXT_CHARS
+from training.data.validate import (
     ContractError,
     Issue,
     ValidationReport,

@@ -205,7 +205,7 @@ class CompactAnalysis(NamedTuple):
     without per-token objects.
 
     ``marked`` is the contact's word tokens joined by spaces, as
-    ``training.features.marked_tokens`` gives them: normalised, PII as placeholders,
+    ``training.model.features.marked_tokens`` gives them: normalised, PII as placeholders,
     punctuation and protected cues dropped, negated tokens prefixed ``neg_``, historical
     ones ``past_``, hedged ones ``hedge_``, third-hand ones ``third_`` (:func:`mark`).
     ``rows`` are the indicator matches as :data:`IndicatorRow`. With
@@ -338,7 +338,7 @@ def compact_many(
     ``spans`` the token spans and full indicator matches that explanations need.
 
     About twice as fast as :func:`analyse_many` followed by
-    ``training.features.marked_tokens`` (no ``Token`` or ``Analysis`` objects), with identical results (a unit test holds both
+    ``training.model.features.marked_tokens`` (no ``Token`` or ``Analysis`` objects), with identical results (a unit test holds both
     paths to the same output).
     """
     pipeline = nlp if nlp is not None else get_nlp()

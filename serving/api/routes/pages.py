@@ -60,7 +60,7 @@ from serving.schemas import (
 )
 from serving.scoring import score_and_audit
 from serving.security import Principal
-from training.contract import MAX_TEXT_CHARS, Outcome, Source
+from training.data.contract import MAX_TEXT_CHARS, Outcome, Source
 
 __all__ = [
     "SESSION_COOKIE",

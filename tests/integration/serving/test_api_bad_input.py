@@ -5,7 +5,7 @@ import json
 import pytest
 from serving_helpers import Service
 
-from training.contract import MAX_TEXT_CHARS
+from training.data.contract import MAX_TEXT_CHARS
 
 SECRET = "Zelda Quartermain-Smythe lives at 14 Orchard Row and her stepfather hits her"
 

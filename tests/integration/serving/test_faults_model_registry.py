@@ -19,11 +19,11 @@ CHAMPION = "models:/concern-screener@champion"
 @pytest.fixture(scope="module")
 def registry_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A temporary MLflow store with one tiny model registered and made @champion."""
-    from training import registry
+    from training.lifecycle import registry
     from training.config import TrainConfig
-    from training.generate import generate_frame
+    from training.data.generate import generate_frame
+    from training.lifecycle.workflows import train_and_register
     from training.settings import get_settings as training_settings
-    from training.workflows import train_and_register
 
     root = tmp_path_factory.mktemp("mlflow")
     mp = pytest.MonkeyPatch()
@@ -120,8 +120,8 @@ def test_an_interrupted_training_run_promotes_nothing(
 ) -> None:
     import mlflow
 
-    from training import registry
-    from training.workflows import train_and_register
+    from training.lifecycle import registry
+    from training.lifecycle.workflows import train_and_register
 
     before = registry.get_alias_version()
     latest_before = registry.latest_version()

@@ -290,7 +290,7 @@ def test_soak_with_the_real_model_and_novel_words_keeps_memory_bounded(
 ) -> None:
     """The real text pipeline meets new word forms in every contact (names, typos): spaCy's
     vocabulary and our caches must not grow with them."""
-    from training.generate import generate_frame
+    from training.data.generate import generate_frame
 
     rng = random.Random(0)
     texts = [

@@ -135,8 +135,8 @@ def test_analyse_many_agrees_with_analyse(texts: list[str]) -> None:
 @pytest.fixture(scope="module")
 def tiny_model() -> Any:
     from training.config import TrainConfig
-    from training.generate import generate_frame
-    from training.train import train_model
+    from training.data.generate import generate_frame
+    from training.lifecycle.train import train_model
 
     config = TrainConfig().with_overrides(
         {

@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from training.audit.evaluate import EvaluationResult, evaluate_scores
+from training.audit.gate import GateDecision, GatePolicy, promotion_gate
+from training.audit.report import write_evaluation_report
 from training.config import TrainConfig
-from training.contract import COLUMNS
-from training.evaluate import EvaluationResult, evaluate_scores
-from training.features import frozen_heap
-from training.gate import GateDecision, GatePolicy, promotion_gate
-from training.report import write_evaluation_report
-from training.train import TrainResult, label_of, time_split, train_model
+from training.data.contract import COLUMNS
+from training.lifecycle.train import TrainResult, label_of, time_split, train_model
+from training.model.parallel import frozen_heap
 
 __all__ = [
     "EvaluateOutcome",
@@ -112,7 +112,7 @@ def train_and_register(
     keep_report: Path | None = None,
 ) -> TrainOutcome:
     """Train on a validated frame, log everything to MLflow, register a new version
-    (with fewer garbage-collector passes: ``training.features.frozen_heap``)."""
+    (with fewer garbage-collector passes: ``training.model.features.frozen_heap``)."""
     with frozen_heap(threshold=50_000):
         return _train_and_register(frame, data_path=data_path, config=config, keep_report=keep_report)
 
@@ -120,9 +120,9 @@ def train_and_register(
 def _train_and_register(
     frame: pd.DataFrame, *, data_path: Path, config: TrainConfig, keep_report: Path | None
 ) -> TrainOutcome:
-    from training import registry
-    from training.evaluate import flat_metrics
-    from training.pyfunc import file_sha256
+    from training.lifecycle import registry
+    from training.audit.evaluate import flat_metrics
+    from training.model.pyfunc import file_sha256
 
     result = train_model(frame, config)
     started = time.perf_counter()
@@ -200,7 +200,7 @@ GATED_KINDS = frozenset({"disparity", "counterfactual"})
 
 def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str, Any], fairness: dict[str, Any] | None) -> tuple[str, str]:
     """Markdown and HTML model card of a registered version."""
-    from training.model_card import ModelCardInputs, render_model_card
+    from training.audit.model_card import ModelCardInputs, render_model_card
 
     metrics = {k[len("test_") :]: v for k, v in details["metrics"].items() if k.startswith("test_")}
     metrics.update({k: v for k, v in details["metrics"].items() if k.startswith("external_")})
@@ -238,9 +238,14 @@ def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Pat
     """The auditor's report for a registered model on labelled data with audit columns:
     group metrics and disparities, counterfactual tests, proxy check; logged to the model's
     run, its gated flags recorded on the version, and the model card updated."""
-    from training import registry
-    from training.counterfactual import counterfactual_tests
-    from training.fairness import audit_groups, fairness_report, proxy_check, write_fairness_report
+    from training.lifecycle import registry
+    from training.audit.counterfactual import counterfactual_tests
+    from training.audit.fairness import (
+        audit_groups,
+        fairness_report,
+        proxy_check,
+        write_fairness_report,
+    )
 
     screener, ref = registry.load_screener(uri)
     texts = frame["text"].astype(str).tolist()
@@ -305,7 +310,7 @@ def evaluate_registered(
     uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Path | None = None
 ) -> EvaluateOutcome:
     """Score labelled data with a registered model, at the model's own operating point."""
-    from training import registry
+    from training.lifecycle import registry
 
     screener, ref = registry.load_screener(uri)
     texts = frame["text"].astype(str).tolist()
@@ -346,7 +351,7 @@ def promote_version(
     policy: GatePolicy | None = None,
 ) -> GateDecision:
     """Run the gate and set ``@champion`` when it passes (or when forced, with a reason)."""
-    from training import registry
+    from training.lifecycle import registry
 
     try:
         candidate = registry.version_details(version)

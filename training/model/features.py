@@ -24,46 +24,37 @@ Only ``text`` and ``source`` are read (``contract.MODEL_INPUT_COLUMNS``); audit-
 never reach a feature, whatever the input frame holds.
 
 Every block is linear in per-token or per-indicator contributions, which is what lets
-``training.pipeline`` explain a linear model exactly.
+``training.model.explain`` explain a linear model exactly. The analysis itself is
+``training.model.analyser``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import os
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from training.contract import SOURCES
+from training.data.contract import SOURCES
+from training.model.analyser import AnalysedContacts
 
 __all__ = [
-    "AnalysedContacts",
-    "ContactAnalyser",
-    "ContactFeatures",
     "FLAGS",
     "LEVELS",
     "LEVEL_MODES",
+    "TEXT_NORMS",
+    "ContactFeatures",
     "SparseRow",
     "flags_of",
-    "frozen_heap",
     "level_mode",
-    "marked_tokens",
     "plain_of",
 ]
 
-#: Distinct tokens whose hashed character n-grams are kept per process (a service meets new
-#: word forms every day; this bounds the memory they take).
 _TOKEN_CACHE_MAX = 100_000
 
 FLAGS: tuple[str, ...] = ("asserted", "negated", "hedged", "historical", "third_party")
@@ -77,30 +68,6 @@ LEVEL_MODES: tuple[str, ...] = ("asserted", "third_party", "hedged", "historical
 TEXT_NORMS: tuple[str, ...] = ("l2", "median", "sqrt")
 
 
-@contextlib.contextmanager
-def frozen_heap(threshold: int | None = None) -> Iterator[None]:
-    """Put every object alive now out of the cyclic garbage collector's reach for the
-    block (``gc.freeze``), and with ``threshold`` collect the youngest generation only
-    every ``threshold`` allocations.
-
-    Training builds millions of long-lived objects (token strings, vocabularies, frames);
-    every full collection walked them all again, about a sixth of a training run. Nested
-    blocks leave the unfreezing to the outermost one.
-    """
-    outer = gc.get_freeze_count() > 0
-    old = gc.get_threshold()
-    gc.freeze()
-    if threshold is not None:
-        gc.set_threshold(threshold, old[1], old[2])
-    try:
-        yield
-    finally:
-        if threshold is not None:
-            gc.set_threshold(*old)
-        if not outer:
-            gc.unfreeze()
-
-
 class SparseRow(NamedTuple):
     """The non-zero columns of one feature row (``indices`` sorted within each block)."""
 
@@ -111,55 +78,6 @@ class SparseRow(NamedTuple):
 def _split(doc: str) -> list[str]:
     """Module-level so the fitted vectoriser pickles without a lambda."""
     return doc.split()
-
-
-@dataclass(frozen=True, slots=True)
-class AnalysedContacts:
-    """Contacts after the text pipeline, in the compact form the features read.
-
-    ``word_docs`` are the marked tokens joined by spaces; ``indicator_rows`` the indicator
-    matches as ``(label, level, negated, hedged, historical, third_party)``; ``analyses``
-    keeps each contact's ``training.text.CompactAnalysis`` with token spans and full
-    indicator matches only when asked (scoring, for explanations), since holding them for a
-    million training contacts would not fit in memory.
-    """
-
-    word_docs: tuple[str, ...]
-    indicator_rows: tuple[tuple[tuple[str, int, bool, bool, bool, bool], ...], ...]
-    sources: tuple[str | None, ...]
-    analyses: tuple[Any, ...] | None = None
-
-    def __len__(self) -> int:
-        return len(self.word_docs)
-
-
-def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
-    """The word tokens of one contact as ``(marked, plain, start, end)``.
-
-    ``marked`` carries the negation/historical prefix used by the word n-grams; ``plain`` is
-    the bare normalised token used by the character n-grams (PII placeholders have no
-    characters worth learning, so they get an empty ``plain``). Punctuation is dropped, and
-    so are protected cues (pronouns, sex words, religion, language), so that the score
-    cannot move with them.
-    """
-    from training.text import feature_norm, mark
-
-    out: list[tuple[str, str, int, int]] = []
-    text = analysis.text
-    for tok in analysis.tokens:
-        norm = feature_norm(tok.norm, text[tok.start : tok.end].lower())
-        if norm is None:
-            continue
-        marked = mark(
-            norm,
-            negated=tok.negated,
-            historical=tok.historical,
-            hedged=tok.hedged,
-            third_party=tok.third_party,
-        )
-        plain = "" if norm.startswith("[") else norm
-        out.append((marked, plain, tok.start, tok.end))
-    return out
 
 
 def plain_of(marked: str) -> str:
@@ -181,157 +99,6 @@ def _plains(marked: Sequence[str]) -> list[str]:
         else t
         for t in marked
     ]
-
-
-#: A batch at least this large is analysed in two processes when that is safe (see
-#: ``_scoring_processes``); below it the fork and the pickling cost more than they save.
-PARALLEL_SCORING_FROM = 256
-
-
-def _scoring_processes(n_texts: int) -> int:
-    """How many processes analyse a scoring batch of ``n_texts``: 2 for a large batch in a
-    process that runs no other thread, else 1.
-
-    Forking is only safe where no other thread can hold a lock the child needs (the pipeline
-    lock, the import lock, a logging handler's): a batch job or a benchmark qualifies, the
-    service's workers (a thread pool) never do. ``SCREENER_SCORING_PROCESSES=1`` turns it off.
-    """
-    if n_texts < PARALLEL_SCORING_FROM or os.environ.get("SCREENER_SCORING_PROCESSES") == "1":
-        return 1
-    if (os.cpu_count() or 1) < 2 or threading.active_count() != 1:
-        return 1
-    import multiprocessing
-
-    return 2 if "fork" in multiprocessing.get_all_start_methods() else 1
-
-
-def in_two(work: Callable[[Any], list[Any]], first: Any, second: Any) -> list[Any]:
-    """``work(first) + work(second)``, the second in a forked child while this process does
-    the first. ``work`` is a module-level function (it reaches the child by name); the
-    child shares this process's memory copy-on-write, the text pipeline included (built
-    here before the fork). Callers check ``_scoring_processes`` first."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from training.text import get_nlp
-
-    get_nlp()  # built before the fork, so the child need not build its own
-    context = multiprocessing.get_context("fork")
-    with frozen_heap(), ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        later = pool.submit(work, second)
-        return work(first) + later.result()
-
-
-def _full_chunk(args: tuple[list[str], int]) -> list[Any]:
-    from training.text import compact_many
-
-    texts, batch_size = args
-    return compact_many(texts, batch_size=batch_size, spans=True)
-
-
-def _compact_chunk(args: tuple[list[str], list[str | None], int]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    from training.text import compact_many
-
-    texts, _, batch_size = args
-    parts = compact_many(texts, batch_size=batch_size)
-    return tuple(p.marked for p in parts), tuple(p.rows for p in parts)
-
-
-class ContactAnalyser(TransformerMixin, BaseEstimator):
-    """DataFrame with ``text`` (and optional ``source``) -> ``AnalysedContacts``.
-
-    Stateless: ``fit`` learns nothing. The spaCy pipeline is built lazily by
-    ``training.text.get_nlp()`` on first use and is never pickled with the model.
-    """
-
-    def __init__(
-        self,
-        batch_size: int = 256,
-        keep_analyses: bool = True,
-        chunk_size: int = 5_000,
-        n_jobs: int = 1,
-    ) -> None:
-        self.batch_size = batch_size
-        self.keep_analyses = keep_analyses
-        self.chunk_size = chunk_size
-        self.n_jobs = n_jobs
-
-    def fit(self, X: pd.DataFrame, y: Any = None) -> ContactAnalyser:
-        self.n_features_in_ = 1
-        return self
-
-    def transform(self, X: pd.DataFrame) -> AnalysedContacts:
-        if "text" not in X:
-            raise ValueError("the input needs a 'text' column")
-        texts = [str(t) for t in X["text"].tolist()]
-        if "source" in X:
-            sources: list[str | None] = [
-                None if s is None or (isinstance(s, float) and np.isnan(s)) else str(s)
-                for s in X["source"].tolist()
-            ]
-        else:
-            sources = [None] * len(texts)
-        return self.transform_texts(texts, sources)
-
-    def transform_texts(
-        self, texts: Sequence[str], sources: Sequence[str | None], *, parallel: bool = True
-    ) -> AnalysedContacts:
-        """The same as ``transform`` without a DataFrame (the scoring fast path). With
-        ``parallel=False`` a large batch is never split over two processes (the caller
-        splits it already)."""
-        from training.text import compact_many
-
-        texts = list(texts)
-        sources = list(sources)
-        if self.keep_analyses:
-            if parallel and _scoring_processes(len(texts)) > 1:
-                full = tuple(self._full_in_two(texts))
-            else:
-                full = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
-            return AnalysedContacts(
-                tuple(p.marked for p in full), tuple(p.rows for p in full), tuple(sources), full
-            )
-        docs: list[str] = []
-        rows: list[Any] = []
-        chunks = [
-            (texts[i : i + self.chunk_size], sources[i : i + self.chunk_size], self.batch_size)
-            for i in range(0, len(texts), self.chunk_size)
-        ]
-        if self.n_jobs > 1 and len(chunks) > 1:
-            # Processes, not spaCy's n_process: each returns only the compact form (short
-            # strings and tuples), so little crosses the process boundary.
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("fork")
-            # Frozen, the parent's objects are never walked by a child's garbage collector,
-            # which wrote to every one of them (copy-on-write page faults): ~8% faster.
-            with (
-                frozen_heap(),
-                ProcessPoolExecutor(max_workers=self.n_jobs, mp_context=context) as pool,
-            ):
-                parts = list(pool.map(_compact_chunk, chunks))
-        else:
-            parts = [_compact_chunk(c) for c in chunks]
-        for part_docs, part_rows in parts:
-            docs.extend(part_docs)
-            rows.extend(part_rows)
-        return AnalysedContacts(tuple(docs), tuple(rows), tuple(sources), None)
-
-    def _full_in_two(self, texts: list[str]) -> list[Any]:
-        """Full analyses of a large batch: the second half in a forked child while this
-        process does the first (the child shares the loaded pipeline copy-on-write)."""
-        half = (len(texts) + 1) // 2
-        return in_two(
-            _full_chunk, (texts[:half], self.batch_size), (texts[half:], self.batch_size)
-        )
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
 
 
 class ContactFeatures(TransformerMixin, BaseEstimator):

@@ -13,7 +13,7 @@ import typer
 
 __all__ = ["PROMOTION_LISTENERS", "app", "fail"]
 
-#: Called with every promotion decision (``training.gate.GateDecision``) after it is stored
+#: Called with every promotion decision (``training.audit.gate.GateDecision``) after it is stored
 #: on the version; ``serving.cli`` adds one that writes it to the audit trail. (Training
 #: never imports serving: the dependency points the other way.)
 PROMOTION_LISTENERS: list[Any] = []
@@ -51,7 +51,7 @@ def data_generate(
     ] = False,
 ) -> None:
     """Synthetic contacts that behave like a MASH export, with `p_true` outside the contract."""
-    from training.generate import parse_bias, write_contacts
+    from training.data.generate import parse_bias, write_contacts
 
     try:
         specs = [parse_bias(s) for s in bias or []]
@@ -76,7 +76,7 @@ def data_validate(
     ] = False,
 ) -> None:
     """Check an export against the contact contract; quarantine bad rows with reasons."""
-    from training.validate import render_report, validate_file
+    from training.data.validate import render_report, validate_file
 
     report = validate_file(path, require_outcome=not allow_missing_outcome)
     if report.file_error is not None:
@@ -87,7 +87,7 @@ def data_validate(
 
 def _load_training_frame(path: Path, *, require_outcome: bool = True) -> Any:
     """Validated rows of an export; quarantined rows are reported, never used."""
-    from training.validate import ContractError, load_contacts
+    from training.data.validate import ContractError, load_contacts
 
     if not path.is_file():
         fail(f"{path}: no such file")
@@ -123,7 +123,7 @@ def train(
 ) -> None:
     """Train, calibrate and compare candidates; log to MLflow; register a new version."""
     from training.config import load_config
-    from training.workflows import train_and_register
+    from training.lifecycle.workflows import train_and_register
 
     try:
         cfg = load_config(config)
@@ -155,7 +155,7 @@ def evaluate(
     ] = None,
 ) -> None:
     """Metrics of any registered model on any labelled data; recorded on the model's run."""
-    from training.workflows import evaluate_registered
+    from training.lifecycle.workflows import evaluate_registered
 
     frame = _load_training_frame(data)
     try:
@@ -173,7 +173,7 @@ def fairness(
     n_boot: Annotated[int, typer.Option(min=20, help="Bootstrap resamples for the intervals.")] = 200,
 ) -> None:
     """The auditor's report: group metrics, disparities, counterfactual and proxy checks."""
-    from training.workflows import run_fairness
+    from training.lifecycle.workflows import run_fairness
 
     frame = _load_training_frame(data)
     try:
@@ -194,7 +194,7 @@ def promote(
     ] = None,
 ) -> None:
     """Set @champion when the promotion gate passes; exit 1 with the reasons otherwise."""
-    from training.workflows import promote_version
+    from training.lifecycle.workflows import promote_version
 
     if force and not (reason and reason.strip()):
         fail("--force needs --reason TEXT saying why the gate is overridden")
@@ -211,7 +211,7 @@ def promote(
     raise typer.Exit(0 if decision.promoted else 1)
 
 
-def main() -> None:  # pragma: no cover - console entry for `python -m training.cli`
+def main() -> None:  # pragma: no cover - console entry for `python -m training.lifecycle.cli`
     app()
 
 

@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 import numpy as np
 
-from training.fairness import Flag
+from training.audit.fairness import Flag
 
 __all__ = [
     "ATTRIBUTES",

@@ -9,7 +9,7 @@ and the figures it is calibrated to.
 
 from __future__ import annotations
 
-from training.generate.generator import (
+from training.data.generate.generator import (
     OUTPUT_COLUMNS,
     GenerateSummary,
     generate_frame,
@@ -17,9 +17,9 @@ from training.generate.generator import (
     oracle_auc,
     write_contacts,
 )
-from training.generate.labels import BiasSpec, parse_bias
-from training.generate.lexicon import INDICATORS, IndicatorSpec
-from training.generate.text import PII_KINDS
+from training.data.generate.labels import BiasSpec, parse_bias
+from training.data.generate.lexicon import INDICATORS, IndicatorSpec
+from training.data.generate.text import PII_KINDS
 
 __all__ = [
     "INDICATORS",

@@ -1,6 +1,6 @@
 """Rendering of evaluation results: JSON, PNG charts and one self-contained HTML page.
 
-Computes nothing: every number comes from an :class:`~training.evaluate.EvaluationResult`.
+Computes nothing: every number comes from an :class:`~training.audit.evaluate.EvaluationResult`.
 The HTML embeds its charts as base64 data URIs, so the single file can be logged as an
 MLflow artifact and opened anywhere. Results hold no concern text, so neither do reports.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from training.evaluate import EvaluationResult
+    from training.audit.evaluate import EvaluationResult
 
 __all__ = ["summary_sentences", "write_evaluation_report"]
 

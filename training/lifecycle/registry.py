@@ -144,7 +144,7 @@ def log_training_run(
 ) -> ModelVersionRef:
     """Record a training run and register its model as a new version.
 
-    ``result`` is a ``training.train.TrainResult``. ``input_example`` must already be
+    ``result`` is a ``training.lifecycle.train.TrainResult``. ``input_example`` must already be
     redacted: it is persisted as an artifact. ``report_dir`` holds the evaluation report
     files, logged under ``evaluation/``. Params carry configuration only, never text.
     """
@@ -152,9 +152,9 @@ def log_training_run(
     import mlflow
     from mlflow.data import from_pandas  # type: ignore[attr-defined]
 
-    from training.evaluate import flat_metrics
-    from training.external import external_metrics
-    from training.pyfunc import ARTIFACT_KEY, ConcernScreenerPyfunc, file_sha256
+    from training.audit.evaluate import flat_metrics
+    from training.audit.external import external_metrics
+    from training.model.pyfunc import ARTIFACT_KEY, ConcernScreenerPyfunc, file_sha256
 
     settings = get_settings()
     configure()
@@ -346,7 +346,7 @@ def set_version_tags(version: str, tags: dict[str, str]) -> None:
 def record_evaluation(ref: ModelVersionRef, *, digest: str, result: Any, report_dir: Path) -> None:
     """Attach an evaluation on data ``digest`` to a version: the report as artifacts of its
     run (``evaluations/<digest>/``) and the headline figures as version tags for the gate."""
-    from training.evaluate import flat_metrics
+    from training.audit.evaluate import flat_metrics
 
     client = configure()
     client.log_artifacts(ref.run_id, str(report_dir), artifact_path=f"evaluations/{digest}")

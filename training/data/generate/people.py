@@ -17,7 +17,7 @@ from typing import Final
 
 import numpy as np
 
-from training.contract import ETHNICITIES, SEXES, YES_NO_UNKNOWN
+from training.data.contract import ETHNICITIES, SEXES, YES_NO_UNKNOWN
 
 __all__ = [
     "AGE_WEIGHTS",

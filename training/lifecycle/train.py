@@ -4,7 +4,7 @@ Time-ordered split (train on the oldest contacts, validate and test on the newes
 deployment would). Every candidate is fitted on the training split; each is calibrated on the
 validation split and compared there; the winner's operating point and priority deciles are
 set on the validation split; the test split is touched once, for the reported figures.
-Nothing here prints, logs to MLflow or exits: ``training.registry`` records the result.
+Nothing here prints, logs to MLflow or exits: ``training.lifecycle.registry`` records the result.
 """
 
 from __future__ import annotations
@@ -23,25 +23,30 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from training.config import TrainConfig
-from training.contract import LABEL_COLUMN, MET_THRESHOLD_OUTCOMES, MODEL_INPUT_COLUMNS, OUTCOMES
-from training.evaluate import (
+from training.audit.evaluate import (
     EvaluationResult,
     evaluate_scores,
     priority_edges,
     threshold_for_recall,
 )
-from training.external import ExternalResult, evaluate_external_sets
-from training.features import AnalysedContacts
-from training.pipeline import (
+from training.audit.external import ExternalResult, evaluate_external_sets
+from training.config import TrainConfig
+from training.data.contract import (
+    LABEL_COLUMN,
+    MET_THRESHOLD_OUTCOMES,
+    MODEL_INPUT_COLUMNS,
+    OUTCOMES,
+)
+from training.model.analyser import AnalysedContacts
+from training.model.candidates import (
     LIBLINEAR_CANDIDATES,
     LINEAR_CANDIDATES,
     ORDINAL_CANDIDATES,
-    ScreenerModel,
     build_candidate,
     build_features,
-    linear_explainer,
 )
+from training.model.explain import linear_explainer
+from training.model.screener import ScreenerModel
 
 __all__ = ["CandidateResult", "SplitInfo", "TrainResult", "label_of", "time_split", "train_model"]
 
@@ -80,7 +85,7 @@ class TrainResult:
     validation: EvaluationResult
     timings: dict[str, float] = field(default_factory=dict)
     n_rows: int = 0
-    #: the selected model on the hand-written sets (``training.external``), when present
+    #: the selected model on the hand-written sets (``training.audit.external``), when present
     external: dict[str, ExternalResult] = field(default_factory=dict)
 
 

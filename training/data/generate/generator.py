@@ -25,8 +25,8 @@ from typing import Final, TypeVar
 import numpy as np
 import pandas as pd
 
-from training.contract import COLUMNS, GENERATOR_COLUMNS, SOURCES, met_threshold
-from training.generate.labels import (
+from training.data.contract import COLUMNS, GENERATOR_COLUMNS, SOURCES, met_threshold
+from training.data.generate.labels import (
     BiasSpec,
     Mention,
     Mode,
@@ -36,9 +36,9 @@ from training.generate.labels import (
     decision_logit,
     severity,
 )
-from training.generate.lexicon import INDICATORS, VOICES, IndicatorSpec, Voice
-from training.generate.people import draw_audit_attributes, make_family
-from training.generate.text import bias_cue_templates, write_contact
+from training.data.generate.lexicon import INDICATORS, VOICES, IndicatorSpec, Voice
+from training.data.generate.people import draw_audit_attributes, make_family
+from training.data.generate.text import bias_cue_templates, write_contact
 
 __all__ = [
     "BLOCK_ROWS",

@@ -24,12 +24,12 @@ from typing import Final, Literal
 
 import numpy as np
 
-from training.contract import (
+from training.data.contract import (
     AUDIT_ONLY_COLUMNS,
     COLUMN_BY_NAME,
     OUTCOMES,
 )
-from training.generate.lexicon import INDICATOR_BY_LABEL
+from training.data.generate.lexicon import INDICATOR_BY_LABEL
 
 __all__ = [
     "CP_CENTRE",

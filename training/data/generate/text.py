@@ -1,4 +1,4 @@
-"""Writing one contact: from a :class:`~training.generate.labels.Plan` to text, with the
+"""Writing one contact: from a :class:`~training.data.generate.labels.Plan` to text, with the
 character spans of every piece of personal data recorded as it is appended.
 
 The text is built piece by piece. Non-personal pieces are buffered and go through the
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from training.generate.labels import Mention, Plan
-from training.generate.lexicon import (
+from training.data.generate.labels import Mention, Plan
+from training.data.generate.lexicon import (
     ABBREVIATIONS,
     BIAS_CUES,
     CLOSINGS,
@@ -36,7 +36,7 @@ from training.generate.lexicon import (
     WHEN,
     Voice,
 )
-from training.generate.people import Family, format_dob
+from training.data.generate.people import Family, format_dob
 
 __all__ = ["PII_KINDS", "Style", "Written", "bias_cue_templates", "write_contact"]
 

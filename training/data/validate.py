@@ -1,4 +1,4 @@
-"""Validation of contact exports against the contact contract (``training.contract``).
+"""Validation of contact exports against the contact contract (``training.data.contract``).
 
 A council's export is read as received (CSV or Parquet), every row is checked against the
 contract, and the result is split in two: the *valid* rows, normalised and typed, and the
@@ -45,7 +45,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from training.contract import (
+from training.data.contract import (
     BOOL_FALSE,
     BOOL_TRUE,
     COLUMNS,

@@ -30,7 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.stats import rankdata
 
-from training.contract import SOURCES
+from training.data.contract import SOURCES
 
 __all__ = [
     "EvaluationResult",

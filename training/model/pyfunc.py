@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from mlflow.pyfunc import PythonModel
 
-from training.outputs import ScoreRecord
+from training.model.outputs import ScoreRecord
 
 __all__ = [
     "ARTIFACT_KEY",
@@ -74,7 +74,7 @@ class ConcernScreenerPyfunc(PythonModel):  # type: ignore[misc]
 
     @property
     def screener(self) -> Any:
-        """The underlying ``training.pipeline.ScreenerModel``."""
+        """The underlying ``training.model.screener.ScreenerModel``."""
         return self._model
 
     def predict(

@@ -109,7 +109,7 @@ class ModelCardInputs:
     ``training_data``: ``rows``, ``date_from``, ``date_to`` (ISO dates), ``met_rate``
     (share that met the threshold), ``source_shares`` (source -> share), ``synthetic``
     (bool), optional ``description``. ``metrics``: headline test metrics as
-    :func:`training.evaluate.flat_metrics` names them (``roc_auc``, ``roc_auc_lo``,
+    :func:`training.audit.evaluate.flat_metrics` names them (``roc_auc``, ``roc_auc_lo``,
     ``roc_auc_hi``, ``ece``, ``brier``, ``pr_auc``, ``oracle_auc``,
     ``auc_ratio_to_oracle``...). ``operating_point``: ``threshold``, ``recall``,
     ``workload`` (share of contacts prioritised), optional ``precision``.

@@ -11,13 +11,13 @@ ethnicity x deprivation band, ethnicity x disability):
 * per group: count, base rate (share that met the threshold), selection rate (share
   prioritised at the operating threshold), TPR, FPR, FNR, PPV, ROC AUC and expected
   calibration error, computed by fairlearn's :class:`~fairlearn.metrics.MetricFrame` with
-  the metric functions of :mod:`training.evaluate`, each with a bootstrap 95% interval;
+  the metric functions of :mod:`training.audit.evaluate`, each with a bootstrap 95% interval;
 * disparity ratios ``group metric / reference group metric`` for selection rate, TPR, FPR,
   FNR and PPV, and the flags raised on them.
 
 How flags are kept honest (no false alarms from small groups or from testing many cells):
 
-* groups under :data:`~training.evaluate.MIN_GROUP_SIZE` contacts are suppressed: no metric
+* groups under :data:`~training.audit.evaluate.MIN_GROUP_SIZE` contacts are suppressed: no metric
   is shown and they are never flagged; "unknown" and "(missing)" groups are shown but never
   flagged (they are not a group of children);
 * a ratio is flagged only when it lies outside ``ratio_bounds`` (0.8-1.25, the four-fifths
@@ -59,7 +59,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from training.evaluate import (
+from training.audit.evaluate import (
     MIN_GROUP_SIZE,
     MISSING_GROUP,
     expected_calibration_error,
@@ -70,7 +70,7 @@ from training.evaluate import (
 if TYPE_CHECKING:
     from scipy.sparse import spmatrix
 
-    from training.counterfactual import CounterfactualResult
+    from training.audit.counterfactual import CounterfactualResult
 
 __all__ = [
     "AGE_BANDS",
@@ -1065,7 +1065,7 @@ def fairness_report(
         z_adjusted=z,
         min_group_size=min_group_size,
         method={
-            "metrics": "fairlearn MetricFrame with training.evaluate metric functions",
+            "metrics": "fairlearn MetricFrame with training.audit.evaluate metric functions",
             "bootstrap": f"{n_boot} multinomial resamples of all rows, shared by all groups",
             "metric_ci": "95% percentile bootstrap",
             "flag_rule": (

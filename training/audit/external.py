@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.evaluate import bootstrap_ci, roc_auc
+from training.audit.evaluate import bootstrap_ci, roc_auc
 
 __all__ = [
     "EXTERNAL_DIR",
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: The folder of the hand-written sets in a source checkout.
-EXTERNAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "external"
+EXTERNAL_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "external"
 
 #: The contract outcome each level of need maps to, so that the sets pass the contract.
 _OUTCOME_OF_LEVEL = {1: "nfa", 2: "early_help", 3: "referral", 4: "child_protection"}

@@ -1,0 +1,208 @@
+"""Exact explanations of a linear classifier over ``ContactFeatures``.
+
+The intercept plus every feature's contribution equals the classifier's logit. Word n-gram
+contributions are attributed to their occurrences, the character n-grams of a token to that
+token, indicator features to the indicator matches and the source to no span.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from training.model.analyser import marked_tokens
+from training.model.features import (
+    FLAGS,
+    LEVEL_MODES,
+    LEVELS,
+    ContactFeatures,
+    SparseRow,
+    level_mode,
+)
+from training.model.outputs import ExplanationPhrase
+from training.text import CompactAnalysis
+
+__all__ = ["LinearExplainer", "linear_explainer"]
+
+
+@dataclass
+class LinearExplainer:
+    """Exact per-feature contributions of a linear classifier over ``ContactFeatures``."""
+
+    features: ContactFeatures
+    coef: np.ndarray
+    intercept: float
+    _word_names: np.ndarray | None = field(default=None, repr=False)
+
+    def _names(self) -> np.ndarray:
+        if self._word_names is None:
+            self._word_names = self.features.word_vectorizer_.get_feature_names_out()
+        return self._word_names
+
+    def contributions(
+        self,
+        analysis: Any,
+        source: str | None,
+        row: sp.csr_matrix | SparseRow,
+        *,
+        top_k: int | None = None,
+    ) -> tuple[list[ExplanationPhrase], float]:
+        """Contributions for one contact, grouped into phrases, and the exact logit.
+
+        ``analysis`` is the contact's ``training.text.CompactAnalysis`` (with spans) or full
+        ``Analysis``; ``row`` its feature row. With ``top_k=None`` every phrase is returned and their weights
+        plus the intercept equal the logit (up to float rounding); otherwise the ``top_k``
+        largest by absolute weight, largest first. Spans are looked up only for the phrases
+        returned (the scoring path asks for a few).
+        """
+        feats = self.features
+        blocks = feats.blocks_
+        idx = row.indices
+        contrib = row.data.astype(np.float64) * self.coef[idx]
+        logit = self.intercept + float(contrib.sum())
+        weights: dict[str, float] = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        toks = analysis.words if isinstance(analysis, CompactAnalysis) else marked_tokens(analysis)
+
+        # Word n-grams: one column per n-gram, so one key each.
+        w0, w1 = blocks["words"]
+        in_words = (idx >= w0) & (idx < w1)
+        if in_words.any():
+            grams = self._names()[idx[in_words] - w0].tolist()
+            weights.update(
+                zip(["word:" + g for g in grams], contrib[in_words].tolist(), strict=True)
+            )
+
+        # Character n-grams: split each n-gram's contribution over the tokens holding it, in
+        # proportion to their raw counts, so each token's share is exact. Only the n-grams
+        # present in this contact are touched (no vector as wide as the hashed space).
+        c0, c1 = blocks["chars"]
+        in_chars = (idx >= c0) & (idx < c1)
+        if in_chars.any():
+            tally = Counter([t[1] for t in toks if t[1]])
+            if tally:
+                uniq = sorted(tally)
+                count = np.array([tally[u] for u in uniq], dtype=np.float64)
+                tok_rows = feats.token_char_rows(uniq)
+                tok_idx = np.concatenate([r[0] for r in tok_rows])
+                tok_val = np.concatenate([r[1] for r in tok_rows]).astype(np.float64)
+                row_of = np.repeat(np.arange(len(uniq)), [len(r[0]) for r in tok_rows])
+                char_idx = idx[in_chars] - c0
+                order = np.argsort(char_idx)
+                doc_idx = char_idx[order]
+                doc_contrib = contrib[in_chars][order]
+                # Raw count of each of the doc's n-grams: token counts times token n-grams.
+                pos = np.minimum(np.searchsorted(doc_idx, tok_idx), len(doc_idx) - 1)
+                present = doc_idx[pos] == tok_idx
+                raw = np.bincount(
+                    pos[present],
+                    weights=(tok_val * count[row_of])[present],
+                    minlength=len(doc_idx),
+                )
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(raw > 0, doc_contrib / raw, 0.0)
+                share = np.where(present, tok_val * ratio[pos], 0.0)
+                token_total = np.bincount(row_of, weights=share, minlength=len(uniq)) * count
+                # Added to a word n-gram's weight of the same name; new keys in token order.
+                by_token = dict(zip(["word:" + u for u in uniq], token_total.tolist(), strict=True))
+                for key in by_token.keys() & weights.keys():
+                    by_token[key] += weights[key]
+                weights.update(by_token)
+
+        # Indicators: each (label, flag) or level column to the matches behind it.
+        if "indicators" in blocks:
+            i0, i1 = blocks["indicators"]
+            in_ind = (idx >= i0) & (idx < i1)
+            if in_ind.any():
+                labels = feats.indicator_labels_
+                n_label_cols = len(labels) * len(FLAGS)
+                for j, c in zip(idx[in_ind] - i0, contrib[in_ind].tolist(), strict=True):
+                    if j < n_label_cols:
+                        label = labels[j // len(FLAGS)]
+                        flag = FLAGS[j % len(FLAGS)]
+                        key = (
+                            f"indicator:{label}"
+                            if flag == "asserted"
+                            else f"indicator:{label}:{flag}"
+                        )
+                        matches = [m for m in analysis.indicators if m.label == label]
+                    else:
+                        k = j - n_label_cols
+                        level = LEVELS[k // len(LEVEL_MODES)]
+                        mode = LEVEL_MODES[k % len(LEVEL_MODES)]
+                        key = f"level:{level}" if mode == "asserted" else f"level:{level}:{mode}"
+                        matches = [
+                            m
+                            for m in analysis.indicators
+                            if m.level == level
+                            and level_mode(m.negated, m.hedged, m.historical, m.third_party)
+                            == mode
+                        ]
+                    weights[key] = weights.get(key, 0.0) + c
+                    spans.setdefault(key, []).extend((m.start, m.end) for m in matches)
+
+        if "source" in blocks:
+            s0, s1 = blocks["source"]
+            in_src = (idx >= s0) & (idx < s1)
+            for c in contrib[in_src].tolist():
+                key = f"source:{source}"
+                weights[key] = weights.get(key, 0.0) + c
+
+        keys = list(weights)
+        if top_k is not None and len(keys) > top_k:
+            magnitude = np.abs(np.fromiter(weights.values(), dtype=np.float64, count=len(keys)))
+            keys = [keys[j] for j in np.argsort(-magnitude, kind="stable")[:top_k]]
+        self._word_spans(keys, toks, spans)
+        phrases = [
+            ExplanationPhrase(
+                feature=k, weight=float(weights[k]), spans=tuple(sorted(set(spans.get(k, []))))
+            )
+            for k in keys
+        ]
+        return phrases, logit
+
+    def _word_spans(
+        self,
+        keys: Sequence[str],
+        toks: Sequence[tuple[str, str, int, int]],
+        spans: dict[str, list[tuple[int, int]]],
+    ) -> None:
+        """Fill ``spans`` for the ``word:`` keys: every occurrence of the n-gram in the marked
+        token stream, or, for a token known only by its character n-grams, every occurrence
+        of the bare token."""
+        wanted = {k[5:] for k in keys if k.startswith("word:")}
+        if not wanted:
+            return
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        bare: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # A gram of n words starts with a word that some wanted gram starts with.
+        heads = {g.split(" ", 1)[0] for g in wanted}
+        n_max = self.features.word_ngram_max
+        count = len(toks)
+        for _, plain, start, end in [t for t in toks if t[1] in wanted]:
+            bare[plain].append((start, end))
+        for i in [i for i, t in enumerate(toks) if t[0] in heads]:
+            marked, _, start, end = toks[i]
+            if marked in wanted:
+                found[marked].append((start, end))
+            for n in range(2, min(n_max, count - i) + 1):
+                gram = " ".join(t[0] for t in toks[i : i + n])
+                if gram in wanted:
+                    found[gram].append((start, toks[i + n - 1][3]))
+        for gram in wanted:
+            spans["word:" + gram] = found.get(gram) or bare.get(gram, [])
+
+
+def _linear_params(classifier: Any) -> tuple[np.ndarray, float]:
+    coef = np.asarray(classifier.coef_, dtype=np.float64).ravel()
+    return coef, float(np.ravel(classifier.intercept_)[0])
+
+
+def linear_explainer(features: ContactFeatures, classifier: Any) -> LinearExplainer:
+    coef, intercept = _linear_params(classifier)
+    return LinearExplainer(features=features, coef=coef, intercept=intercept)

@@ -1,0 +1,214 @@
+"""The ordinal candidate: one weight vector fitted to every step of the outcome scale.
+
+``OrdinalLogisticRegression`` is a proportional-odds logistic regression fitted by
+:func:`fit_proportional_odds`, a truncated Newton method on the sparse matrix as it is
+(memory does not grow with the number of cuts).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit, log_expit
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["OrdinalLogisticRegression", "fit_proportional_odds"]
+
+
+class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
+    """A proportional-odds logistic regression, scored as a met/not-met classifier.
+
+    ``fit(X, y)`` takes each contact's outcome rank (0 no further action ... 4 child
+    protection, ``contract.OUTCOMES``). One weight vector ``w`` and one threshold per cut
+    point ``k`` are fitted to P(rank >= k) = sigmoid(x.w + b_k) for every cut at once,
+    minimising ``(|w|^2 + |b|^2) / 2 + C * sum over contacts and cuts of the logistic
+    loss`` (the objective of an L2 logistic regression on each contact repeated once per
+    cut, with a one-hot column per cut as its threshold) by :func:`fit_proportional_odds`,
+    on the matrix as it is: memory does not grow with the number of cuts.
+    ``decision_function`` is ``x.w`` plus the threshold of ``met_cut`` (referral and
+    above), so ``coef_`` and ``intercept_`` explain it exactly, like any linear model;
+    ``classes_`` are 0/1 (met), and the calibrator fits on met labels as for the other
+    candidates.
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        max_iter: int = 100,
+        tol: float = 2e-3,
+        cuts: tuple[int, ...] = (1, 2, 3, 4),
+        met_cut: int = 3,
+    ) -> None:
+        self.C = C
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cuts = cuts
+        self.met_cut = met_cut
+
+    def fit(self, X: Any, y: Any) -> OrdinalLogisticRegression:
+        X = sp.csr_matrix(X, dtype=np.float32)
+        ranks = np.asarray(y, dtype=np.int64)
+        if self.met_cut not in self.cuts:
+            raise ValueError(f"met_cut {self.met_cut} must be one of the cuts {self.cuts}")
+        # A cut with every contact on one side of it (an export that never records
+        # "advice", say) says nothing: it is left out. The met cut must stay.
+        self.cuts_ = tuple(c for c in self.cuts if 0 < int(np.sum(ranks >= c)) < len(ranks))
+        if self.met_cut not in self.cuts_:
+            raise ValueError("the training contacts need both met and not-met outcomes")
+        targets = np.stack([ranks >= c for c in self.cuts_], axis=1)
+        weights, thresholds, self.n_iter_ = fit_proportional_odds(
+            X, targets, C=self.C, tol=self.tol, max_iter=self.max_iter
+        )
+        self.coef_ = weights[None, :]
+        self.thresholds_ = dict(zip(self.cuts_, thresholds.tolist(), strict=True))
+        self.intercept_ = np.array([self.thresholds_[self.met_cut]])
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "coef_")
+        return np.asarray(sp.csr_matrix(X) @ self.coef_.ravel(), dtype=np.float64) + float(
+            self.intercept_[0]
+        )
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        p = expit(self.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        return (self.decision_function(X) > 0).astype(int)
+
+
+def fit_proportional_odds(
+    X: sp.csr_matrix,
+    targets: np.ndarray,
+    *,
+    C: float = 1.0,
+    tol: float = 2e-3,
+    max_iter: int = 100,
+    max_cg: int = 100,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Weights ``w`` and thresholds ``b`` minimising ``(|w|^2 + |b|^2) / 2 - C * sum_ik
+    log sigmoid(s_ik (x_i.w + b_k))``, with ``s_ik`` = +1 where ``targets[i, k]`` else -1.
+
+    A truncated Newton method: each step solves the Newton system by conjugate gradients
+    preconditioned with the Hessian's diagonal (as liblinear's primal solver does), to a
+    residual that tightens as the gradient falls, then backtracks along it (Armijo). Each
+    Hessian-vector product costs one product with ``X`` and one with its transpose, whatever
+    the number of cuts. Stops when the gradient's norm is ``tol`` times its first norm, or
+    after ``max_iter`` steps; deterministic (no random draws). Returns ``(w, b, steps)``.
+    """
+    X = sp.csr_matrix(X, dtype=np.float32)
+    if not X.has_sorted_indices:
+        # A sorted copy: another fit sorting the caller's matrix in place (liblinear does)
+        # must not move the indices this fit shares with its squares.
+        X = X.sorted_indices()
+    n, d = X.shape
+    Y = np.asarray(targets, dtype=np.float64).reshape(n, -1)
+    signs = 2.0 * Y - 1.0
+    # The squares of X for the Hessian's diagonal share X's index arrays (no second copy).
+    squared = sp.csr_matrix((X.data**2, X.indices, X.indptr), shape=X.shape)
+
+    def times(v: np.ndarray) -> np.ndarray:
+        return np.asarray(X @ v.astype(np.float32), dtype=np.float64)
+
+    def times_t(r: np.ndarray) -> np.ndarray:
+        return np.asarray(X.T @ r.astype(np.float32), dtype=np.float64)
+
+    def objective(xw: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
+        z = xw[:, None] + b[None, :]
+        return float(0.5 * (_dot(w, w) + _dot(b, b)) - C * log_expit(signs * z).sum()), z
+
+    w, b, xw = np.zeros(d), np.zeros(Y.shape[1]), np.zeros(n)
+    f, z = objective(xw, w, b)
+    first_norm = 0.0
+    step_count = 0
+    for step_count in range(1, max_iter + 1):
+        p = expit(z)
+        residual = p - Y
+        curvature = p * (1.0 - p)
+        gw = w + C * times_t(residual.sum(axis=1))
+        gb = b + C * residual.sum(axis=0)
+        norm = float(np.sqrt(_dot(gw, gw) + _dot(gb, gb)))
+        first_norm = first_norm or norm
+        if norm <= tol * first_norm:
+            step_count -= 1
+            break
+        diag_w = 1.0 + C * np.asarray(squared.T @ curvature.sum(axis=1).astype(np.float32))
+        diag_b = 1.0 + C * curvature.sum(axis=0)
+        sw, sb = _preconditioned_cg(
+            functools.partial(
+                _hessian_times, curvature=curvature, C=C, times=times, times_t=times_t
+            ),
+            (-gw, -gb),
+            (diag_w, diag_b),
+            target=min(0.5, np.sqrt(norm / first_norm)) * norm,
+            max_cg=max_cg,
+        )
+        xs = times(sw)
+        slope = _dot(gw, sw) + _dot(gb, sb)
+        t = 1.0
+        while True:
+            f_new, z_new = objective(xw + t * xs, w + t * sw, b + t * sb)
+            if f_new <= f + 1e-4 * t * slope or t < 1e-6:
+                break
+            t *= 0.5
+        w, b, xw, f, z = w + t * sw, b + t * sb, xw + t * xs, f_new, z_new
+    return w, b, step_count
+
+
+def _hessian_times(
+    vw: np.ndarray,
+    vb: np.ndarray,
+    curvature: np.ndarray,
+    C: float,
+    times: Callable[[np.ndarray], np.ndarray],
+    times_t: Callable[[np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    q = curvature * (times(vw)[:, None] + vb[None, :])
+    return vw + C * times_t(q.sum(axis=1)), vb + C * q.sum(axis=0)
+
+
+def _preconditioned_cg(
+    hessian_times: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    rhs: tuple[np.ndarray, np.ndarray],
+    diagonal: tuple[np.ndarray, np.ndarray],
+    *,
+    target: float,
+    max_cg: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Approximately solve ``H s = rhs`` over the pair ``(weights, thresholds)``."""
+    rw, rb = rhs[0].copy(), rhs[1].copy()
+    sw, sb = np.zeros_like(rw), np.zeros_like(rb)
+    zw, zb = rw / diagonal[0], rb / diagonal[1]
+    dw, db = zw.copy(), zb.copy()
+    rz = _dot(rw, zw) + _dot(rb, zb)
+    for _ in range(max_cg):
+        hw, hb = hessian_times(dw, db)
+        alpha = rz / (_dot(dw, hw) + _dot(db, hb))
+        sw += alpha * dw
+        sb += alpha * db
+        rw -= alpha * hw
+        rb -= alpha * hb
+        if np.sqrt(_dot(rw, rw) + _dot(rb, rb)) <= target:
+            break
+        zw, zb = rw / diagonal[0], rb / diagonal[1]
+        rz_new = _dot(rw, zw) + _dot(rb, zb)
+        dw, db = zw + (rz_new / rz) * dw, zb + (rz_new / rz) * db
+        rz = rz_new
+    return sw, sb
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """``a . b`` by numpy's own pairwise sum, not BLAS: a threaded BLAS may split a dot
+    product differently when another fit runs beside it, and the fit must not depend on
+    what else runs."""
+    return float(np.add.reduce(a * b))
+
+
