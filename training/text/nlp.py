@@ -27,6 +27,7 @@ from training.text import indicators as _indicators  # noqa: F401  (registers cs
 from training.text import normalise as _normalise  # noqa: F401  (registers cs_normaliser)
 from training.text import redact as _redact  # noqa: F401  (registers cs_redactor)
 from training.text import scope as _scope  # noqa: F401  (registers cs_scope)
+from training.text import sentences as _sentences  # noqa: F401  (registers cs_sentences)
 from training.text.rules import TEXT_KEY
 from training.text.scope import register_extensions
 from training.text.types import PII_KINDS
