@@ -82,11 +82,12 @@ def test_predict_frame_follows_the_pyfunc_contract(model):
     assert isinstance(out.loc[0, "explanation"], list)
 
 
-def test_fast_scoring_path_equals_the_calibrators_own_predict_proba(model):
+def test_fast_scoring_path_equals_the_classifier_and_calibrator_in_turn(model):
     texts = training_frame(40, seed=11)["text"].tolist()
     _, X = model.featurize(texts, ["health"] * len(texts))
-    assert model._linear_calibration() is not None
-    assert np.allclose(model.score_matrix(X), model.calibrator.predict_proba(X)[:, 1])
+    assert model.explanation_exact
+    expected = model.calibrator.predict(model.classifier.decision_function(X))
+    assert np.allclose(model.score_matrix(X), expected)
 
 
 @pytest.mark.parametrize("n", [1, 7, 120])
@@ -105,7 +106,7 @@ def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
         got[row.indices] = row.data
         assert np.allclose(got, dense[i], rtol=1e-5, atol=1e-7)
     records = model.score_records(texts, sources)
-    expected = model.calibrator.predict_proba(X)[:, 1]
+    expected = model.calibrator.predict(model.classifier.decision_function(X))
     assert np.allclose([r.score for r in records], expected, rtol=1e-6, atol=1e-9)
     decision = model.classifier.decision_function(X)
     assert np.allclose([r.logit for r in records], decision, rtol=1e-5, atol=1e-6)

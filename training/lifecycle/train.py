@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.frozen import FrozenEstimator
+import scipy.sparse as sp
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from training.audit.evaluate import (
@@ -37,7 +36,8 @@ from training.data.contract import (
     MODEL_INPUT_COLUMNS,
     OUTCOMES,
 )
-from training.model.analyser import AnalysedContacts
+from training.model.analyser import AnalysedContacts, ContactAnalyser
+from training.model.calibration import fit_calibrator
 from training.model.candidates import (
     LIBLINEAR_CANDIDATES,
     LINEAR_CANDIDATES,
@@ -46,6 +46,7 @@ from training.model.candidates import (
     build_features,
 )
 from training.model.explain import linear_explainer
+from training.model.features import ContactFeatures
 from training.model.screener import ScreenerModel
 
 __all__ = ["CandidateResult", "SplitInfo", "TrainResult", "label_of", "time_split", "train_model"]
@@ -162,6 +163,16 @@ def _stratified_sample(y: np.ndarray, cap: int | None, *, seed: int) -> np.ndarr
 PARALLEL_FROM_ROWS = 20_000
 
 
+@dataclass
+class _Fitted:
+    """One candidate after fitting and calibration, with its held-out scores."""
+
+    result: CandidateResult
+    classifier: Any
+    calibrator: Any
+    val_scores: np.ndarray
+
+
 def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     """Fit, calibrate and select a screener on a validated contact frame.
 
@@ -176,14 +187,64 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     for name, part in splits.items():
         if len(np.unique(label_of(part))) < 2:
             raise ValueError(f"the {name} split has only one outcome class; more data is needed")
+    jobs = max(1, min(2, os.cpu_count() or 1)) if len(frame) >= PARALLEL_FROM_ROWS else 1
 
     t0 = time.perf_counter()
     analyser, features = build_features(config.features)
-    # Training keeps only the compact form of each analysis (bounded memory); the served
-    # analyser keeps full analyses, which explanations need.
-    jobs = max(1, min(2, os.cpu_count() or 1)) if len(frame) >= PARALLEL_FROM_ROWS else 1
+    analysed = _analyse(analyser, splits, jobs=jobs)
+    timings["analyse_seconds"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    X = {"train": features.fit_transform(analysed["train"])}
+    X.update({k: features.transform(analysed[k]) for k in ("validation", "test")})
+    # Canonical (sorted) indices before the candidates share the matrices: liblinear sorts
+    # them in place, and a fit reading them beside it (the ordinal solver) saw them move.
+    for matrix in X.values():
+        matrix.sort_indices()
+    timings["features_seconds"] = time.perf_counter() - t0
+    y = {k: label_of(v) for k, v in splits.items()}
+
+    t0 = time.perf_counter()
+    fitted = _fit_candidates(config, features, splits["train"], X, y, jobs=jobs)
+    timings["fit_candidates_seconds"] = time.perf_counter() - t0
+    for f in fitted.values():
+        timings[f"fit_{f.result.name}_seconds"] = f.result.fit_seconds
+
+    results, best = _select(config, fitted)
+    model = _screener(config, analyser, features, fitted, best, y["validation"], info)
+
+    t0 = time.perf_counter()
+    validation, test = (
+        _evaluate(model, config, splits[k], y[k], scores, p_true="p_true" in frame)
+        for k, scores in (
+            ("validation", best.val_scores),
+            ("test", model.score_matrix(X["test"])),
+        )
+    )
+    # Concerns written by other hands, labelled by the published guidance: the check that
+    # the model learned the concerns and not the generator's (or a council's) wording.
+    external = evaluate_external_sets(model, n_boot=max(config.evaluation.n_boot, 1))
+    timings["evaluate_seconds"] = time.perf_counter() - t0
+    return TrainResult(
+        model=model,
+        config=config,
+        candidates=results,
+        split=info,
+        test=test,
+        validation=validation,
+        timings=timings,
+        n_rows=len(frame),
+        external=external,
+    )
+
+
+def _analyse(
+    analyser: ContactAnalyser, splits: dict[str, pd.DataFrame], *, jobs: int
+) -> dict[str, AnalysedContacts]:
+    """Every split through the text pipeline in one pass (one pool, whose chunks balance
+    across the workers). Training keeps only the compact form of each analysis (bounded
+    memory); the analyser is left keeping full analyses, which explanations need."""
     analyser.set_params(keep_analyses=False, n_jobs=jobs)
-    # One pass over all splits: one pool, and its chunks balance across the workers.
     everything = analyser.transform(
         pd.concat([_model_inputs(v) for v in splits.values()], ignore_index=True)
     )
@@ -197,144 +258,154 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
             everything.sources[start:stop],
         )
         start = stop
-    del everything
     analyser.set_params(keep_analyses=True, n_jobs=1)
-    timings["analyse_seconds"] = time.perf_counter() - t0
+    return analysed
 
-    t0 = time.perf_counter()
-    X_train = features.fit_transform(analysed["train"])
-    X_val = features.transform(analysed["validation"])
-    X_test = features.transform(analysed["test"])
-    # Canonical (sorted) indices before the candidates share the matrices: liblinear sorts
-    # them in place, and a fit reading them beside it (the ordinal solver) saw them move.
-    for matrix in (X_train, X_val, X_test):
-        matrix.sort_indices()
-    timings["features_seconds"] = time.perf_counter() - t0
-    y_train, y_val, y_test = (label_of(splits[k]) for k in ("train", "validation", "test"))
+
+def _fit_candidates(
+    config: TrainConfig,
+    features: ContactFeatures,
+    train: pd.DataFrame,
+    X: dict[str, sp.csr_matrix],
+    y: dict[str, np.ndarray],
+    *,
+    jobs: int,
+) -> dict[str, _Fitted]:
+    """Each configured candidate fitted on the training split and calibrated on the
+    validation split. The solvers (liblinear, the ordinal model's Newton steps, SGD,
+    histogram boosting) release the GIL for most of their work: on a large set the
+    candidates fit side by side on the two cores (liblinear fits in turn). Each fit is
+    seeded or deterministic, so the order changes nothing."""
     # Only an ordinal candidate reads the outcome's rank (an export labelled met/not met
     # alone still trains the others).
     ordinal = any(name in ORDINAL_CANDIDATES for name in config.candidates.names)
-    ranks_train = outcome_rank_of(splits["train"]) if ordinal else y_train
+    ranks = outcome_rank_of(train) if ordinal else y["train"]
 
-    def fit_candidate(name: str) -> tuple[CandidateResult, Any, Any]:
-        t0 = time.perf_counter()
-        clf = build_candidate(name, config, blocks=features.blocks_)
-        cap = getattr(getattr(config.candidates, name), "max_train_rows", None)
-        rows = _stratified_sample(y_train, cap, seed=config.evaluation.seed)
-        # An ordinal candidate learns from the whole outcome scale; all are selected,
-        # calibrated and tested on met/not met.
-        target = ranks_train if name in ORDINAL_CANDIDATES else y_train
-        # liblinear draws from one process-wide random generator: two of its fits side by
-        # side interleave their draws, and neither result is reproducible any more.
-        with _LIBLINEAR_LOCK if name in LIBLINEAR_CANDIDATES else contextlib.nullcontext():
-            if rows is None:
-                clf.fit(X_train, target)
-            else:
-                clf.fit(X_train[rows], target[rows])
-        calibrator = CalibratedClassifierCV(FrozenEstimator(clf), method=config.calibration.method)
-        calibrator.fit(X_val, y_val)
-        seconds = time.perf_counter() - t0
-        val_scores = calibrator.predict_proba(X_val)[:, 1]
-        result = CandidateResult(
-            name=name,
-            val_roc_auc=float(roc_auc_score(y_val, val_scores)),
-            val_pr_auc=float(average_precision_score(y_val, val_scores)),
-            val_brier=float(np.mean((val_scores - y_val) ** 2)),
-            fit_seconds=seconds,
-        )
-        return result, clf, calibrator
+    def fit(name: str) -> _Fitted:
+        return _fit_candidate(name, config, features, X, y, ranks)
 
-    # The solvers (liblinear, the ordinal model's numpy/scipy Newton steps, SGD, histogram
-    # boosting) release the GIL for most of their work: on a large set the candidates fit
-    # side by side on the two cores (liblinear fits in turn, see above). Each fit is seeded
-    # or deterministic, so the order changes nothing.
-    t0 = time.perf_counter()
     names = list(config.candidates.names)
     if jobs > 1 and len(names) > 1:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="fit") as pool:
-            done = list(pool.map(fit_candidate, names))
+            done = list(pool.map(fit, names))
     else:
-        done = [fit_candidate(name) for name in names]
-    timings["fit_candidates_seconds"] = time.perf_counter() - t0
-    fitted: dict[str, tuple[Any, Any]] = {r.name: (clf, cal) for r, clf, cal in done}
-    results: list[CandidateResult] = [r for r, _, _ in done]
-    for r in results:
-        timings[f"fit_{r.name}_seconds"] = r.fit_seconds
+        done = [fit(name) for name in names]
+    return {f.result.name: f for f in done}
 
-    metric = "val_roc_auc" if config.candidates.selection_metric == "roc_auc" else "val_pr_auc"
-    best = max(results, key=lambda r: getattr(r, metric))
-    results = [CandidateResult(**{**r.__dict__, "selected": r.name == best.name}) for r in results]
-    clf, calibrator = fitted[best.name]
 
-    explainer = None
-    exact = False
-    if best.name in LINEAR_CANDIDATES:
-        explainer, exact = linear_explainer(features, clf), True
-    else:
-        linear = [r for r in results if r.name in LINEAR_CANDIDATES]
-        if linear:
-            surrogate = max(linear, key=lambda r: getattr(r, metric))
-            explainer = linear_explainer(features, fitted[surrogate.name][0])
-
-    val_scores = calibrator.predict_proba(X_val)[:, 1]
-    threshold = threshold_for_recall(
-        y_val, val_scores, target_recall=config.operating_point.target_recall
+def _fit_candidate(
+    name: str,
+    config: TrainConfig,
+    features: ContactFeatures,
+    X: dict[str, sp.csr_matrix],
+    y: dict[str, np.ndarray],
+    ranks: np.ndarray,
+) -> _Fitted:
+    t0 = time.perf_counter()
+    clf = build_candidate(name, config, blocks=features.blocks_)
+    cap = getattr(getattr(config.candidates, name), "max_train_rows", None)
+    rows = _stratified_sample(y["train"], cap, seed=config.evaluation.seed)
+    # An ordinal candidate learns from the whole outcome scale; all are selected,
+    # calibrated and tested on met/not met.
+    target = ranks if name in ORDINAL_CANDIDATES else y["train"]
+    # liblinear draws from one process-wide random generator: two of its fits side by
+    # side interleave their draws, and neither result is reproducible any more.
+    with _LIBLINEAR_LOCK if name in LIBLINEAR_CANDIDATES else contextlib.nullcontext():
+        if rows is None:
+            clf.fit(X["train"], target)
+        else:
+            clf.fit(X["train"][rows], target[rows])
+    val_logits = np.asarray(clf.decision_function(X["validation"]), dtype=np.float64).ravel()
+    calibrator = fit_calibrator(config.calibration.method, val_logits, y["validation"])
+    seconds = time.perf_counter() - t0
+    val_scores = np.clip(calibrator.predict(val_logits), 0.0, 1.0)
+    y_val = y["validation"]
+    result = CandidateResult(
+        name=name,
+        val_roc_auc=float(roc_auc_score(y_val, val_scores)),
+        val_pr_auc=float(average_precision_score(y_val, val_scores)),
+        val_brier=float(np.mean((val_scores - y_val) ** 2)),
+        fit_seconds=seconds,
     )
-    # Priority deciles come from held-out scores at training time (the validation split):
-    # scores on the training split itself are over-confident and would crowd priority 10.
-    edges = priority_edges(val_scores)
-    model = ScreenerModel(
+    return _Fitted(result, clf, calibrator, val_scores)
+
+
+def _select(
+    config: TrainConfig, fitted: dict[str, _Fitted]
+) -> tuple[list[CandidateResult], _Fitted]:
+    """The candidates' results with the winner marked, and the winner (best validation
+    figure of the configured selection metric)."""
+    metric = "val_roc_auc" if config.candidates.selection_metric == "roc_auc" else "val_pr_auc"
+    best = max(fitted.values(), key=lambda f: getattr(f.result, metric))
+    results = [
+        CandidateResult(**{**f.result.__dict__, "selected": f is best}) for f in fitted.values()
+    ]
+    return results, best
+
+
+def _screener(
+    config: TrainConfig,
+    analyser: ContactAnalyser,
+    features: ContactFeatures,
+    fitted: dict[str, _Fitted],
+    best: _Fitted,
+    y_val: np.ndarray,
+    info: SplitInfo,
+) -> ScreenerModel:
+    """The served model around the winner: its explainer (its own weights when it is
+    linear, else the best linear candidate's, marked approximate), the operating threshold
+    and the priority deciles, both from held-out scores (scores on the training split
+    itself are over-confident and would crowd priority 10)."""
+    name = best.result.name
+    explainer = None
+    exact = name in LINEAR_CANDIDATES
+    if exact:
+        explainer = linear_explainer(features, best.classifier)
+    else:
+        linear = [f for f in fitted.values() if f.result.name in LINEAR_CANDIDATES]
+        if linear:
+            metric = (
+                "val_roc_auc" if config.candidates.selection_metric == "roc_auc" else "val_pr_auc"
+            )
+            surrogate = max(linear, key=lambda f: getattr(f.result, metric))
+            explainer = linear_explainer(features, surrogate.classifier)
+    threshold = threshold_for_recall(
+        y_val, best.val_scores, target_recall=config.operating_point.target_recall
+    )
+    return ScreenerModel(
         analyser=analyser,
         features=features,
-        classifier=clf,
-        calibrator=calibrator,
-        priority_edges=edges,
+        classifier=best.classifier,
+        calibrator=best.calibrator,
+        priority_edges=priority_edges(best.val_scores),
         band_cuts=tuple(config.operating_point.band_cuts),  # type: ignore[arg-type]
         threshold=float(threshold),
-        candidate=best.name,
+        candidate=name,
         explainer=explainer,
         explanation_exact=exact,
         top_k=config.explanation.top_k,
         metadata={"split": info.__dict__},
     )
 
-    t0 = time.perf_counter()
+
+def _evaluate(
+    model: ScreenerModel,
+    config: TrainConfig,
+    part: pd.DataFrame,
+    y: np.ndarray,
+    scores: np.ndarray,
+    *,
+    p_true: bool,
+) -> EvaluationResult:
     ev = config.evaluation
-    validation = evaluate_scores(
-        y_val,
-        val_scores,
-        source=splits["validation"]["source"].to_numpy(),
-        p_true=splits["validation"]["p_true"].to_numpy() if "p_true" in frame else None,
-        priority=model.priorities(val_scores),
-        threshold=threshold,
+    return evaluate_scores(
+        y,
+        scores,
+        source=part["source"].to_numpy(),
+        p_true=part["p_true"].to_numpy() if p_true else None,
+        priority=model.priorities(scores),
+        threshold=model.threshold,
         target_recall=config.operating_point.target_recall,
         n_boot=max(ev.n_boot, 1),
         seed=ev.seed,
-    )
-    test_scores = model.score_matrix(X_test)
-    test = evaluate_scores(
-        y_test,
-        test_scores,
-        source=splits["test"]["source"].to_numpy(),
-        p_true=splits["test"]["p_true"].to_numpy() if "p_true" in frame else None,
-        priority=model.priorities(test_scores),
-        threshold=threshold,
-        target_recall=config.operating_point.target_recall,
-        n_boot=max(ev.n_boot, 1),
-        seed=ev.seed,
-    )
-    # Concerns written by other hands, labelled by the published guidance: the check that
-    # the model learned the concerns and not the generator's (or a council's) wording.
-    external = evaluate_external_sets(model, n_boot=max(ev.n_boot, 1))
-    timings["evaluate_seconds"] = time.perf_counter() - t0
-    return TrainResult(
-        model=model,
-        config=config,
-        candidates=results,
-        split=info,
-        test=test,
-        validation=validation,
-        timings=timings,
-        n_rows=len(frame),
-        external=external,
     )

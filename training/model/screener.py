@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.special import expit
 
 from training.model.analyser import AnalysedContacts, ContactAnalyser
+from training.model.calibration import Calibrator, from_legacy
 from training.model.explain import LinearExplainer
 from training.model.features import ContactFeatures, SparseRow
 from training.model.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord
@@ -39,7 +39,7 @@ class ScreenerModel:
     analyser: ContactAnalyser
     features: ContactFeatures
     classifier: Any
-    calibrator: Any
+    calibrator: Calibrator
     priority_edges: np.ndarray
     band_cuts: tuple[float, float]
     threshold: float
@@ -57,22 +57,26 @@ class ScreenerModel:
 
     def score_matrix(self, X: sp.csr_matrix) -> np.ndarray:
         """Calibrated probabilities of meeting the threshold for feature rows ``X``."""
-        fast = self._linear_calibration()
-        if fast is not None:
-            coef, intercept, calibrator = fast
-            logits = np.asarray(X @ coef, dtype=np.float64).ravel() + intercept
-            return _calibrated(calibrator, logits)
-        return np.asarray(self.calibrator.predict_proba(X)[:, 1], dtype=np.float64)
+        return _calibrated(self.calibrator, self.logits(X))
 
-    def _linear_calibration(self) -> tuple[np.ndarray, float, Any] | None:
-        """For a linear classifier with one calibrator: the same computation as
-        ``calibrator.predict_proba`` without its per-call validation (the scoring path)."""
-        if not self.explanation_exact or self.explainer is None:
-            return None
-        fitted = getattr(self.calibrator, "calibrated_classifiers_", None)
-        if not fitted or len(fitted) != 1 or len(fitted[0].calibrators) != 1:
-            return None
-        return self.explainer.coef, self.explainer.intercept, fitted[0].calibrators[0]
+    def logits(self, X: sp.csr_matrix) -> np.ndarray:
+        """The classifier's logit for feature rows ``X`` (for a linear classifier, the
+        rows' dot product with its weights: what the explanation adds up to)."""
+        if self._linear():
+            assert self.explainer is not None
+            return np.asarray(X @ self.explainer.coef, dtype=np.float64).ravel() + self.explainer.intercept
+        return np.asarray(self.classifier.decision_function(X), dtype=np.float64).ravel()
+
+    def _linear(self) -> bool:
+        return self.explanation_exact and self.explainer is not None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Models calibrated before ``training.model.calibration`` hold a
+        # CalibratedClassifierCV around the frozen classifier: keep its logit -> probability
+        # map only, so that every model is scored the same way.
+        if hasattr(state.get("calibrator"), "calibrated_classifiers_"):
+            state = {**state, "calibrator": from_legacy(state["calibrator"])}
+        self.__dict__.update(state)
 
     def priorities(self, scores: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.priority_edges, scores, side="right") + 1
@@ -118,13 +122,13 @@ class ScreenerModel:
     ) -> list[ScoreRecord]:
         analysed = self.analyser.transform_texts(texts, sources, parallel=False)
         assert analysed.analyses is not None  # the serving analyser keeps them
-        linear = self._linear_calibration()
-        if linear is not None and len(texts) <= _ROWS_UP_TO:
+        if self._linear() and len(texts) <= _ROWS_UP_TO:
             # A few contacts: their rows alone, with no sparse matrix.
-            coef, intercept, calibrator = linear
+            assert self.explainer is not None
+            coef, intercept = self.explainer.coef, self.explainer.intercept
             rows = self.features.rows(analysed)
             logits = [intercept + float(r.data.astype(np.float64) @ coef[r.indices]) for r in rows]
-            scores = _calibrated(calibrator, np.asarray(logits, dtype=np.float64))
+            scores = _calibrated(self.calibrator, np.asarray(logits, dtype=np.float64))
         else:
             X = self.features.transform(analysed)
             scores = self.score_matrix(X)
@@ -242,12 +246,6 @@ def _score_forked(args: tuple[list[str], list[str | None], bool]) -> list[ScoreR
     return _FORKED["model"]._score_here(texts, sources, explain)
 
 
-def _calibrated(calibrator: Any, logits: np.ndarray) -> np.ndarray:
-    """``calibrator.predict(logits)`` clipped to [0, 1]; for Platt scaling, its formula
-    directly (sklearn's per-call input validation costs more than the arithmetic for one
-    contact)."""
-    if type(calibrator).__name__ == "_SigmoidCalibration":
-        out = expit(-(calibrator.a_ * logits + calibrator.b_))
-    else:
-        out = calibrator.predict(logits)
-    return np.clip(np.asarray(out, dtype=np.float64), 0.0, 1.0)
+def _calibrated(calibrator: Calibrator, logits: np.ndarray) -> np.ndarray:
+    """``calibrator.predict(logits)`` clipped to [0, 1]."""
+    return np.clip(np.asarray(calibrator.predict(logits), dtype=np.float64), 0.0, 1.0)
