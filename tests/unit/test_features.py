@@ -1,6 +1,7 @@
 import pickle
 
 import numpy as np
+import scipy.sparse as sp
 import pandas as pd
 import pytest
 from sklearn.base import clone
@@ -109,9 +110,24 @@ def test_text_reducer_contract(analysed):
 def test_char_counts_are_the_same_for_a_few_documents_and_a_large_batch():
     est = ContactFeatures(char_n_features=2**16)
     docs = ["neg_bruise on his arm", "[name] said dad hit past_mum", "x"] * 30
-    few = est._char_counts(docs[:3]).toarray()
-    many = est._char_counts(docs).toarray()[:3]
+    def dense(counts):  # type: ignore[no-untyped-def]
+        n = len(counts.indptr) - 1
+        return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(n, 2**16)).toarray()
+
+    few = dense(est._char_counts(docs[:3]))
+    many = dense(est._char_counts(docs))[:3]
+    assert few.sum() > 0
     assert np.allclose(few, many)
+
+
+def test_set_params_on_the_char_block_acts_as_init_does(analysed):
+    est = features()
+    est.token_char_rows(["bruise"])  # fills the char cache for the first setting
+    est.set_params(char_n_features=2**13, char_ngram_min=3)
+    refitted = est.fit_transform(analysed)
+    fresh = features().set_params(char_n_features=2**13, char_ngram_min=3).fit_transform(analysed)
+    assert est.blocks_["chars"][1] - est.blocks_["chars"][0] == 2**13
+    assert (refitted != fresh).nnz == 0
 
 
 def test_scoring_path_gives_the_same_features_as_the_batch_path(analysed):
@@ -183,12 +199,12 @@ def test_the_token_cache_stays_bounded_and_correct_when_it_fills(analysed, monke
     est = features().fit(analysed)
     expected = est.transform(analysed).toarray()
     monkeypatch.setattr(features_module, "_TOKEN_CACHE_MAX", 5)
-    est.__dict__.pop("_token_cache", None)
+    est.__dict__.pop("_char_state", None)
     distinct = {plain_of(t) for doc in analysed.word_docs for t in doc.split()} - {""}
     for _ in range(3):
         assert np.allclose(est.transform(analysed).toarray(), expected)
         # Refilled with what one call needs, never more.
-        assert len(est.__dict__["_token_cache"]) <= len(distinct)
+        assert len(est._char_cache()[1]) <= len(distinct)
     frame = pd.DataFrame({"text": [f"novel{i} word{i} dad hit him" for i in range(30)]})
     est.transform(ContactAnalyser().transform(frame))
 
@@ -231,7 +247,7 @@ def test_under_the_median_norm_a_phrase_weighs_the_same_in_a_long_contact(analys
     for text_norm, same in (("median", True), ("l2", False)):
         est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
         X = est.transform(pair)
-        col = est.word_vectorizer_.vocabulary_["belt"]
+        col = est.vocabulary_["belt"]
         assert X[0, col] > 0
         assert np.isclose(X[0, col], X[1, col]) == same
 
@@ -246,7 +262,7 @@ def test_under_the_sqrt_norm_a_long_contact_dilutes_a_phrase_half_as_much(analys
     for text_norm in ("l2", "sqrt"):
         est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
         X = est.transform(pair)
-        col = est.word_vectorizer_.vocabulary_["belt"]
+        col = est.vocabulary_["belt"]
         ratio[text_norm] = X[1, col] / X[0, col]
     assert ratio["l2"] < 0.9
     assert ratio["sqrt"] == pytest.approx(np.sqrt(ratio["l2"]), rel=1e-5)

@@ -178,7 +178,11 @@ def test_the_ordinal_candidate_learns_from_every_step_and_explains_exactly():
     met = (ranks >= 3).astype(int)
     z = clf.decision_function(sp_csr(X))
     assert np.allclose(z, X @ w + clf.intercept_[0])
-    assert np.allclose(clf.predict_proba(sp_csr(X))[:, 1], 1 / (1 + np.exp(-z)))
+    assert list(clf.classes_) == [0, 1, 2, 3, 4]
+    proba = clf.predict_proba(sp_csr(X))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert np.allclose(proba[:, clf.classes_ >= 3].sum(axis=1), 1 / (1 + np.exp(-z)))
+    assert set(clf.predict(sp_csr(X))) <= set(clf.classes_)
     from sklearn.metrics import roc_auc_score
 
     assert roc_auc_score(met, z) > 0.8

@@ -22,13 +22,9 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from training.audit.evaluate import (
-    EvaluationResult,
-    evaluate_scores,
-    priority_edges,
-    threshold_for_recall,
-)
+from training.audit.evaluate import EvaluationResult, evaluate_scores
 from training.audit.external import ExternalResult, evaluate_external_sets
+from training.audit.metrics import priority_edges, threshold_for_recall
 from training.config import TrainConfig
 from training.data.contract import (
     LABEL_COLUMN,

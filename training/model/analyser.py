@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import validate_data
 
 from training.model.parallel import frozen_heap, in_two, scoring_processes
 
@@ -104,7 +105,11 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> ContactAnalyser:
-        self.n_features_in_ = 1
+        """Learns nothing; records the input's columns as scikit-learn does
+        (``n_features_in_``, ``feature_names_in_``)."""
+        if "text" not in X:
+            raise ValueError("the input needs a 'text' column")
+        validate_data(self, X, skip_check_array=True)
         return self
 
     def transform(self, X: pd.DataFrame) -> AnalysedContacts:

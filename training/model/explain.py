@@ -41,7 +41,7 @@ class LinearExplainer:
 
     def _names(self) -> np.ndarray:
         if self._word_names is None:
-            self._word_names = self.features.word_vectorizer_.get_feature_names_out()
+            self._word_names = self.features.word_names()
         return self._word_names
 
     def contributions(
@@ -60,99 +60,22 @@ class LinearExplainer:
         largest by absolute weight, largest first. Spans are looked up only for the phrases
         returned (the scoring path asks for a few).
         """
-        feats = self.features
-        blocks = feats.blocks_
         idx = row.indices
         contrib = row.data.astype(np.float64) * self.coef[idx]
         logit = self.intercept + float(contrib.sum())
         weights: dict[str, float] = {}
         spans: dict[str, list[tuple[int, int]]] = {}
         toks = analysis.words if isinstance(analysis, CompactAnalysis) else marked_tokens(analysis)
-
-        # Word n-grams: one column per n-gram, so one key each.
-        w0, w1 = blocks["words"]
-        in_words = (idx >= w0) & (idx < w1)
-        if in_words.any():
-            grams = self._names()[idx[in_words] - w0].tolist()
-            weights.update(
-                zip(["word:" + g for g in grams], contrib[in_words].tolist(), strict=True)
-            )
-
-        # Character n-grams: split each n-gram's contribution over the tokens holding it, in
-        # proportion to their raw counts, so each token's share is exact. Only the n-grams
-        # present in this contact are touched (no vector as wide as the hashed space).
-        c0, c1 = blocks["chars"]
-        in_chars = (idx >= c0) & (idx < c1)
-        if in_chars.any():
-            tally = Counter([t[1] for t in toks if t[1]])
-            if tally:
-                uniq = sorted(tally)
-                count = np.array([tally[u] for u in uniq], dtype=np.float64)
-                tok_rows = feats.token_char_rows(uniq)
-                tok_idx = np.concatenate([r[0] for r in tok_rows])
-                tok_val = np.concatenate([r[1] for r in tok_rows]).astype(np.float64)
-                row_of = np.repeat(np.arange(len(uniq)), [len(r[0]) for r in tok_rows])
-                char_idx = idx[in_chars] - c0
-                order = np.argsort(char_idx)
-                doc_idx = char_idx[order]
-                doc_contrib = contrib[in_chars][order]
-                # Raw count of each of the doc's n-grams: token counts times token n-grams.
-                pos = np.minimum(np.searchsorted(doc_idx, tok_idx), len(doc_idx) - 1)
-                present = doc_idx[pos] == tok_idx
-                raw = np.bincount(
-                    pos[present],
-                    weights=(tok_val * count[row_of])[present],
-                    minlength=len(doc_idx),
-                )
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio = np.where(raw > 0, doc_contrib / raw, 0.0)
-                share = np.where(present, tok_val * ratio[pos], 0.0)
-                token_total = np.bincount(row_of, weights=share, minlength=len(uniq)) * count
-                # Added to a word n-gram's weight of the same name; new keys in token order.
-                by_token = dict(zip(["word:" + u for u in uniq], token_total.tolist(), strict=True))
-                for key in by_token.keys() & weights.keys():
-                    by_token[key] += weights[key]
-                weights.update(by_token)
-
-        # Indicators: each (label, flag) or level column to the matches behind it.
+        blocks = self.features.blocks_
+        self._add_words(weights, idx, contrib, blocks["words"])
+        self._add_chars(weights, idx, contrib, blocks["chars"], toks)
         if "indicators" in blocks:
-            i0, i1 = blocks["indicators"]
-            in_ind = (idx >= i0) & (idx < i1)
-            if in_ind.any():
-                labels = feats.indicator_labels_
-                n_label_cols = len(labels) * len(FLAGS)
-                for j, c in zip(idx[in_ind] - i0, contrib[in_ind].tolist(), strict=True):
-                    if j < n_label_cols:
-                        label = labels[j // len(FLAGS)]
-                        flag = FLAGS[j % len(FLAGS)]
-                        key = (
-                            f"indicator:{label}"
-                            if flag == "asserted"
-                            else f"indicator:{label}:{flag}"
-                        )
-                        matches = [m for m in analysis.indicators if m.label == label]
-                    else:
-                        k = j - n_label_cols
-                        level = LEVELS[k // len(LEVEL_MODES)]
-                        mode = LEVEL_MODES[k % len(LEVEL_MODES)]
-                        key = f"level:{level}" if mode == "asserted" else f"level:{level}:{mode}"
-                        matches = [
-                            m
-                            for m in analysis.indicators
-                            if m.level == level
-                            and level_mode(m.negated, m.hedged, m.historical, m.third_party)
-                            == mode
-                        ]
-                    weights[key] = weights.get(key, 0.0) + c
-                    spans.setdefault(key, []).extend((m.start, m.end) for m in matches)
-
+            self._add_indicators(weights, spans, idx, contrib, blocks["indicators"], analysis)
         if "source" in blocks:
             s0, s1 = blocks["source"]
-            in_src = (idx >= s0) & (idx < s1)
-            for c in contrib[in_src].tolist():
+            for c in contrib[(idx >= s0) & (idx < s1)].tolist():
                 key = f"source:{source}"
                 weights[key] = weights.get(key, 0.0) + c
-
         keys = list(weights)
         if top_k is not None and len(keys) > top_k:
             magnitude = np.abs(np.fromiter(weights.values(), dtype=np.float64, count=len(keys)))
@@ -165,6 +88,98 @@ class LinearExplainer:
             for k in keys
         ]
         return phrases, logit
+
+    def _add_words(
+        self,
+        weights: dict[str, float],
+        idx: np.ndarray,
+        contrib: np.ndarray,
+        block: tuple[int, int],
+    ) -> None:
+        """Word n-grams: one column per n-gram, so one key each."""
+        w0, w1 = block
+        in_words = (idx >= w0) & (idx < w1)
+        if in_words.any():
+            grams = self._names()[idx[in_words] - w0].tolist()
+            weights.update(
+                zip(["word:" + g for g in grams], contrib[in_words].tolist(), strict=True)
+            )
+
+    def _add_chars(
+        self,
+        weights: dict[str, float],
+        idx: np.ndarray,
+        contrib: np.ndarray,
+        block: tuple[int, int],
+        toks: Sequence[tuple[str, str, int, int]],
+    ) -> None:
+        """Character n-grams: each n-gram's contribution split over the tokens holding it,
+        in proportion to their raw counts, so each token's share is exact. Only the
+        n-grams present in this contact are touched (no vector as wide as the hashed
+        space). A token's share is added to a word n-gram of the same name."""
+        c0, c1 = block
+        in_chars = (idx >= c0) & (idx < c1)
+        tally = Counter([t[1] for t in toks if t[1]])
+        if not in_chars.any() or not tally:
+            return
+        uniq = sorted(tally)
+        count = np.array([tally[u] for u in uniq], dtype=np.float64)
+        tok_rows = self.features.token_char_rows(uniq)
+        tok_idx = np.concatenate([r[0] for r in tok_rows])
+        tok_val = np.concatenate([r[1] for r in tok_rows]).astype(np.float64)
+        row_of = np.repeat(np.arange(len(uniq)), [len(r[0]) for r in tok_rows])
+        char_idx = idx[in_chars] - c0
+        order = np.argsort(char_idx)
+        doc_idx = char_idx[order]
+        doc_contrib = contrib[in_chars][order]
+        # Raw count of each of the doc's n-grams: token counts times token n-grams.
+        pos = np.minimum(np.searchsorted(doc_idx, tok_idx), len(doc_idx) - 1)
+        present = doc_idx[pos] == tok_idx
+        raw = np.bincount(
+            pos[present], weights=(tok_val * count[row_of])[present], minlength=len(doc_idx)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(raw > 0, doc_contrib / raw, 0.0)
+        share = np.where(present, tok_val * ratio[pos], 0.0)
+        token_total = np.bincount(row_of, weights=share, minlength=len(uniq)) * count
+        by_token = dict(zip(["word:" + u for u in uniq], token_total.tolist(), strict=True))
+        for key in by_token.keys() & weights.keys():
+            by_token[key] += weights[key]
+        weights.update(by_token)
+
+    def _add_indicators(
+        self,
+        weights: dict[str, float],
+        spans: dict[str, list[tuple[int, int]]],
+        idx: np.ndarray,
+        contrib: np.ndarray,
+        block: tuple[int, int],
+        analysis: Any,
+    ) -> None:
+        """Indicators: each (label, flag) or (level, mode) column to the matches behind it."""
+        i0, i1 = block
+        in_ind = (idx >= i0) & (idx < i1)
+        labels = self.features.indicator_labels_
+        n_label_cols = len(labels) * len(FLAGS)
+        for j, c in zip(idx[in_ind] - i0, contrib[in_ind].tolist(), strict=True):
+            if j < n_label_cols:
+                label = labels[j // len(FLAGS)]
+                flag = FLAGS[j % len(FLAGS)]
+                key = f"indicator:{label}" if flag == "asserted" else f"indicator:{label}:{flag}"
+                matches = [m for m in analysis.indicators if m.label == label]
+            else:
+                k = j - n_label_cols
+                level = LEVELS[k // len(LEVEL_MODES)]
+                mode = LEVEL_MODES[k % len(LEVEL_MODES)]
+                key = f"level:{level}" if mode == "asserted" else f"level:{level}:{mode}"
+                matches = [
+                    m
+                    for m in analysis.indicators
+                    if m.level == level
+                    and level_mode(m.negated, m.hedged, m.historical, m.third_party) == mode
+                ]
+            weights[key] = weights.get(key, 0.0) + c
+            spans.setdefault(key, []).extend((m.start, m.end) for m in matches)
 
     def _word_spans(
         self,

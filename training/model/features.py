@@ -14,7 +14,7 @@ feature block reads its output:
   sentences halve the weight of a disclosure, and more than by one fitted constant per
   block (``"median"``), under which a long contact's score grows with its length (see the
   packaged configuration for the measurements);
-- ``chars``: character 3-5-grams of each token, hashed (bounded memory for any corpus),
+- ``chars``: character n-grams of each token, hashed (bounded memory for any corpus),
   TF-IDF weighted: robust to typos ("brusing" shares most n-grams with "bruising");
 - ``indicators``: log counts of each risk indicator by flag (asserted, negated, hedged,
   historical, third-party) and asserted counts by level of need;
@@ -30,18 +30,29 @@ Every block is linear in per-token or per-indicator contributions, which is what
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfTransformer
 from sklearn.utils.validation import check_is_fitted
 
 from training.data.contract import SOURCES
 from training.model.analyser import AnalysedContacts
+from training.model.weighting import (
+    FLAGS,
+    LEVEL_MODES,
+    LEVELS,
+    TEXT_NORMS,
+    Counts,
+    flags_of,
+    indicator_counts,
+    level_mode,
+    median_scale,
+    tfidf,
+)
 
 __all__ = [
     "FLAGS",
@@ -55,17 +66,13 @@ __all__ = [
     "plain_of",
 ]
 
+#: Distinct tokens whose hashed character n-grams are kept per process (a service meets new
+#: word forms every day; this bounds the memory they take).
 _TOKEN_CACHE_MAX = 100_000
-
-FLAGS: tuple[str, ...] = ("asserted", "negated", "hedged", "historical", "third_party")
-LEVELS: tuple[int, ...] = (1, 2, 3, 4)
-#: How a match is stated, for the per-level counts: each match counts under one of these, the
-#: first that applies from the end (a negated historical mention is negated).
-LEVEL_MODES: tuple[str, ...] = ("asserted", "third_party", "hedged", "historical", "negated")
-#: ``ContactFeatures.text_norm``: per-contact L2 rows, one fitted scale per block, or the
-#: geometric mean of the two (each row divided by the square root of its norm times the
-#: block's median norm).
-TEXT_NORMS: tuple[str, ...] = ("l2", "median", "sqrt")
+#: Up to this many contacts, a document's char counts are summed directly from its tokens'
+#: rows; a larger batch goes through one sparse product (whose cost grows with the hashed
+#: space's width, not with the batch).
+_DIRECT_SUM_UP_TO = 64
 
 
 class SparseRow(NamedTuple):
@@ -76,7 +83,7 @@ class SparseRow(NamedTuple):
 
 
 def _split(doc: str) -> list[str]:
-    """Module-level so the fitted vectoriser pickles without a lambda."""
+    """Module-level so a fitted vectoriser pickles without a lambda."""
     return doc.split()
 
 
@@ -104,8 +111,11 @@ def _plains(marked: Sequence[str]) -> list[str]:
 class ContactFeatures(TransformerMixin, BaseEstimator):
     """``AnalysedContacts`` -> sparse feature matrix ``[words | chars | indicators | source]``.
 
-    Fitted state: the word vocabulary and IDF, the character IDF, the indicator label list.
-    The column ranges of each block are in ``blocks_`` (name -> (start, stop)).
+    Fitted state: the word vocabulary (``vocabulary_``) and IDF (``word_idf_``), the
+    character IDF (``char_idf_``), the block scales under a non-L2 ``text_norm``
+    (``text_scales_``), the indicator labels, and the column range of each block
+    (``blocks_``: name -> (start, stop)). ``transform`` and ``rows`` count terms the same
+    way and weigh them with the one function ``training.model.weighting.tfidf``.
     """
 
     def __init__(
@@ -133,32 +143,207 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         self.indicator_labels = indicator_labels
         self.text_norm = text_norm
 
+    # -- estimator API -------------------------------------------------------------------
+
+    def fit(self, X: AnalysedContacts, y: Any = None) -> ContactFeatures:
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: AnalysedContacts, y: Any = None, **_: Any) -> sp.csr_matrix:
+        _check_input(X)
+        if self.text_norm not in TEXT_NORMS:
+            raise ValueError(f"text_norm must be one of {TEXT_NORMS}, got {self.text_norm!r}")
+        counter = CountVectorizer(
+            tokenizer=_split,
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=(1, self.word_ngram_max),
+            min_df=self.word_min_df,
+            max_features=self.word_max_features,
+            dtype=np.float64,
+        )
+        words = _counts_of(counter.fit_transform(X.word_docs))
+        self.vocabulary_: dict[str, int] = counter.vocabulary_
+        chars = self._char_counts(X.word_docs)
+        self.word_idf_ = _idf(words, len(self.vocabulary_))
+        self.char_idf_ = _idf(chars, self.char_n_features)
+        self.text_scales_: tuple[float, float] | None = None
+        if self.text_norm != "l2":
+            unit = (
+                tfidf(words, self.word_idf_, 1.0, root=False),
+                tfidf(chars, self.char_idf_, 1.0, root=False),
+            )
+            self.text_scales_ = (
+                median_scale(unit[0], words.indptr),
+                median_scale(unit[1], chars.indptr),
+            )
+        labels = self.indicator_labels
+        if labels is None:
+            from training.text import indicator_catalogue
+
+            labels = [d.label for d in indicator_catalogue()]
+        self.indicator_labels_ = tuple(sorted(set(labels)))
+        self._indicator_col_ = {
+            (label, flag): i * len(FLAGS) + k
+            for i, label in enumerate(self.indicator_labels_)
+            for k, flag in enumerate(FLAGS)
+        }
+        self._source_col_ = {s: i for i, s in enumerate(SOURCES)}
+        matrix, self.blocks_ = self._assemble(words, chars, X)
+        return matrix
+
+    def transform(self, X: AnalysedContacts) -> sp.csr_matrix:
+        check_is_fitted(self, "vocabulary_")
+        _check_input(X)
+        return self._assemble(self._word_counts(X.word_docs), self._char_counts(X.word_docs), X)[0]
+
+    def rows(self, X: AnalysedContacts) -> list[SparseRow]:
+        """Each contact's feature row as a :class:`SparseRow`: the numbers ``transform``
+        gives, without a sparse matrix (the scoring path: building, stacking and validating
+        scipy matrices cost more than the arithmetic for one contact, and a linear model and
+        its explanation read only a row's non-zeros)."""
+        check_is_fitted(self, "vocabulary_")
+        word_scale, char_scale = self._scales()
+        root = self.text_norm == "sqrt"
+        words = self._word_counts(X.word_docs)
+        chars = self._char_counts(X.word_docs)
+        w_val = tfidf(words, self.word_idf_, word_scale, root=root)
+        c_val = tfidf(chars, self.char_idf_, char_scale, root=root)
+        blocks = self.blocks_
+        c0 = blocks["chars"][0]
+        level_base = len(self.indicator_labels_) * len(FLAGS)
+        out: list[SparseRow] = []
+        for i, (matches, source) in enumerate(zip(X.indicator_rows, X.sources, strict=True)):
+            w_slice = slice(words.indptr[i], words.indptr[i + 1])
+            c_slice = slice(chars.indptr[i], chars.indptr[i + 1])
+            parts_i = [words.indices[w_slice], chars.indices[c_slice] + c0]
+            parts_f = [w_val[w_slice], c_val[c_slice]]
+            if self.use_indicators and matches:
+                ind = indicator_counts(matches, self._indicator_col_, level_base)
+                keys = sorted(ind)
+                parts_i.append(np.asarray(keys, dtype=np.int64) + blocks["indicators"][0])
+                parts_f.append(np.log1p(np.asarray([ind[k] for k in keys])).astype(np.float32))
+            if self.use_source and source in self._source_col_:
+                parts_i.append(np.asarray([blocks["source"][0] + self._source_col_[source]]))
+                parts_f.append(np.ones(1, dtype=np.float32))
+            out.append(
+                SparseRow(np.concatenate(parts_i).astype(np.int32), np.concatenate(parts_f))
+            )
+        return out
+
+    def word_names(self) -> np.ndarray:
+        """The word n-gram of each word column, in column order."""
+        check_is_fitted(self, "vocabulary_")
+        names = np.empty(len(self.vocabulary_), dtype=object)
+        for gram, j in self.vocabulary_.items():
+            names[j] = gram
+        return names
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Readable names: ``word:<ngram>``, ``char:<hash>``, ``indicator:<label>:<flag>``,
+        ``level:<n>:<mode>`` (``LEVEL_MODES``), ``source:<value>``."""
+        check_is_fitted(self, "vocabulary_")
+        names = [f"word:{w}" for w in self.word_names()]
+        names += [f"char:{i}" for i in range(self.char_n_features)]
+        if self.use_indicators:
+            names += [f"indicator:{lab}:{flag}" for lab in self.indicator_labels_ for flag in FLAGS]
+            names += [f"level:{lv}:{mode}" for lv in LEVELS for mode in LEVEL_MODES]
+        if self.use_source:
+            names += [f"source:{s}" for s in SOURCES]
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("_char_state", None)  # rebuilt on first use; can be large
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A model fitted before one weighting path held the word and char state in
+        # scikit-learn's TfidfVectorizer and TfidfTransformer: keep their vocabulary and
+        # IDF only.
+        legacy = state.pop("word_vectorizer_", None)
+        if legacy is not None:
+            state["vocabulary_"] = legacy.vocabulary_
+            state["word_idf_"] = np.asarray(legacy.idf_, dtype=np.float64)
+            state["char_idf_"] = np.asarray(state.pop("char_tfidf_").idf_, dtype=np.float64)
+            state.setdefault("text_scales_", None)
+            state.pop("n_features_in_", None)
+        for cache in ("_hasher_cache", "_token_cache", "_idf_cache"):
+            state.pop(cache, None)
+        super().__setstate__(state)
+
     # -- the blocks ----------------------------------------------------------------------
 
-    def _hasher(self) -> HashingVectorizer:
-        """The (stateless) character hasher, built once per instance: constructing and
-        validating a new one per call costs more than hashing one contact."""
-        cached = self.__dict__.get("_hasher_cache")
-        if cached is not None:
-            return cached
-        hasher = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=(self.char_ngram_min, self.char_ngram_max),
-            n_features=self.char_n_features,
-            alternate_sign=False,
-            norm=None,
-            lowercase=False,
-        )
-        self.__dict__["_hasher_cache"] = hasher
-        return hasher
+    def _scales(self) -> tuple[float | None, float | None]:
+        """The fitted constants of the word and char blocks, or ``(None, None)`` when each
+        row is L2-normalised."""
+        scales = self.text_scales_
+        return (None, None) if scales is None else scales
+
+    def _assemble(
+        self, words: Counts, chars: Counts, X: AnalysedContacts
+    ) -> tuple[sp.csr_matrix, dict[str, tuple[int, int]]]:
+        word_scale, char_scale = self._scales()
+        root = self.text_norm == "sqrt"
+        n = len(X)
+        blocks: list[tuple[str, Any]] = [
+            ("words", _matrix(words, tfidf(words, self.word_idf_, word_scale, root=root), n, len(self.vocabulary_))),
+            ("chars", _matrix(chars, tfidf(chars, self.char_idf_, char_scale, root=root), n, self.char_n_features)),
+        ]  # fmt: skip
+        if self.use_indicators:
+            blocks.append(("indicators", self._indicator_matrix(X.indicator_rows)))
+        if self.use_source:
+            blocks.append(("source", self._source_matrix(X.sources)))
+        spans: dict[str, tuple[int, int]] = {}
+        start = 0
+        for name, block in blocks:
+            spans[name] = (start, start + block.shape[1])
+            start += block.shape[1]
+        return sp.hstack([b for _, b in blocks], format="csr", dtype=np.float32), spans
+
+    def _word_counts(self, word_docs: Sequence[str]) -> Counts:
+        """Counts of the fitted vocabulary's n-grams, as ``CountVectorizer`` gives them."""
+        get = self.vocabulary_.get
+        n_max = self.word_ngram_max
+        ids: list[int] = []
+        indptr = [0]
+        for doc in word_docs:
+            toks = doc.split()
+            grams = toks + [a + " " + b for a, b in zip(toks, toks[1:], strict=False)] if n_max >= 2 else toks
+            for n in range(3, n_max + 1):
+                grams += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+            ids += [j for j in map(get, grams) if j is not None]
+            indptr.append(len(ids))
+        return _tally(ids, indptr, len(self.vocabulary_))
+
+    def _char_cache(self) -> tuple[HashingVectorizer, dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """The character hasher and the hashed rows of the tokens met so far, built once per
+        setting of the char parameters (so ``set_params`` acts as ``__init__`` does) and
+        never pickled: constructing and validating a hasher per call costs more than
+        hashing one contact, and contacts reuse a small vocabulary."""
+        key = (self.char_ngram_min, self.char_ngram_max, self.char_n_features)
+        cached = self.__dict__.get("_char_state")
+        if cached is None or cached[0] != key:
+            hasher = HashingVectorizer(
+                analyzer="char_wb",
+                ngram_range=(self.char_ngram_min, self.char_ngram_max),
+                n_features=self.char_n_features,
+                alternate_sign=False,
+                norm=None,
+                lowercase=False,
+            )
+            cached = self.__dict__["_char_state"] = (key, hasher, {})
+        return cached[1], cached[2]
 
     def token_char_rows(self, tokens: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Hashed character n-grams of each (distinct) token as ``(indices, counts)``.
-
-        Rows are cached per instance, since contacts reuse a small vocabulary; the cache is
-        bounded and never pickled.
-        """
-        cache: dict[str, tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_token_cache", {})
+        """Hashed character n-grams of each token as ``(indices, counts)`` (cached, bounded)."""
+        hasher, cache = self._char_cache()
         absent = set(tokens).difference(cache)
         if absent:
             missing = [t for t in dict.fromkeys(tokens) if t in absent]
@@ -167,17 +352,17 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
                 # are gone too (a KeyError here was a 500 waiting for a busy service).
                 cache.clear()
                 missing = list(dict.fromkeys(tokens))
-            hashed = sp.csr_matrix(self._hasher().transform(missing), dtype=np.float32)
+            hashed = sp.csr_matrix(hasher.transform(missing), dtype=np.float32)
             hashed.sum_duplicates()
             for i, tok in enumerate(missing):
                 a, b = hashed.indptr[i], hashed.indptr[i + 1]
                 cache[tok] = (hashed.indices[a:b].copy(), hashed.data[a:b].copy())
         return [cache[t] for t in tokens]
 
-    def _char_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
+    def _char_counts(self, word_docs: Sequence[str]) -> Counts:
         """Doc x char-n-gram counts. ``char_wb`` n-grams never cross a space, so the counts
         of a document are the sum of its tokens' counts, computed from cached per-token
-        rows: (doc x token) @ (token x n-gram) for a large batch, a direct sum for a few."""
+        rows: a direct sum for a few documents, (doc x token) @ (token x n-gram) for more."""
         index: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
@@ -192,45 +377,30 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
                 cols.append(j)
         n_docs = len(word_docs)
         if not index:
-            return sp.csr_matrix((n_docs, self.char_n_features), dtype=np.float32)
+            return Counts(np.zeros(0), np.zeros(0, np.int32), np.zeros(n_docs + 1, np.int64))
         tok_rows = self.token_char_rows(list(index))
-        if n_docs <= 64:
-            # A direct sum per document: a sparse product's cost grows with the width of
-            # the hashed space.
+        if n_docs <= _DIRECT_SUM_UP_TO:
             by_doc: list[list[int]] = [[] for _ in range(n_docs)]
             for i, j in zip(rows, cols, strict=True):
                 by_doc[i].append(j)
-            summed = [_summed([tok_rows[j] for j in toks]) if toks else None for toks in by_doc]
-            lengths = [0 if p is None else len(p[0]) for p in summed]
-            kept = [p for p in summed if p is not None]
-            return sp.csr_matrix(
-                (
-                    np.concatenate([p[1] for p in kept]).astype(np.float32) if kept else np.zeros(0, np.float32),
-                    np.concatenate([p[0] for p in kept]).astype(np.int32) if kept else np.zeros(0, np.int32),
-                    np.concatenate([[0], np.cumsum(lengths)]),
-                ),
-                shape=(n_docs, self.char_n_features),
+            summed = [_summed([tok_rows[j] for j in toks]) for toks in by_doc]
+            return Counts(
+                np.concatenate([p[1] for p in summed]),
+                np.concatenate([p[0] for p in summed]).astype(np.int32),
+                np.concatenate([[0], np.cumsum([len(p[0]) for p in summed])]).astype(np.int64),
             )
         doc_tok = sp.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_docs, len(index))
         )
-        lengths = [len(r[0]) for r in tok_rows]
         tok_char = sp.csr_matrix(
             (
                 np.concatenate([r[1] for r in tok_rows]),
                 np.concatenate([r[0] for r in tok_rows]),
-                np.concatenate([[0], np.cumsum(lengths)]),
+                np.concatenate([[0], np.cumsum([len(r[0]) for r in tok_rows])]),
             ),
             shape=(len(index), self.char_n_features),
         )
-        return (doc_tok @ tok_char).tocsr()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(super().__getstate__())
-        state.pop("_hasher_cache", None)
-        state.pop("_token_cache", None)
-        state.pop("_idf_cache", None)
-        return state
+        return _counts_of(doc_tok @ tok_char)
 
     def _indicator_matrix(self, indicator_rows: Sequence[Any]) -> sp.csr_matrix:
         labels = self.indicator_labels_
@@ -238,11 +408,9 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
-        col_of = self._indicator_col_
         level_base = len(labels) * len(FLAGS)
         for i, matches in enumerate(indicator_rows):
-            counts = _indicator_counts(matches, col_of, level_base)
-            for j, count in counts.items():
+            for j, count in indicator_counts(matches, self._indicator_col_, level_base).items():
                 rows.append(i)
                 cols.append(j)
                 vals.append(float(np.log1p(count)))
@@ -258,332 +426,51 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             shape=(len(sources), len(SOURCES)),
         )
 
-    # -- estimator API -------------------------------------------------------------------
 
-    def fit(self, X: AnalysedContacts, y: Any = None) -> ContactFeatures:
-        self._fit_transform(X)
-        return self
+def _check_input(X: Any) -> None:
+    if not isinstance(X, AnalysedContacts):
+        raise TypeError("ContactFeatures expects the output of ContactAnalyser")
 
-    def fit_transform(self, X: AnalysedContacts, y: Any = None, **_: Any) -> sp.csr_matrix:
-        return self._fit_transform(X)
 
-    def _fit_transform(self, X: AnalysedContacts) -> sp.csr_matrix:
-        if not isinstance(X, AnalysedContacts):
-            raise TypeError("ContactFeatures expects the output of ContactAnalyser")
-        self.__dict__.pop("_idf_cache", None)
-        if self.text_norm not in TEXT_NORMS:
-            raise ValueError(f"text_norm must be one of {TEXT_NORMS}, got {self.text_norm!r}")
-        row_norm = "l2" if self.text_norm == "l2" else None
-        root = self.text_norm == "sqrt"
-        self.word_vectorizer_ = TfidfVectorizer(
-            tokenizer=_split,
-            token_pattern=None,
-            lowercase=False,
-            ngram_range=(1, self.word_ngram_max),
-            min_df=self.word_min_df,
-            max_features=self.word_max_features,
-            sublinear_tf=True,
-            norm=row_norm,
-            dtype=np.float32,
-        )
-        words = self.word_vectorizer_.fit_transform(X.word_docs)
-        # The dropped-terms set is only diagnostic and can be larger than the vocabulary.
-        self.word_vectorizer_.stop_words_ = None
-        self.char_tfidf_ = TfidfTransformer(sublinear_tf=True, norm=row_norm)
-        chars = self.char_tfidf_.fit_transform(self._char_counts(X.word_docs)).astype(np.float32)
-        self.text_scales_: tuple[float, float] | None = None
-        if row_norm is None:
-            self.text_scales_ = (_median_scale(words), _median_scale(chars))
-            words = _scaled(words, self.text_scales_[0], root)
-            chars = _scaled(chars, self.text_scales_[1], root)
-        if self.indicator_labels is not None:
-            labels = list(self.indicator_labels)
-        else:
-            from training.text import indicator_catalogue
+def _counts_of(matrix: Any) -> Counts:
+    """A scipy count matrix as :class:`Counts` (canonical: summed duplicates, sorted)."""
+    csr = sp.csr_matrix(matrix)
+    csr.sum_duplicates()
+    return Counts(csr.data, csr.indices.astype(np.int32), csr.indptr.astype(np.int64))
 
-            labels = [d.label for d in indicator_catalogue()]
-        self.indicator_labels_ = tuple(sorted(set(labels)))
-        self._indicator_col_ = {
-            (label, flag): i * len(FLAGS) + k
-            for i, label in enumerate(self.indicator_labels_)
-            for k, flag in enumerate(FLAGS)
-        }
-        self._source_col_ = {s: i for i, s in enumerate(SOURCES)}
-        self.n_features_in_ = 1
-        matrix, self.blocks_ = self._assemble(words, chars, X)
-        return matrix
 
-    def transform(self, X: AnalysedContacts) -> sp.csr_matrix:
-        check_is_fitted(self, "word_vectorizer_")
-        if not isinstance(X, AnalysedContacts):
-            raise TypeError("ContactFeatures expects the output of ContactAnalyser")
-        scales = self._scales()
-        root = self._root()
-        if len(X) <= 64:
-            # The same numbers as the fitted vectorisers, without their per-call validation,
-            # which costs more than the arithmetic for a few contacts.
-            words = _sublinear_tfidf(
-                self._word_counts(X.word_docs), self.word_vectorizer_.idf_, scales[0], root
-            )
-            chars = _sublinear_tfidf(
-                self._char_counts(X.word_docs), self.char_tfidf_.idf_, scales[1], root
-            )
-        else:
-            words = self.word_vectorizer_.transform(X.word_docs)
-            chars = self.char_tfidf_.transform(self._char_counts(X.word_docs)).astype(np.float32)
-            if scales[0] is not None:
-                words = _scaled(words, scales[0], root)
-            if scales[1] is not None:
-                chars = _scaled(chars, scales[1], root)
-        return self._assemble(words, chars, X)[0]
+def _tally(ids: Sequence[int], indptr: Sequence[int], width: int) -> Counts:
+    """Per-row counts of column ids (row ``i`` holds ``ids[indptr[i]:indptr[i+1]]``), sorted
+    within each row: one sort over the whole batch."""
+    starts = np.asarray(indptr, dtype=np.int64)
+    n = len(starts) - 1
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
+    keys, counts = np.unique(rows * width + np.asarray(ids, dtype=np.int64), return_counts=True)
+    new_rows = keys // width
+    return Counts(
+        counts.astype(np.float64),
+        (keys - new_rows * width).astype(np.int32),
+        np.concatenate([[0], np.cumsum(np.bincount(new_rows, minlength=n))]).astype(np.int64),
+    )
 
-    def _scales(self) -> tuple[float | None, float | None]:
-        """The fitted constants of the word and char blocks, or ``(None, None)`` when each
-        row is L2-normalised (and for models fitted before ``text_norm`` existed)."""
-        scales = getattr(self, "text_scales_", None)
-        return (None, None) if scales is None else scales
 
-    def _root(self) -> bool:
-        """Whether each row is divided by the square root of its norm times the scale's
-        inverse (``text_norm="sqrt"``) rather than multiplied by the scale alone."""
-        return getattr(self, "text_scales_", None) is not None and self.text_norm == "sqrt"
+def _matrix(counts: Counts, values: np.ndarray, n_rows: int, width: int) -> sp.csr_matrix:
+    return sp.csr_matrix((values, counts.indices, counts.indptr), shape=(n_rows, width))
 
-    def rows(self, X: AnalysedContacts) -> list[SparseRow]:
-        """Each contact's feature row as a :class:`SparseRow`: the numbers ``transform``
-        gives (to float32 rounding), without a sparse matrix.
 
-        The scoring path: building, stacking and validating scipy matrices cost about a
-        millisecond per call whatever the number of contacts, more than the arithmetic for
-        one contact; and a linear model and its explanation read only a row's non-zeros.
-        """
-        check_is_fitted(self, "word_vectorizer_")
-        vocab = self.word_vectorizer_.vocabulary_
-        word_idf, char_idf = self._idf64()
-        word_scale, char_scale = self._scales()
-        root = self._root()
-        blocks = self.blocks_
-        c0 = blocks["chars"][0]
-        col_of = self._indicator_col_
-        level_base = len(self.indicator_labels_) * len(FLAGS)
-        empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0, np.float64)
-        out: list[SparseRow] = []
-        for doc, matches, source in zip(X.word_docs, X.indicator_rows, X.sources, strict=True):
-            toks = doc.split()
-            parts_i: list[np.ndarray] = []
-            parts_f: list[np.ndarray] = []
-            counts = self._gram_counts(toks, vocab)
-            if counts:
-                w_idx = np.fromiter(counts, np.int64, len(counts))
-                w_cnt = np.fromiter(counts.values(), np.float64, len(counts))
-                order = np.argsort(w_idx)
-                w_idx = w_idx[order]
-                parts_i.append(w_idx)
-                parts_f.append(_normed((1.0 + np.log(w_cnt[order])) * word_idf[w_idx], word_scale, root))
-            plains = [p for p in _plains(toks) if p]
-            if plains:
-                c_idx, c_cnt = _summed(self.token_char_rows(plains))
-                parts_i.append(c_idx + c0)
-                parts_f.append(_normed((1.0 + np.log(c_cnt)) * char_idf[c_idx], char_scale, root))
-            if self.use_indicators and matches:
-                ind = _indicator_counts(matches, col_of, level_base)
-                if ind:
-                    keys = sorted(ind)
-                    parts_i.append(np.asarray(keys, dtype=np.int64) + blocks["indicators"][0])
-                    parts_f.append(np.log1p(np.asarray([ind[k] for k in keys], dtype=np.float64)))
-            if self.use_source and source in self._source_col_:
-                parts_i.append(np.asarray([blocks["source"][0] + self._source_col_[source]]))
-                parts_f.append(np.ones(1))
-            out.append(
-                SparseRow(
-                    np.concatenate(parts_i).astype(np.int32) if parts_i else empty_i.astype(np.int32),
-                    np.concatenate(parts_f).astype(np.float32) if parts_f else empty_f.astype(np.float32),
-                )
-            )
-        return out
-
-    def _idf64(self) -> tuple[np.ndarray, np.ndarray]:
-        """The word and char IDF in float64, converted once per instance (not pickled)."""
-        cached = self.__dict__.get("_idf_cache")
-        if cached is None:
-            cached = self.__dict__["_idf_cache"] = (
-                np.asarray(self.word_vectorizer_.idf_, dtype=np.float64),
-                np.asarray(self.char_tfidf_.idf_, dtype=np.float64),
-            )
-        return cached
-
-    def _gram_counts(self, toks: Sequence[str], vocab: dict[str, int]) -> dict[int, int]:
-        """Counts of the fitted vocabulary's n-grams in one document's tokens."""
-        grams = list(toks)
-        for n in range(2, self.word_ngram_max + 1):
-            if n == 2:
-                grams += [a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
-            else:
-                grams += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
-        return Counter([j for j in map(vocab.get, grams) if j is not None])
-
-    def _word_counts(self, word_docs: Sequence[str]) -> sp.csr_matrix:
-        """Counts of the fitted vocabulary's n-grams, as ``CountVectorizer`` would give."""
-        vocab = self.word_vectorizer_.vocabulary_
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for doc in word_docs:
-            counts = self._gram_counts(doc.split(), vocab)
-            indices.extend(counts)
-            data.extend(counts.values())
-            indptr.append(len(indices))
-        return sp.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-            shape=(len(word_docs), len(vocab)),
-        )
-
-    def _assemble(
-        self, words: Any, chars: Any, X: AnalysedContacts
-    ) -> tuple[sp.csr_matrix, dict[str, tuple[int, int]]]:
-        blocks: list[tuple[str, Any]] = [("words", words), ("chars", chars)]
-        if self.use_indicators:
-            blocks.append(("indicators", self._indicator_matrix(X.indicator_rows)))
-        if self.use_source:
-            blocks.append(("source", self._source_matrix(X.sources)))
-        spans: dict[str, tuple[int, int]] = {}
-        start = 0
-        for name, block in blocks:
-            spans[name] = (start, start + block.shape[1])
-            start += block.shape[1]
-        return sp.hstack([b for _, b in blocks], format="csr", dtype=np.float32), spans
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Readable names: ``word:<ngram>``, ``char:<hash>``, ``indicator:<label>:<flag>``,
-        ``level:<n>:<mode>`` (``LEVEL_MODES``), ``source:<value>``."""
-        check_is_fitted(self, "word_vectorizer_")
-        names = [f"word:{w}" for w in self.word_vectorizer_.get_feature_names_out()]
-        names += [f"char:{i}" for i in range(self.char_n_features)]
-        if self.use_indicators:
-            names += [f"indicator:{lab}:{flag}" for lab in self.indicator_labels_ for flag in FLAGS]
-            names += [f"level:{lv}:{mode}" for lv in LEVELS for mode in LEVEL_MODES]
-        if self.use_source:
-            names += [f"source:{s}" for s in SOURCES]
-        return np.asarray(names, dtype=object)
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags
+def _idf(counts: Counts, width: int) -> np.ndarray:
+    """Smoothed IDF by scikit-learn's ``TfidfTransformer`` (``ln((1 + n) / (1 + df)) + 1``)."""
+    n = len(counts.indptr) - 1
+    return np.asarray(
+        TfidfTransformer().fit(_matrix(counts, counts.data, n, width)).idf_, dtype=np.float64
+    )
 
 
 def _summed(tok_rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """One document's char n-gram counts from its tokens' rows: sorted columns, counts."""
+    if not tok_rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
     idx = np.concatenate([r[0] for r in tok_rows])
     val = np.concatenate([r[1] for r in tok_rows])
     uniq, inverse = np.unique(idx, return_inverse=True)
     return uniq.astype(np.int64), np.bincount(inverse, weights=val)
-
-
-def _normed(values: np.ndarray, scale: float | None, root: bool = False) -> np.ndarray:
-    """One contact's TF-IDF values of a block: L2-normalised, times the fitted scale, or
-    (``root``) divided by the square root of their norm over the scale."""
-    if scale is not None and not root:
-        return values * scale
-    norm = float(np.sqrt(np.dot(values, values)))
-    if norm <= 0:
-        return values
-    return values * np.sqrt(scale / norm) if scale is not None else values / norm
-
-
-def _scaled(block: sp.csr_matrix, scale: float, root: bool) -> sp.csr_matrix:
-    """A block of un-normalised TF-IDF rows times the fitted ``scale`` (one over the median
-    training norm), or with ``root`` each row times ``sqrt(scale / its norm)``: the
-    geometric mean of the median scale and the row's own L2 normalisation."""
-    if not root:
-        return (block * scale).astype(np.float32)
-    # float64 for the arithmetic; a float64 block (a caller's private copy) is scaled in place
-    out = sp.csr_matrix(block).astype(np.float64, copy=False)
-    norms = _row_norms(out)
-    factor = np.sqrt(scale / np.where(norms > 0, norms, scale))
-    out.data *= np.repeat(factor, np.diff(out.indptr))
-    return out.astype(np.float32)
-
-
-def _row_norms(block: sp.csr_matrix) -> np.ndarray:
-    """The L2 norm of each row of a CSR block (0 for an empty row), in float64."""
-    n = block.shape[0]
-    lengths = np.diff(block.indptr)
-    # Empty rows (a contact with no word) must not shift the sums of the others.
-    sq = np.bincount(
-        np.repeat(np.arange(n), lengths), weights=np.square(block.data, dtype=np.float64), minlength=n
-    )
-    return np.sqrt(sq)
-
-
-def _median_scale(block: sp.csr_matrix) -> float:
-    """One over the median L2 norm of the non-empty training rows: the block's values keep
-    the magnitude (and so the regularisation) of L2-normalised rows on a typical contact."""
-    sq = np.asarray(block.multiply(block).sum(axis=1), dtype=np.float64).ravel()
-    norms = np.sqrt(sq[sq > 0])
-    median = float(np.median(norms)) if len(norms) else 0.0
-    return 1.0 / median if median > 0 else 1.0
-
-
-def _indicator_counts(
-    matches: Sequence[tuple[str, int, bool, bool, bool, bool]],
-    col_of: dict[tuple[str, str], int],
-    level_base: int,
-) -> dict[int, float]:
-    """Indicator-block column -> count for one contact's matches: per label by flag, and
-    per level asserted or not."""
-    counts: dict[int, float] = {}
-    for label, level, negated, hedged, historical, third_party in matches:
-        for flag in flags_of(negated, hedged, historical, third_party):
-            key = col_of.get((label, flag))
-            if key is not None:
-                counts[key] = counts.get(key, 0.0) + 1.0
-        if level in LEVELS:
-            mode = level_mode(negated, hedged, historical, third_party)
-            offset = LEVELS.index(level) * len(LEVEL_MODES) + LEVEL_MODES.index(mode)
-            counts[level_base + offset] = counts.get(level_base + offset, 0.0) + 1.0
-    return counts
-
-
-def level_mode(negated: bool, hedged: bool, historical: bool, third_party: bool) -> str:
-    """The one ``LEVEL_MODES`` entry a match counts under in the per-level columns: a serious
-    concern stated first hand, reported, hedged, in the past or negated weighs differently
-    (measured at 100k: +0.001 of the oracle AUC over asserted / not asserted)."""
-    if negated:
-        return "negated"
-    if historical:
-        return "historical"
-    if hedged:
-        return "hedged"
-    return "third_party" if third_party else "asserted"
-
-
-def _sublinear_tfidf(
-    counts: sp.csr_matrix, idf: np.ndarray, scale: float | None = None, root: bool = False
-) -> sp.csr_matrix:
-    """``TfidfTransformer(sublinear_tf=True, norm="l2")`` with a fitted ``idf``; with
-    ``scale``, ``norm=None`` and the values scaled as ``_scaled`` does."""
-    out = sp.csr_matrix(counts, dtype=np.float64, copy=True)
-    out.sort_indices()
-    out.data = (1.0 + np.log(out.data)) * idf[out.indices]
-    if scale is not None:
-        return _scaled(out, scale, root)
-    row_norm = np.repeat(_row_norms(out), np.diff(out.indptr))
-    out.data = out.data / np.where(row_norm > 0, row_norm, 1.0)
-    return out.astype(np.float32)
-
-
-def flags_of(negated: bool, hedged: bool, historical: bool, third_party: bool) -> list[str]:
-    """The flag columns one indicator match counts towards: exactly one of asserted,
-    negated or historical, plus hedged and third-party when they apply."""
-    if negated:
-        flags = ["negated"]
-    elif historical:
-        flags = ["historical"]
-    else:
-        flags = ["asserted"]
-    if hedged:
-        flags.append("hedged")
-    if third_party:
-        flags.append("third_party")
-    return flags

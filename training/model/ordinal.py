@@ -30,10 +30,12 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
     loss`` (the objective of an L2 logistic regression on each contact repeated once per
     cut, with a one-hot column per cut as its threshold) by :func:`fit_proportional_odds`,
     on the matrix as it is: memory does not grow with the number of cuts.
-    ``decision_function`` is ``x.w`` plus the threshold of ``met_cut`` (referral and
-    above), so ``coef_`` and ``intercept_`` explain it exactly, like any linear model;
-    ``classes_`` are 0/1 (met), and the calibrator fits on met labels as for the other
-    candidates.
+    ``classes_`` are the ranks seen in ``fit``; ``predict_proba`` gives each one's
+    probability (differences of the cumulative probabilities at the fitted cuts) and
+    ``predict`` the most probable. ``decision_function`` is the logit of P(rank >=
+    ``met_cut``) (referral and above): ``x.w`` plus that cut's threshold, so ``coef_`` and
+    ``intercept_`` explain it exactly like any linear model, and the screener calibrates
+    it on met / not met as it does the other candidates' logits.
     """
 
     def __init__(
@@ -67,7 +69,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         self.coef_ = weights[None, :]
         self.thresholds_ = dict(zip(self.cuts_, thresholds.tolist(), strict=True))
         self.intercept_ = np.array([self.thresholds_[self.met_cut]])
-        self.classes_ = np.array([0, 1])
+        self.classes_ = np.unique(ranks)
         self.n_features_in_ = X.shape[1]
         return self
 
@@ -78,11 +80,22 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         )
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        p = expit(self.decision_function(X))
-        return np.column_stack([1.0 - p, p])
+        """P(rank = r) for each rank ``r`` of ``classes_``: the cumulative P(rank >= r) is
+        ``sigmoid(x.w + b_c)`` at the highest fitted cut ``c <= r`` (1 below every cut),
+        and each rank takes the difference to the next."""
+        check_is_fitted(self, "coef_")
+        latent = np.asarray(sp.csr_matrix(X) @ self.coef_.ravel(), dtype=np.float64)
+        cumulative = np.ones((latent.shape[0], len(self.classes_) + 1))
+        cumulative[:, -1] = 0.0
+        for j, rank in enumerate(self.classes_[1:], start=1):
+            below = [c for c in self.cuts_ if c <= rank]
+            if below:
+                cumulative[:, j] = expit(latent + self.thresholds_[max(below)])
+        return np.clip(cumulative[:, :-1] - cumulative[:, 1:], 0.0, 1.0)
 
     def predict(self, X: Any) -> np.ndarray:
-        return (self.decision_function(X) > 0).astype(int)
+        """The most probable rank of each contact."""
+        return np.asarray(self.classes_[np.argmax(self.predict_proba(X), axis=1)])
 
 
 def fit_proportional_odds(
