@@ -14,7 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-__all__ = ["ApiError", "BodyTooLarge", "error_payload", "install_error_handlers"]
+__all__ = [
+    "ApiError",
+    "BodyTooLarge",
+    "body_too_large_message",
+    "error_payload",
+    "install_error_handlers",
+]
 
 _CODES = {
     400: "bad_request",
@@ -49,12 +55,17 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def body_too_large_message(limit: int) -> str:
+    """The message of every 413, wherever the limit is found to be passed."""
+    return f"The request body is larger than {limit} bytes."
+
+
 class BodyTooLarge(StarletteHTTPException):
     """Raised while reading a body past the limit. An HTTPException so that FastAPI's body
     parser re-raises it instead of turning it into a generic 400."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The request body is larger than {limit} bytes.")
+        super().__init__(413, body_too_large_message(limit))
 
 
 def error_payload(

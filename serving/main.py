@@ -22,18 +22,20 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from serving.api.deps import ServiceState
-from serving.api.routes import admin, audit, decisions, health, pages, score
+from serving.api.routes import admin, audit, decisions, health, score
 from serving.api.routes import model as model_routes
 from serving.api.routes.admin import GENERATION_KEY, set_model_info
 from serving.audit import store
 from serving.audit.db import make_engine
 from serving.errors import install_error_handlers
+from serving.loaded_model import LoadedModel, ModelLoadError
 from serving.middleware import RequestContextMiddleware
-from serving.model_store import LoadedModel, ModelLoadError, ModelStore, load_model
+from serving.model_store import ModelStore, load_model
 from serving.ratelimit import RateLimiter
 from serving.scoring import AuditWriter, Redactor, load_redactor
 from serving.security import KeyVerifier
 from serving.settings import ServiceSettings, get_settings
+from serving.web import routes as web
 from training.model.outputs import ADVISORY_NOTICE
 
 __all__ = ["create_app"]
@@ -123,73 +125,92 @@ async def _poll_reloads(state: ServiceState, every: float) -> None:
             log.warning("reload poll failed", extra={"error_type": type(exc).__name__})
 
 
-def create_app(
+def _model_loader(
+    cfg: ServiceSettings, loader: Callable[[], LoadedModel] | None
+) -> Callable[[], LoadedModel]:
+    """How this worker loads a model: ``loader`` when given, else ``cfg.model_uri``."""
+    if loader is not None:
+        return loader
+    return lambda: load_model(
+        cfg.model_uri,
+        tracking_uri=cfg.mlflow_tracking_uri,
+        cache_dir=Path(cfg.model_cache_dir) if cfg.model_cache_dir else None,
+        fallback=cfg.model_fallback,
+        registry_timeout_seconds=cfg.registry_timeout_seconds,
+        registry_max_retries=cfg.registry_max_retries,
+    )
+
+
+async def _first_model(models: ModelStore, cfg: ServiceSettings, engine: Engine) -> None:
+    """Load the model at start unless one was given; without one, start anyway (scoring
+    answers 503) unless ``REQUIRE_MODEL`` is set. Then pick up the reload generation."""
+    if models.current is None:
+        try:
+            await run_in_threadpool(models.reload)
+        except ModelLoadError as exc:
+            if cfg.require_model:
+                raise
+            log.error("no model loaded at start; scoring returns 503", extra={"reason": str(exc)})
+    if models.current is not None:
+        set_model_info(None, models.current)
+    with contextlib.suppress(Exception):
+        models.generation = int(store.get_setting(GENERATION_KEY, engine=engine) or 0)
+
+
+async def _start(
+    cfg: ServiceSettings, *, model: LoadedModel | None, loader: Callable[[], LoadedModel] | None
+) -> ServiceState:
+    """Connect and migrate the audit database, resolve the hash key and redactor, load
+    the model, and start the audit writer: everything a worker holds between requests."""
+    engine = make_engine(cfg.database_url)
+    if cfg.auto_migrate:
+        from serving.audit.migrations import upgrade_to_head
+
+        await run_in_threadpool(upgrade_to_head, engine)
+    hash_key = _resolve_hash_key(cfg, engine)
+    redactor = _resolve_redactor(cfg)
+    models = ModelStore(_model_loader(cfg, loader), model=model)
+    await _first_model(models, cfg, engine)
+    state = ServiceState(
+        settings=cfg,
+        engine=engine,
+        models=models,
+        keys=KeyVerifier(engine=engine, ttl_seconds=cfg.key_cache_seconds),
+        hash_key=hash_key,
+        redactor=redactor,
+        audit_writer=AuditWriter(engine),
+        scoring_pool=(
+            ThreadPoolExecutor(max_workers=cfg.scoring_threads, thread_name_prefix="score")
+            if cfg.scoring_threads > 0
+            else None
+        ),
+        rate_limiter=(
+            RateLimiter(cfg.rate_limit_per_minute) if cfg.rate_limit_per_minute > 0 else None
+        ),
+    )
+    state.audit_writer.start()
+    return state
+
+
+def _lifespan(
+    settings: ServiceSettings | None,
     *,
-    settings: ServiceSettings | None = None,
-    model: LoadedModel | None = None,
-    loader: Callable[[], LoadedModel] | None = None,
-) -> FastAPI:
-    """The API. ``model`` serves a given model instead of loading ``settings.model_uri``;
-    ``loader`` replaces how ``/v1/admin/reload`` (and start-up) load a model."""
+    model: LoadedModel | None,
+    loader: Callable[[], LoadedModel] | None,
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    """The worker's start and stop, outside the request path; the state lives in
+    ``app.state.screener`` between them (None before and after)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         cfg = settings or get_settings()
-        engine = make_engine(cfg.database_url)
-        if cfg.auto_migrate:
-            from serving.audit.migrations import upgrade_to_head
-
-            await run_in_threadpool(upgrade_to_head, engine)
-        hash_key = _resolve_hash_key(cfg, engine)
-        redactor = _resolve_redactor(cfg)
-        model_loader = loader or (
-            lambda: load_model(
-                cfg.model_uri,
-                tracking_uri=cfg.mlflow_tracking_uri,
-                cache_dir=Path(cfg.model_cache_dir) if cfg.model_cache_dir else None,
-                fallback=cfg.model_fallback,
-                registry_timeout_seconds=cfg.registry_timeout_seconds,
-                registry_max_retries=cfg.registry_max_retries,
-            )
-        )
-        models = ModelStore(model_loader, model=model)
-        if model is None:
-            try:
-                await run_in_threadpool(models.reload)
-            except ModelLoadError as exc:
-                if cfg.require_model:
-                    raise
-                log.error(
-                    "no model loaded at start; scoring returns 503", extra={"reason": str(exc)}
-                )
-        if models.current is not None:
-            set_model_info(None, models.current)
-        with contextlib.suppress(Exception):
-            models.generation = int(store.get_setting(GENERATION_KEY, engine=engine) or 0)
-        app.state.screener = ServiceState(
-            settings=cfg,
-            engine=engine,
-            models=models,
-            keys=KeyVerifier(engine=engine, ttl_seconds=cfg.key_cache_seconds),
-            hash_key=hash_key,
-            redactor=redactor,
-            audit_writer=AuditWriter(engine),
-            scoring_pool=(
-                ThreadPoolExecutor(max_workers=cfg.scoring_threads, thread_name_prefix="score")
-                if cfg.scoring_threads > 0
-                else None
-            ),
-            rate_limiter=(
-                RateLimiter(cfg.rate_limit_per_minute) if cfg.rate_limit_per_minute > 0 else None
-            ),
-        )
-        app.state.screener.audit_writer.start()
+        state = app.state.screener = await _start(cfg, model=model, loader=loader)
         poller = None
         if cfg.reload_poll_seconds > 0:
-            poller = asyncio.create_task(_poll_reloads(app.state.screener, cfg.reload_poll_seconds))
+            poller = asyncio.create_task(_poll_reloads(state, cfg.reload_poll_seconds))
+        current = state.models.current
         log.info(
-            "service started",
-            extra={"model_version": None if models.current is None else models.current.version},
+            "service started", extra={"model_version": None if current is None else current.version}
         )
         try:
             yield
@@ -198,24 +219,43 @@ def create_app(
                 poller.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await poller
-            if app.state.screener.scoring_pool is not None:
-                app.state.screener.scoring_pool.shutdown(wait=True)
-            app.state.screener.audit_writer.stop()
+            if state.scoring_pool is not None:
+                state.scoring_pool.shutdown(wait=True)
+            state.audit_writer.stop()
             app.state.screener = None
-            engine.dispose()
+            state.engine.dispose()
 
-    cfg_for_limits = settings or get_settings()
+    return lifespan
+
+
+def create_app(
+    *,
+    settings: ServiceSettings | None = None,
+    model: LoadedModel | None = None,
+    loader: Callable[[], LoadedModel] | None = None,
+) -> FastAPI:
+    """The API and the screener pages. ``model`` serves a given model instead of loading
+    ``settings.model_uri``; ``loader`` replaces how ``/v1/admin/reload`` (and start-up)
+    load a model."""
     app = FastAPI(
         title="concern-screener",
         version="1",
         summary="Advisory scores for child-protection contacts (never a decision).",
         description=DESCRIPTION,
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, model=model, loader=loader),
     )
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=cfg_for_limits.max_body_bytes)
-    app.add_middleware(pages.SecurityHeadersMiddleware)
-    for module in (score, decisions, model_routes, audit, admin, health, pages):
-        app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    max_body_bytes = (settings or get_settings()).max_body_bytes
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=max_body_bytes)
+    for router in (
+        score.router,
+        decisions.router,
+        model_routes.router,
+        audit.router,
+        admin.router,
+        health.router,
+        web.router,
+    ):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

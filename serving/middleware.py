@@ -1,7 +1,9 @@
-"""One pure-ASGI middleware for every request: request id, body limit, access log and
-metrics, and a last-resort JSON 500 that reveals nothing.
+"""One pure-ASGI middleware for every request: request id, body limit, security headers,
+access log and metrics, and a last-resort JSON 500 that reveals nothing.
 
 Pure ASGI (not BaseHTTPMiddleware) because it runs on every score and must stay cheap.
+It is the only place that sets security headers, on JSON answers, pages, static files and
+the middleware's own 413 and 500 alike.
 """
 
 from __future__ import annotations
@@ -12,37 +14,59 @@ import re
 import sys
 import time
 import uuid
-from typing import Any
+from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from serving.errors import BodyTooLarge, error_payload
+from serving.errors import BodyTooLarge, body_too_large_message, error_payload
 from serving.logs import safe_exception
 from serving.metrics import get_metrics
 
-__all__ = ["RequestContextMiddleware"]
+__all__ = ["CSP", "SECURITY_HEADERS", "RequestContextMiddleware", "with_security_headers"]
 
 log = logging.getLogger("serving.access")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 #: Added to every response unless the route set its own: no MIME sniffing, no framing,
-#: no referrer, and no caching of scores or audit pages by browsers or proxies.
-SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+#: no referrer, and no caching of scores, concern text or audit pages by browsers or
+#: proxies (static files included).
+SECURITY_HEADERS: Final[tuple[tuple[bytes, bytes], ...]] = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-store"),
 )
-#: For JSON answers only (an HTML page sets its own policy).
-_JSON_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_COOP: Final = (b"cross-origin-opener-policy", b"same-origin")
+_CSP_HEADER: Final = b"content-security-policy"
+#: JSON answers load nothing.
+_JSON_CSP: Final = b"default-src 'none'; frame-ancestors 'none'"
+#: Everything else (the screener pages, static files): scripts and styles come from
+#: /static only, so no inline code can run even if escaping failed somewhere.
+CSP: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+#: The API docs pages load Swagger/ReDoc from a CDN with an inline bootstrap script, so
+#: they get the other headers but no policy.
+_DOCS_PATHS: Final = ("/docs", "/redoc")
 
 
-def _with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def with_security_headers(
+    headers: list[tuple[bytes, bytes]], *, docs_page: bool = False
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` plus the security headers the response did not set itself; the policy
+    is the JSON one for JSON, none on the API docs pages, the page one otherwise."""
     present = {k.lower() for k, _ in headers}
     extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+    has_csp = _CSP_HEADER in present
     content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
-    if content_type.startswith(b"application/json") and _JSON_CSP[0] not in present:
-        extra.append(_JSON_CSP)
+    is_json = content_type.startswith(b"application/json")
+    if is_json and not has_csp:
+        extra.append((_CSP_HEADER, _JSON_CSP))
+    if _COOP[0] not in present:
+        extra.append(_COOP)
+    if not (is_json or has_csp or docs_page):
+        extra.append((_CSP_HEADER, CSP.encode()))
     return headers + extra
 
 
@@ -53,13 +77,31 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-async def _send_json(send: Send, status: int, payload: dict[str, Any], request_id: str) -> None:
-    body = json.dumps(payload).encode()
+def _request_id(scope: Scope) -> str:
+    """The caller's ``X-Request-ID`` when it is a short token, else a fresh one."""
+    incoming = _header(scope, b"x-request-id")
+    if incoming and _REQUEST_ID_RE.match(incoming.decode("latin-1")):
+        return incoming.decode("latin-1")
+    return uuid.uuid4().hex
+
+
+def _declares_more_than(scope: Scope, limit: int) -> bool:
+    length = _header(scope, b"content-length")
+    if length is None:
+        return False
+    try:
+        return int(length) > limit
+    except ValueError:
+        return False
+
+
+async def _send_error(send: Send, status: int, code: str, message: str, request_id: str) -> None:
+    body = json.dumps(error_payload(code, message, request_id=request_id)).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": _with_security_headers(
+            "headers": with_security_headers(
                 [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
@@ -74,7 +116,7 @@ async def _send_json(send: Send, status: int, payload: dict[str, Any], request_i
 class RequestContextMiddleware:
     """Gives each request an id (``X-Request-ID``, taken from the caller when it is a
     short token), refuses bodies over ``max_body_bytes`` (by Content-Length, and by
-    counting as it streams), and logs one line per request."""
+    counting as it streams), adds the security headers, and logs one line per request."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
         self.app = app
@@ -85,37 +127,22 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        incoming = _header(scope, b"x-request-id")
-        request_id = (
-            incoming.decode("latin-1")
-            if incoming and _REQUEST_ID_RE.match(incoming.decode("latin-1"))
-            else uuid.uuid4().hex
-        )
+        request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
-        status_holder = {"status": 500, "started": False}
+        if _declares_more_than(scope, self.max_body_bytes):
+            await self._too_large(send, request_id)
+            status = 413
+        else:
+            status = await self._respond(scope, receive, send, request_id)
+        self._finish(scope, status, started, request_id)
+
+    async def _respond(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> int:
+        """Run the app with a counted body and headed responses; return the status sent."""
         limit = self.max_body_bytes
-
-        length = _header(scope, b"content-length")
-        if length is not None:
-            try:
-                too_big = int(length) > limit
-            except ValueError:
-                too_big = False
-            if too_big:
-                await _send_json(
-                    send,
-                    413,
-                    error_payload(
-                        "body_too_large",
-                        f"The request body is larger than {limit} bytes.",
-                        request_id=request_id,
-                    ),
-                    request_id,
-                )
-                self._finish(scope, 413, started, request_id)
-                return
-
+        docs_page = str(scope.get("path", "")).startswith(_DOCS_PATHS)
         received = 0
+        status = 500
+        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -126,31 +153,22 @@ class RequestContextMiddleware:
                     raise BodyTooLarge(limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def headed_send(message: Message) -> None:
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                status_holder["started"] = True
-                message.setdefault("headers", [])
-                message["headers"] = _with_security_headers(
-                    list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+                status, started = message["status"], True
+                message["headers"] = with_security_headers(
+                    list(message.get("headers", [])) + [(b"x-request-id", request_id.encode())],
+                    docs_page=docs_page,
                 )
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, headed_send)
         except BodyTooLarge:
-            if not status_holder["started"]:
-                await _send_json(
-                    send,
-                    413,
-                    error_payload(
-                        "body_too_large",
-                        f"The request body is larger than {limit} bytes.",
-                        request_id=request_id,
-                    ),
-                    request_id,
-                )
-            status_holder["status"] = 413
+            if not started:
+                await self._too_large(send, request_id)
+            return 413
         except Exception:
             # A genuine fault: answer with a bare JSON 500 and log the type and frames
             # only (messages can quote the input).
@@ -158,19 +176,15 @@ class RequestContextMiddleware:
                 "unhandled error",
                 extra={"request_id": request_id, "reason": safe_exception(sys.exc_info())},  # type: ignore[arg-type]
             )
-            if not status_holder["started"]:
-                await _send_json(
-                    send,
-                    500,
-                    error_payload(
-                        "internal_error",
-                        "The server failed; nothing was scored.",
-                        request_id=request_id,
-                    ),
-                    request_id,
-                )
-            status_holder["status"] = 500
-        self._finish(scope, int(status_holder["status"]), started, request_id)
+            if not started:
+                message = "The server failed; nothing was scored."
+                await _send_error(send, 500, "internal_error", message, request_id)
+            return 500
+        return status
+
+    async def _too_large(self, send: Send, request_id: str) -> None:
+        message = body_too_large_message(self.max_body_bytes)
+        await _send_error(send, 413, "body_too_large", message, request_id)
 
     @staticmethod
     def _finish(scope: Scope, status: int, started: float, request_id: str) -> None:

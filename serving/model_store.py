@@ -4,7 +4,8 @@ atomically on reload.
 This is one of the three modules allowed to import mlflow, and it does so lazily (importing
 mlflow takes over a second). ``ModelStore.current`` is a plain reference: a request reads
 it once and keeps that object to the end, so a reload never changes a model under a
-request in flight.
+request in flight. What a loaded model is (``LoadedModel``, ``Scorer``, ``ModelLoadError``)
+is defined in ``serving.loaded_model`` and exported here too.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-from training.model.outputs import ScoreRecord
+from serving.loaded_model import LoadedModel, ModelLoadError, Scorer
 
 __all__ = [
     "Fallback",
@@ -48,40 +48,6 @@ log = logging.getLogger(__name__)
 MODEL_CARD_ARTIFACT = "model_card.md"
 #: Artifact names tried, in order, for the fairness summary (JSON); absence is tolerated.
 FAIRNESS_SUMMARY_ARTIFACTS = ("fairness_summary.json", "fairness/fairness.json", "fairness.json")
-
-
-@runtime_checkable
-class Scorer(Protocol):
-    """What the service needs of a model: scores for texts, one record per text, in order."""
-
-    def score_records(
-        self, texts: Sequence[str], sources: Sequence[str | None]
-    ) -> list[ScoreRecord]: ...
-
-
-@dataclass
-class LoadedModel:
-    """A model ready to serve, with what /v1/model tells about it."""
-
-    name: str
-    version: str
-    run_id: str | None
-    scorer: Scorer
-    metrics: dict[str, float] = field(default_factory=dict)
-    model_card_markdown: str | None = None
-    fairness_summary: dict[str, Any] | None = None
-    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    #: ``registry``, or ``last_known_good`` when the registry failed and the local copy serves
-    source: Literal["registry", "last_known_good", "injected"] = "registry"
-    #: Why the registry was not used, when ``source`` is ``last_known_good``.
-    fallback_reason: str | None = None
-    #: The verified artifact behind ``scorer`` and its SHA-256, when known (the local copy).
-    artifact_path: Path | None = field(default=None, repr=False)
-    artifact_sha256: str | None = None
-
-
-class ModelLoadError(RuntimeError):
-    """The model could not be loaded; the message says why (never contains concern text)."""
 
 
 # -- the MLflow seam ---------------------------------------------------------------------
@@ -372,12 +338,6 @@ class ModelStore:
     def current(self) -> LoadedModel | None:
         """The model to use for one request; read it once per request."""
         return self._current
-
-    def set(self, model: LoadedModel) -> None:
-        """Serve ``model`` from now on (tests, injection)."""
-        self._current = model
-        self.last_error = None
-        _freeze_heap()
 
     def reload(self) -> LoadedModel:
         """Load a fresh model with the loader and swap it in; raise ModelLoadError on

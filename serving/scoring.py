@@ -1,5 +1,9 @@
 """Scoring with an audit record: the model's records become response models, and each
 score is written to the audit trail before it is returned (fail closed).
+
+A request's scoring needs are gathered once, in a ``ScoringContext`` (the model read for
+this request, who asks, the request id, and the worker's audit machinery), which the score
+routes and the screener page hand to ``score_and_audit`` alike.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ from sqlalchemy import Engine
 
 from serving.audit import store
 from serving.errors import ApiError
+from serving.loaded_model import LoadedModel
 from serving.metrics import get_metrics
-from serving.model_store import LoadedModel
 from serving.schemas import (
     ExplanationPublic,
     IndicatorPublic,
+    ModelPublic,
     ScoredContact,
     ScoreRequest,
 )
@@ -35,9 +40,11 @@ from training.model.outputs import ScoreRecord
 __all__ = [
     "AuditHealth",
     "AuditWriter",
-    "Scored",
     "Redactor",
+    "Scored",
+    "ScoringContext",
     "load_redactor",
+    "model_public",
     "score_and_audit",
     "score_items",
     "text_hmac",
@@ -84,6 +91,11 @@ def text_hmac(text: str, *, key: bytes) -> str:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def model_public(model: LoadedModel) -> ModelPublic:
+    """Which model this is, as every response names it."""
+    return ModelPublic(name=model.name, version=model.version)
+
+
 def to_public(record: ScoreRecord, *, contact_id: str | None) -> ScoredContact:
     """The response form of one model record."""
     return ScoredContact.model_construct(
@@ -93,7 +105,9 @@ def to_public(record: ScoreRecord, *, contact_id: str | None) -> ScoredContact:
         contact_id=contact_id,
         explanation=[
             ExplanationPublic.model_construct(
-                feature=p.feature, weight=float(p.weight), spans=[(int(s[0]), int(s[1])) for s in p.spans]
+                feature=p.feature,
+                weight=float(p.weight),
+                spans=[(int(s[0]), int(s[1])) for s in p.spans],
             )
             for p in record.explanation
         ],
@@ -119,53 +133,6 @@ class Scored:
     rows: list[dict[str, Any]]
     results: list[ScoredContact]
     bands: list[str]
-
-
-def score_items(
-    items: Sequence[ScoreRequest],
-    *,
-    model: LoadedModel,
-    principal: Principal,
-    request_id: str,
-    hash_key: bytes,
-    redactor: Redactor | None,
-    batch: bool,
-) -> Scored:
-    """Score ``items`` with ``model`` and build their audit rows (CPU only, no I/O)."""
-    started = time.perf_counter()
-    records = model.scorer.score_records([i.text for i in items], [i.source for i in items])
-    get_metrics().score_latency.observe(time.perf_counter() - started)
-    if len(records) != len(items):
-        raise RuntimeError("the model returned a different number of records than texts")
-    now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
-    for index, (item, rec) in enumerate(zip(items, records, strict=True)):
-        rows.append(
-            {
-                "request_id": request_id,
-                "item_index": index if batch else None,
-                "created_at": now,
-                "key_id": principal.key_id,
-                "role": principal.role,
-                "model_name": model.name,
-                "model_version": model.version,
-                "score": float(rec.score),
-                "priority": int(rec.priority),
-                "band": rec.band,
-                "source": item.source,
-                "contact_id": item.contact_id,
-                "text_hmac": text_hmac(item.text, key=hash_key),
-                "redacted_text": redactor(item.text) if redactor is not None else None,
-            }
-        )
-    return Scored(
-        rows=rows,
-        results=[
-            to_public(rec, contact_id=item.contact_id)
-            for item, rec in zip(items, records, strict=True)
-        ],
-        bands=[rec.band for rec in records],
-    )
 
 
 _STOP = object()
@@ -237,47 +204,90 @@ class AuditWriter:
                     future.set_result(None)
 
 
-async def score_and_audit(
-    items: Sequence[ScoreRequest],
-    *,
-    model: LoadedModel,
-    principal: Principal,
-    request_id: str,
-    hash_key: bytes,
-    redactor: Redactor | None,
-    health: AuditHealth,
-    writer: AuditWriter,
-    run: Callable[..., Awaitable[Scored]],
-    batch: bool,
-) -> list[ScoredContact]:
-    """Score ``items`` (on the scoring threads, via ``run``) and record every score;
-    return them only once the audit write committed (all or nothing), else raise
-    ApiError 503."""
-    scored = await run(
-        score_items,
-        items,
-        model=model,
-        principal=principal,
-        request_id=request_id,
-        hash_key=hash_key,
-        redactor=redactor,
-        batch=batch,
+@dataclass(frozen=True, slots=True)
+class ScoringContext:
+    """Everything scoring one request needs besides its items, built once per request.
+
+    ``model`` is the model read for this request (a reload meanwhile does not change it);
+    ``principal`` and ``request_id`` go into every audit row; ``hash_key`` keys the text
+    hash and ``redactor``, when set, gives the stored redacted text; ``writer`` commits the
+    rows, ``health`` remembers the last audit failure for /readyz, and ``run`` runs the
+    model on the worker's scoring threads.
+    """
+
+    model: LoadedModel
+    principal: Principal
+    request_id: str
+    hash_key: bytes
+    redactor: Redactor | None
+    health: AuditHealth
+    writer: AuditWriter
+    run: Callable[..., Awaitable[Scored]]
+
+
+def score_items(items: Sequence[ScoreRequest], context: ScoringContext, *, batch: bool) -> Scored:
+    """Score ``items`` with the context's model and build their audit rows (CPU only, no
+    I/O). ``batch`` numbers the rows by item."""
+    model, principal, request_id = context.model, context.principal, context.request_id
+    hash_key, redactor = context.hash_key, context.redactor
+    started = time.perf_counter()
+    records = model.scorer.score_records([i.text for i in items], [i.source for i in items])
+    get_metrics().score_latency.observe(time.perf_counter() - started)
+    if len(records) != len(items):
+        raise RuntimeError("the model returned a different number of records than texts")
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    for index, (item, rec) in enumerate(zip(items, records, strict=True)):
+        rows.append(
+            {
+                "request_id": request_id,
+                "item_index": index if batch else None,
+                "created_at": now,
+                "key_id": principal.key_id,
+                "role": principal.role,
+                "model_name": model.name,
+                "model_version": model.version,
+                "score": float(rec.score),
+                "priority": int(rec.priority),
+                "band": rec.band,
+                "source": item.source,
+                "contact_id": item.contact_id,
+                "text_hmac": text_hmac(item.text, key=hash_key),
+                "redacted_text": redactor(item.text) if redactor is not None else None,
+            }
+        )
+    return Scored(
+        rows=rows,
+        results=[
+            to_public(rec, contact_id=item.contact_id)
+            for item, rec in zip(items, records, strict=True)
+        ],
+        bands=[rec.band for rec in records],
     )
+
+
+async def score_and_audit(
+    items: Sequence[ScoreRequest], context: ScoringContext, *, batch: bool
+) -> list[ScoredContact]:
+    """Score ``items`` (on the scoring threads, via ``context.run``) and record every
+    score; return them only once the audit write committed (all or nothing), else raise
+    ApiError 503."""
+    scored = await context.run(score_items, items, context, batch=batch)
     try:
-        await asyncio.wrap_future(writer.submit(scored.rows))
+        await asyncio.wrap_future(context.writer.submit(scored.rows))
     except Exception as exc:
-        health.failed(exc)
+        context.health.failed(exc)
         get_metrics().audit_failures.inc()
         log.error(
             "audit write failed; score withheld",
-            extra={"request_id": request_id, "error_type": type(exc).__name__},
+            extra={"request_id": context.request_id, "error_type": type(exc).__name__},
         )
         raise ApiError(
             503,
             "audit_unavailable",
             "The audit record could not be written, so no score is returned. Try again later.",
         ) from None
-    health.ok()
+    context.health.ok()
     metrics = get_metrics()
     for band in scored.bands:
         metrics.scores.labels(band).inc()

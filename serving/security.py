@@ -99,8 +99,3 @@ class KeyVerifier:
                     self._cache.clear()
                 self._cache[digest] = (principal, now + self._ttl)
         return principal
-
-    def forget(self) -> None:
-        """Drop every cached verification (tests; after a local revocation)."""
-        with self._lock:
-            self._cache.clear()

@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import Sequence
 
-from serving.model_store import LoadedModel
+from serving.loaded_model import LoadedModel
 from training.model.outputs import Band, ExplanationPhrase, IndicatorOut, ScoreRecord
 
 __all__ = ["FakeScorer", "fake_loaded_model"]

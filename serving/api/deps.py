@@ -1,5 +1,5 @@
 """What routes depend on, as ``Annotated`` aliases: the service state, the caller's key
-and role, the current model, the request id.
+and role, the current model, the request id, and a screener's scoring context.
 
 Roles (also in the OpenAPI description):
 
@@ -27,9 +27,10 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy import Engine
 
 from serving.errors import ApiError
-from serving.model_store import LoadedModel, ModelStore
+from serving.loaded_model import LoadedModel
+from serving.model_store import ModelStore
 from serving.ratelimit import RateLimiter
-from serving.scoring import AuditHealth, AuditWriter, Redactor
+from serving.scoring import AuditHealth, AuditWriter, Redactor, ScoringContext
 from serving.security import KeyVerifier, Principal
 from serving.settings import ServiceSettings
 
@@ -40,6 +41,7 @@ __all__ = [
     "CurrentModel",
     "RequestId",
     "ScreenerKey",
+    "Scoring",
     "ServiceState",
     "State",
     "get_state",
@@ -74,6 +76,21 @@ class ServiceState:
             return fn(*args, **kwargs)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.scoring_pool, functools.partial(fn, *args, **kwargs))
+
+    def scoring_context(
+        self, *, model: LoadedModel, principal: Principal, request_id: str
+    ) -> ScoringContext:
+        """What scoring one request with ``model`` for ``principal`` needs from this worker."""
+        return ScoringContext(
+            model=model,
+            principal=principal,
+            request_id=request_id,
+            hash_key=self.hash_key,
+            redactor=self.redactor,
+            health=self.audit_health,
+            writer=self.audit_writer,
+            run=self.run_scoring,
+        )
 
 
 async def get_state(request: Request) -> ServiceState:
@@ -155,3 +172,14 @@ async def get_request_id(request: Request) -> str:
 
 
 RequestId = Annotated[str, Depends(get_request_id)]
+
+
+async def get_scoring(
+    principal: ScreenerKey, model: CurrentModel, state: State, request_id: RequestId
+) -> ScoringContext:
+    """A screener's scoring context: the key is checked (and rate limited) before the
+    model is read, as on every scoring route."""
+    return state.scoring_context(model=model, principal=principal, request_id=request_id)
+
+
+Scoring = Annotated[ScoringContext, Depends(get_scoring)]

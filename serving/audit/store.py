@@ -40,7 +40,6 @@ __all__ = [
     "list_events",
     "list_keys",
     "list_scores_for_queue",
-    "ping",
     "probe",
     "revoke_key",
 ]
@@ -72,14 +71,6 @@ class DecisionRow:
     key_id: str
     role: str
     score_event_id: int | None
-
-
-def ping(*, engine: Engine) -> None:
-    """Raise unless the database answers and every audit table can be read."""
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-        for table in (score_events, decisions, key_events, api_keys, settings):
-            conn.execute(select(table).limit(0))
 
 
 def probe(*, engine: Engine) -> None:

@@ -11,9 +11,10 @@ from serving.api.deps import AdminKey, State
 from serving.api.routes._responses import errors
 from serving.audit import store
 from serving.errors import ApiError
+from serving.loaded_model import LoadedModel, ModelLoadError
 from serving.metrics import get_metrics
-from serving.model_store import LoadedModel, ModelLoadError
-from serving.schemas import ModelPublic, ReloadResponse
+from serving.schemas import ReloadResponse
+from serving.scoring import model_public
 
 __all__ = ["GENERATION_KEY", "router"]
 
@@ -56,10 +57,8 @@ def reload_model(principal: AdminKey, state: State) -> ReloadResponse:
         extra={"key_id": principal.key_id, "model_version": new.version},
     )
     return ReloadResponse(
-        previous=None
-        if previous is None
-        else ModelPublic(name=previous.name, version=previous.version),
-        current=ModelPublic(name=new.name, version=new.version),
+        previous=None if previous is None else model_public(previous),
+        current=model_public(new),
         generation=generation,
     )
 

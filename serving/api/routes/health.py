@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 from serving.api.deps import State
 from serving.audit import store
 from serving.metrics import CONTENT_TYPE_LATEST, render_metrics
-from serving.schemas import HealthResponse, ModelPublic, ReadyResponse
+from serving.schemas import HealthResponse, ReadyResponse
+from serving.scoring import model_public
 
 __all__ = ["router"]
 
@@ -57,7 +58,7 @@ async def readyz(state: State) -> JSONResponse:
     body = ReadyResponse(
         status="not ready" if reasons else "ready",
         reasons=reasons,
-        model=None if model is None else ModelPublic(name=model.name, version=model.version),
+        model=None if model is None else model_public(model),
         warnings=warnings,
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=503 if reasons else 200)

@@ -5,25 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from serving.api.deps import CurrentModel, RequestId, ScreenerKey, State
+from serving.api.deps import Scoring
 from serving.api.routes._responses import errors
-from serving.schemas import (
-    BatchScoreRequest,
-    BatchScoreResponse,
-    ModelPublic,
-    ScoreRequest,
-    ScoreResponse,
-)
-from serving.scoring import score_and_audit
+from serving.schemas import BatchScoreRequest, BatchScoreResponse, ScoreRequest, ScoreResponse
+from serving.scoring import model_public, score_and_audit
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/score", tags=["score"])
 
 # The CPU-bound model runs on the worker's scoring thread (one hop per request, FIFO) and
-# the audit INSERT on the group-commit writer thread, so neither blocks the event loop. The response is serialised here, once, from models built
-# from already-validated data: FastAPI's extra response validation cost a third of the
-# request time. ``response_model`` still documents the body in OpenAPI.
+# the audit INSERT on the group-commit writer thread, so neither blocks the event loop.
+# The response is serialised here, once, from models built from already-validated data:
+# FastAPI's extra response validation cost a third of the request time. ``response_model``
+# still documents the body in OpenAPI.
 
 
 def _json(model: BaseModel) -> Response:
@@ -38,35 +33,18 @@ def _json(model: BaseModel) -> Response:
     summary="Score one contact (role: screener)",
     responses=errors(400, 401, 403, 413, 422, 503),
 )
-async def score_one(
-    body: ScoreRequest,
-    principal: ScreenerKey,
-    model: CurrentModel,
-    state: State,
-    request_id: RequestId,
-) -> Response:
+async def score_one(body: ScoreRequest, scoring: Scoring) -> Response:
     """The advisory score of one contact, audited before it is returned.
 
     The score supports, and never replaces, the screener's professional judgement.
     """
-    [result] = await score_and_audit(
-        [body],
-        model=model,
-        principal=principal,
-        request_id=request_id,
-        hash_key=state.hash_key,
-        redactor=state.redactor,
-        health=state.audit_health,
-        writer=state.audit_writer,
-        run=state.run_scoring,
-        batch=False,
-    )
+    [result] = await score_and_audit([body], scoring, batch=False)
     return _json(
         ScoreResponse.model_construct(
             **{k: getattr(result, k) for k in type(result).model_fields},
-            model=ModelPublic(name=model.name, version=model.version),
+            model=model_public(scoring.model),
             advisory=ScoreResponse.model_fields["advisory"].default,
-            request_id=request_id,
+            request_id=scoring.request_id,
         )
     )
 
@@ -77,31 +55,14 @@ async def score_one(
     summary="Score up to 1,000 contacts (role: screener)",
     responses=errors(400, 401, 403, 413, 422, 503),
 )
-async def score_batch(
-    body: BatchScoreRequest,
-    principal: ScreenerKey,
-    model: CurrentModel,
-    state: State,
-    request_id: RequestId,
-) -> Response:
+async def score_batch(body: BatchScoreRequest, scoring: Scoring) -> Response:
     """Scores in the order of ``items``, all audited in one transaction (all or none)."""
-    results = await score_and_audit(
-        body.items,
-        model=model,
-        principal=principal,
-        request_id=request_id,
-        hash_key=state.hash_key,
-        redactor=state.redactor,
-        health=state.audit_health,
-        writer=state.audit_writer,
-        run=state.run_scoring,
-        batch=True,
-    )
+    results = await score_and_audit(body.items, scoring, batch=True)
     return _json(
         BatchScoreResponse.model_construct(
             results=results,
-            model=ModelPublic(name=model.name, version=model.version),
+            model=model_public(scoring.model),
             advisory=BatchScoreResponse.model_fields["advisory"].default,
-            request_id=request_id,
+            request_id=scoring.request_id,
         )
     )

@@ -19,9 +19,9 @@ CHAMPION = "models:/concern-screener@champion"
 @pytest.fixture(scope="module")
 def registry_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A temporary MLflow store with one tiny model registered and made @champion."""
-    from training.lifecycle import registry
     from training.config import TrainConfig
     from training.data.generate import generate_frame
+    from training.lifecycle import registry
     from training.lifecycle.workflows import train_and_register
     from training.settings import get_settings as training_settings
 

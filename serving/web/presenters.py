@@ -1,0 +1,184 @@
+"""A scored contact as the screener page shows it: the text cut into highlighted
+segments, the phrases that raised and lowered the score, the indicators found, the score
+in words, and the labels of sources, outcomes and bands.
+
+Pure functions of the API's response models; nothing here reads a request or the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, Final
+
+from serving.schemas import ExplanationPublic, IndicatorPublic, ScoredContact
+
+__all__ = [
+    "BAND_LABELS",
+    "OUTCOME_LABELS",
+    "SOURCE_LABELS",
+    "Segment",
+    "feature_label",
+    "highlight",
+    "indicator_rows",
+    "percent",
+    "phrase_rows",
+    "result_view",
+]
+
+SOURCE_LABELS: Final[dict[str, str]] = {
+    "police": "Police",
+    "school": "School",
+    "health": "Health",
+    "la_services": "Local authority services",
+    "individual": "Individual (family, neighbour, friend)",
+    "anonymous": "Anonymous",
+    "other": "Other",
+}
+OUTCOME_LABELS: Final[dict[str, str]] = {
+    "nfa": "No further action",
+    "advice": "Advice and information",
+    "early_help": "Early help",
+    "referral": "Referral to children's social care",
+    "child_protection": "Child protection enquiry (section 47)",
+}
+BAND_LABELS: Final[dict[str, str]] = {"low": "Low", "medium": "Medium", "high": "High"}
+
+#: Phrases listed on each side (raised, lowered), largest weights first.
+MAX_PHRASES: Final = 12
+#: Example quotes shown per phrase, from its first spans.
+MAX_EXAMPLES: Final = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of the contact text; ``kind`` is ``raise``/``lower`` when phrases covering
+    it together raised or lowered the score, with ``title`` naming them."""
+
+    text: str
+    kind: str | None = None
+    title: str = ""
+
+
+def feature_label(feature: str) -> str:
+    """A model feature name in words: ``word:bruise`` -> ``bruise``, ``neg:mark`` ->
+    ``not: mark``, ``indicator:domestic_abuse`` -> ``indicator: domestic abuse``."""
+    kind, _, name = feature.partition(":")
+    if not name:
+        return feature.replace("_", " ")
+    name = name.replace("_", " ")
+    if kind == "neg":
+        return f"not: {name}"
+    if kind in ("word", "phrase", "ngram", "token", "text"):
+        return name
+    return f"{kind.replace('_', ' ')}: {name}"
+
+
+def _quote(text: str, start: int, end: int) -> str | None:
+    """``text[start:end]`` when the span lies inside the text, else None."""
+    return text[start:end] if 0 <= start < end <= len(text) else None
+
+
+def highlight(text: str, explanation: list[ExplanationPublic]) -> list[Segment]:
+    """Cut ``text`` at every span boundary of the explanation; each piece is marked by the
+    sign of the summed weights of the phrases covering it (overlapping n-grams add up)."""
+    n = len(text)
+    covers: list[tuple[int, int, ExplanationPublic]] = []
+    bounds = {0, n}
+    for phrase in explanation:
+        if phrase.weight == 0:
+            continue
+        for start, end in phrase.spans:
+            s, e = max(0, min(int(start), n)), max(0, min(int(end), n))
+            if e > s:
+                covers.append((s, e, phrase))
+                bounds.update((s, e))
+    segments: list[Segment] = []
+    last_key: tuple[str | None, tuple[str, ...]] | None = None
+    for a, b in pairwise(sorted(bounds)):
+        phrases = [p for s, e, p in covers if s <= a and b <= e]
+        total = sum(p.weight for p in phrases)
+        kind = "raise" if total > 0 else "lower" if total < 0 else None
+        key = (kind, tuple(sorted({p.feature for p in phrases})))
+        if segments and key == last_key:
+            prev = segments[-1]
+            segments[-1] = Segment(prev.text + text[a:b], prev.kind, prev.title)
+            continue
+        segments.append(Segment(text[a:b], kind, _segment_title(kind, phrases)))
+        last_key = key
+    return segments
+
+
+def _segment_title(kind: str | None, phrases: list[ExplanationPublic]) -> str:
+    """``raised the score: bruise (+1.20), hit (+0.90)``; empty for unmarked text."""
+    if kind is None:
+        return ""
+    weights = {p.feature: p.weight for p in phrases}
+    verb = "raised" if kind == "raise" else "lowered"
+    return f"{verb} the score: " + ", ".join(
+        f"{feature_label(f)} ({w:+.2f})" for f, w in sorted(weights.items())
+    )
+
+
+def phrase_rows(result: ScoredContact, text: str, *, sign: int) -> list[dict[str, Any]]:
+    """The phrases that moved the score in the direction of ``sign`` (+1 raised, -1
+    lowered), largest first, each with its label, weight and quotes from the text."""
+    rows = [p for p in result.explanation if p.weight * sign > 0]
+    rows.sort(key=lambda p: -abs(p.weight))
+    return [
+        {
+            "label": feature_label(p.feature),
+            "weight": p.weight,
+            "examples": sorted(
+                {q for s, e in p.spans[:MAX_EXAMPLES] if (q := _quote(text, s, e)) is not None}
+            ),
+        }
+        for p in rows[:MAX_PHRASES]
+    ]
+
+
+def indicator_rows(indicators: list[IndicatorPublic], text: str) -> list[dict[str, Any]]:
+    """The indicators found, asserted ones first, then by level (highest first) and place
+    in the text; each with its label in words, level, quote, and how it was stated."""
+    rows = []
+    for ind in sorted(indicators, key=lambda i: (i.negated, -i.level, i.span[0])):
+        flags = [
+            name
+            for name, on in (
+                ("hedged", ind.hedged),
+                ("historical", ind.historical),
+                ("third party", ind.third_party),
+            )
+            if on
+        ]
+        rows.append(
+            {
+                "label": ind.label.replace("_", " ").strip().capitalize(),
+                "level": ind.level,
+                "quote": _quote(text, *ind.span) or "",
+                "negated": ind.negated,
+                "flags": flags,
+            }
+        )
+    return rows
+
+
+def percent(score: float) -> str:
+    """The calibrated score as a whole percentage, never a bare 0% or 100%."""
+    if score < 0.01:
+        return "less than 1%"
+    if score > 0.99:
+        return "more than 99%"
+    return f"{round(score * 100)}%"
+
+
+def result_view(result: ScoredContact, text: str) -> dict[str, Any]:
+    """What the result part of the screener page shows for ``result`` of ``text``."""
+    return {
+        "result": result,
+        "percent": percent(result.score),
+        "segments": highlight(text, result.explanation),
+        "raised": phrase_rows(result, text, sign=1),
+        "lowered": phrase_rows(result, text, sign=-1),
+        "indicators": indicator_rows(result.indicators, text),
+    }
