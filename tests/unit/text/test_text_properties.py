@@ -111,11 +111,11 @@ def test_redaction_is_idempotent_with_spans_inside_the_text(text: str) -> None:
         assert left.end <= right.start  # sorted, non-overlapping
     again, more = redact(redacted)
     assert again == redacted
-    assert more == [] or all(redacted[s.start : s.end].startswith("[") for s in more)
+    assert more == () or all(redacted[s.start : s.end].startswith("[") for s in more)
 
 
-# Found by the property above: emails run together were redacted one at a time, so the
-# first pass left an address behind (fixed: a run of addresses is one span).
+# E-mail addresses run together are one span: redacted one at a time, a first pass would
+# leave an address behind for the second to find.
 @pytest.mark.parametrize("text", ["a@b.coa@b.coa@b.co", "a@b.co@b.coa@b.co"])
 def test_redaction_of_emails_run_together_is_idempotent(text: str) -> None:
     redacted, _ = redact(text)
@@ -148,10 +148,8 @@ def tiny_model() -> Any:
     return train_model(generate_frame(300, seed=1), config).model
 
 
-# This test found that a contact with no word token ("", "!!!", an emoji) last in a batch
-# broke the tf-idf of the scoring path (fixed; tests/unit/test_features.py keeps a case).
-
-
+# A contact with no word token ("", "!!!", an emoji) last in a batch must not break the
+# tf-idf of the scoring path (the feature tests keep a case of it too).
 @PROPERTY
 @given(
     texts=st.lists(any_text, min_size=1, max_size=4),
@@ -176,4 +174,5 @@ def test_scores_stay_in_0_1_for_any_text(
 
 def test_scores_stay_in_0_1_for_20000_characters_of_one_token(tiny_model: Any) -> None:
     records = tiny_model.score_records(list(LONG_TOKEN_EXAMPLES), [None] * 4)
+    assert len(records) == len(LONG_TOKEN_EXAMPLES)
     assert all(0.0 <= r.score <= 1.0 for r in records)
