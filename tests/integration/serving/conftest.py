@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from serving_helpers import ROLES, MakeService, Service
 from sqlalchemy import Engine
 
 from serving.audit.db import make_engine
@@ -16,6 +15,7 @@ from serving.main import create_app
 from serving.model_store import LoadedModel
 from serving.settings import ServiceSettings
 from serving.testing import fake_loaded_model
+from tests.utils.serving import ROLES, MakeService, Service
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import hashlib
 import hmac
 
 import pytest
-from serving_helpers import TEXT, Service
 from sqlalchemy import select, text
 
 from serving.audit.tables import decisions, metadata, score_events
+from tests.utils.serving import TEXT, Service
 
 
 def _rows(service: Service, table):  # type: ignore[no-untyped-def]

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from serving_helpers import Service
 
+from tests.utils.serving import Service
 from training.data.contract import MAX_TEXT_CHARS
 
 SECRET = "Zelda Quartermain-Smythe lives at 14 Orchard Row and her stepfather hits her"

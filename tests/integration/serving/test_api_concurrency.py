@@ -6,11 +6,11 @@ import time
 
 import httpx
 import pytest
-from serving_helpers import TEXT, Service
 from sqlalchemy import func, select
 
 from serving.audit.tables import score_events
 from serving.testing import fake_loaded_model
+from tests.utils.serving import TEXT, Service
 
 
 async def _fire(service: Service, n: int, *, concurrency: int) -> list[httpx.Response]:

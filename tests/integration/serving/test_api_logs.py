@@ -5,10 +5,10 @@ import json
 import logging
 
 import pytest
-from serving_helpers import Service
 
 from serving.logs import JsonFormatter
 from serving.model_store import LoadedModel
+from tests.utils.serving import Service
 
 SECRET = "Ottoline Brackenbury-Vance says her uncle Jerrold burns her with cigarettes"
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from serving_helpers import TEXT
 from sqlalchemy import func, select, text
 
 from serving.audit.tables import decisions, score_events
 from serving.keys import list_keys, revoke_key
+from tests.utils.serving import TEXT
 
 pytestmark = pytest.mark.postgres
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from serving_helpers import TEXT, Service
+from tests.utils.serving import TEXT, Service
 
 
 def test_a_key_over_its_limit_gets_429_with_retry_after_and_others_do_not(make_service) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from serving_helpers import TEXT, Service
+
+from tests.utils.serving import TEXT, Service
 
 # route -> (method, path, body, roles allowed)
 ROUTES: dict[str, tuple[str, str, Any, set[str]]] = {

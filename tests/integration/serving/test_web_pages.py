@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from serving_helpers import TEXT, Service
 
 from serving.keys import revoke_key
+from tests.utils.serving import TEXT, Service
 
 SECURITY = {
     "x-content-type-options": "nosniff",

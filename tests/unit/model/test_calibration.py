@@ -47,7 +47,7 @@ def test_isotonic_calibration_clips_to_the_unit_interval() -> None:
     logits = x @ [1.5, -1.0, 0.5]
     iso = fit_calibrator("isotonic", logits, y)
     p = iso.predict(np.array([-1e6, 0.0, 1e6]))
-    assert p[0] <= p[1] <= p[2] and 0.0 <= p[0] and p[2] <= 1.0
+    assert p[0] <= p[1] <= p[2] and p[0] >= 0.0 and p[2] <= 1.0
 
 
 @pytest.mark.parametrize("method", ["sigmoid", "isotonic"])

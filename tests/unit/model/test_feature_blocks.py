@@ -1,13 +1,16 @@
+"""The feature blocks: marked words, hashed characters, indicators and source; one counting
+and weighting path for matrices and rows; the text norms; the estimator contract."""
+
 import pickle
 
 import numpy as np
-import scipy.sparse as sp
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from training.model.analyser import ContactAnalyser, marked_tokens
+from training.model.analyser import ContactAnalyser
 from training.model.candidates import TextReducer
 from training.model.features import ContactFeatures, plain_of
 
@@ -90,13 +93,6 @@ def test_source_and_indicator_blocks_are_present(analysed):
     assert any(n.startswith("indicator:") for n in names)
 
 
-def test_analyser_is_stateless_and_needs_a_text_column():
-    analyser = ContactAnalyser()
-    with pytest.raises(ValueError, match="text"):
-        analyser.transform(pd.DataFrame({"body": ["x"]}))
-    assert pickle.loads(pickle.dumps(analyser)).get_params() == analyser.get_params()
-
-
 def test_text_reducer_contract(analysed):
     X = features().fit_transform(analysed)
     reducer = TextReducer(n_components=3, text_columns=50, keep_from=X.shape[1] - 7)
@@ -140,28 +136,6 @@ def test_scoring_path_gives_the_same_features_as_the_batch_path(analysed):
         assert np.allclose(one.toarray(), many[i].toarray(), atol=1e-6)
 
 
-def test_analysing_in_two_processes_gives_the_same_compact_result():
-    frame = pd.DataFrame({"text": TEXTS * 4, "source": SOURCES * 4})
-    one = ContactAnalyser(keep_analyses=False, chunk_size=100).transform(frame)
-    two = ContactAnalyser(keep_analyses=False, chunk_size=100, n_jobs=2).transform(frame)
-    assert one == two and one.analyses is None
-
-
-def test_protected_cues_never_become_features():
-    frame = pd.DataFrame(
-        {
-            "text": [
-                "She said her brother hit him. The family attend the mosque. Urdu interpreter.",
-                "He said his sister hit her. The family attend the church. English interpreter.",
-            ]
-        }
-    )
-    analysed = ContactAnalyser().transform(frame)
-    assert analysed.word_docs[0] == analysed.word_docs[1]
-    for word in ("she", "her", "brother", "mosque", "urdu", "interpreter", "english", "church"):
-        assert word not in analysed.word_docs[0].split()
-
-
 def test_contacts_without_any_word_are_scored_alongside_others(analysed):
     est = features().fit(analysed)
     frame = pd.DataFrame({"text": ["Dad hit him.", "!!!", "", "Mum is drinking."]})
@@ -170,27 +144,6 @@ def test_contacts_without_any_word_are_scored_alongside_others(analysed):
     norms = np.sqrt(X[:, w0:w1].multiply(X[:, w0:w1]).sum(axis=1)).A.ravel()
     assert norms[1] == 0 and norms[2] == 0
     assert np.allclose(norms[[0, 3]], 1.0, atol=1e-5)
-
-
-def test_the_fast_paths_give_exactly_what_the_full_analysis_gives():
-    from training.data.generate import generate_frame
-    from training.text import analyse_many
-
-    texts = generate_frame(rows=300, seed=3)["text"].tolist() + [
-        "",
-        "!!!",
-        "She told her teacher Mrs O’Neill at St Mary’s that he hit her. ﻿No marks seen.",
-        "DV in 2019, resolved. Call 07123 456789 or jo.bloggs@example.com. NN1 2AB.",
-    ]
-    frame = pd.DataFrame({"text": texts})
-    served = ContactAnalyser(keep_analyses=True).transform(frame)
-    trained = ContactAnalyser(keep_analyses=False).transform(frame)
-    reference = analyse_many(texts)
-    tokens = [marked_tokens(a) for a in reference]
-    assert trained.word_docs == served.word_docs == tuple(" ".join(t[0] for t in ts) for ts in tokens)
-    assert trained.indicator_rows == served.indicator_rows
-    assert [list(c.words) for c in served.analyses] == tokens
-    assert [c.indicators for c in served.analyses] == [a.indicators for a in reference]
 
 
 def test_the_token_cache_stays_bounded_and_correct_when_it_fills(analysed, monkeypatch):
@@ -209,23 +162,8 @@ def test_the_token_cache_stays_bounded_and_correct_when_it_fills(analysed, monke
     est.transform(ContactAnalyser().transform(frame))
 
 
-def test_frozen_heap_restores_the_collector_and_nests():
-    import gc
-
-    from training.model.parallel import frozen_heap
-
-    gc.unfreeze()  # an earlier test may have frozen the heap (the service does, on load)
-    before = gc.get_threshold()
-    with frozen_heap(threshold=12_345):
-        assert gc.get_threshold()[0] == 12_345 and gc.get_freeze_count() > 0
-        with frozen_heap():
-            pass
-        assert gc.get_freeze_count() > 0  # the inner block leaves unfreezing to the outer
-    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
-
-
 @pytest.mark.parametrize("text_norm", ["l2", "median", "sqrt"])
-def test_the_three_ways_of_getting_a_row_agree_under_each_norm(analysed, text_norm):
+def test_rows_and_matrices_of_one_or_many_contacts_agree_under_each_norm(analysed, text_norm):
     est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
     many = est.transform(analysed).toarray()  # > 64 contacts: the vectorisers' own transform
     few = est.transform(
@@ -271,39 +209,6 @@ def test_under_the_sqrt_norm_a_long_contact_dilutes_a_phrase_half_as_much(analys
 def test_an_unknown_text_norm_is_refused(analysed):
     with pytest.raises(ValueError, match="text_norm"):
         ContactFeatures(text_norm="l1").fit(analysed)
-
-
-def test_a_large_batch_analysed_in_two_processes_equals_one_process():
-    from training.model.parallel import scoring_processes
-    from training.text import compact_many
-
-    texts = [t + f" Case {i}." for i, t in enumerate(TEXTS * 5)]
-    one = compact_many(texts, spans=True)
-    two = ContactAnalyser()._full_in_two(texts)
-    assert two == one
-    assert scoring_processes(10) == 1  # a few contacts: never worth a fork
-
-
-def test_no_fork_while_another_thread_runs(monkeypatch):
-    import threading
-
-    from training.model.parallel import PARALLEL_SCORING_FROM, scoring_processes
-
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    stop = threading.Event()
-    worker = threading.Thread(target=stop.wait)
-    worker.start()
-    try:
-        # A thread pool (the service) might hold a lock the child would need.
-        assert scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
-    finally:
-        stop.set()
-        worker.join()
-    monkeypatch.setenv("SCREENER_SCORING_PROCESSES", "1")
-    assert scoring_processes(PARALLEL_SCORING_FROM * 4) == 1
-    monkeypatch.delenv("SCREENER_SCORING_PROCESSES")
-    if threading.active_count() == 1:
-        assert scoring_processes(PARALLEL_SCORING_FROM * 4) == 2
 
 
 def test_level_counts_keep_how_each_serious_concern_is_stated():

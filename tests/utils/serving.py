@@ -1,5 +1,4 @@
-"""Helpers for the serving API tests (a uniquely named module, so it never collides with
-another directory's conftest)."""
+"""Helpers for the serving API tests: the service under test and its keys."""
 
 from __future__ import annotations
 

@@ -1,0 +1,144 @@
+"""Scoring with the served model: calibrated scores, priorities and bands, exact explanations,
+and the fast paths (row by row, two processes) equal to the matrix path."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.utils.model import training_frame
+from training.config import TrainConfig
+from training.lifecycle.train import train_model
+
+
+def test_linear_explanation_is_exact(model):
+    text = "Dad hit him, there is a bruise. No marks on his sister."
+    intercept, phrases, logit = model.explain(text, "police")
+    _, X = model.featurize([text], ["police"])
+    # Features are float32: the classifier's own logit agrees to float32 precision.
+    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6)
+    assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
+
+
+def test_explanation_spans_point_into_the_original_text(model):
+    text = "Police attended a DV incident; the children were present. Dad hit him."
+    record = model.score_records([text], ["police"])[0]
+    assert record.explanation
+    for phrase in record.explanation:
+        for start, end in phrase.spans:
+            assert 0 <= start < end <= len(text)
+
+
+def test_scores_priorities_and_bands_are_consistent(model):
+    texts = training_frame(50, seed=9)["text"].tolist()
+    records = model.score_records(texts, ["school"] * len(texts))
+    for r in records:
+        assert 0.0 <= r.score <= 1.0
+        assert 1 <= r.priority <= 10
+        lo, hi = model.band_cuts
+        assert r.band == ("high" if r.score >= hi else "medium" if r.score >= lo else "low")
+    scores = np.array([r.score for r in records])
+    prios = np.array([r.priority for r in records])
+    order = np.argsort(scores)
+    assert np.all(np.diff(prios[order]) >= 0)
+
+
+def test_assertion_scores_above_denial(model):
+    hit, denial = model.score_records(
+        ["Dad hit him and there is a bruise on his cheek.", "No bruising seen and no marks, child happy."]
+    )
+    assert hit.score > denial.score
+
+
+def test_predict_frame_follows_the_pyfunc_contract(model):
+    out = model.predict_frame(pd.DataFrame({"text": ["Dad hit him."]}))
+    assert {"score", "priority", "band", "explanation", "indicators"} <= set(out.columns)
+    assert isinstance(out.loc[0, "explanation"], list)
+
+
+def test_fast_scoring_path_equals_the_classifier_and_calibrator_in_turn(model):
+    texts = training_frame(40, seed=11)["text"].tolist()
+    _, X = model.featurize(texts, ["health"] * len(texts))
+    assert model.explanation_exact
+    expected = model.calibrator.predict(model.classifier.decision_function(X))
+    assert np.allclose(model.score_matrix(X), expected)
+
+
+@pytest.mark.parametrize("n", [1, 7, 120])
+def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
+    """For a few contacts score_records builds no sparse matrix (a larger batch goes
+    through the vectorisers): either way the rows, logits and calibrated scores are the
+    matrix path's, for one contact, a few and a large batch."""
+    frame = training_frame(n, seed=21)
+    texts = [t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])]
+    sources = [None if i % 4 == 0 else s for i, s in enumerate(frame["source"])]
+    analysed, X = model.featurize(texts, sources)
+    rows = model.features.rows(analysed)
+    dense = X.toarray()
+    for i, row in enumerate(rows):
+        got = np.zeros(X.shape[1], dtype=np.float32)
+        got[row.indices] = row.data
+        assert np.allclose(got, dense[i], rtol=1e-5, atol=1e-7)
+    records = model.score_records(texts, sources)
+    expected = model.calibrator.predict(model.classifier.decision_function(X))
+    assert np.allclose([r.score for r in records], expected, rtol=1e-6, atol=1e-9)
+    decision = model.classifier.decision_function(X)
+    assert np.allclose([r.logit for r in records], decision, rtol=1e-5, atol=1e-6)
+    assert all(r.logit is None for r in model.score_records(texts, sources, explain=False))
+
+
+@pytest.mark.parametrize("text_norm", ["median", "sqrt"])
+def test_a_fitted_text_norm_keeps_the_explanation_exact_and_the_paths_equal(text_norm):
+    config = TrainConfig().with_overrides(
+        {
+            "candidates.names": ["logreg_words_chars"],
+            "features.word_min_df": 1,
+            "features.text_norm": text_norm,
+            "evaluation.n_boot": 5,
+        }
+    )
+    model = train_model(training_frame(), config).model
+    assert model.features.text_scales_ is not None
+    text = "Dad hit him, there is a bruise. No marks on his sister. Mum is worried."
+    intercept, phrases, logit = model.explain(text, "police")
+    _, X = model.featurize([text], ["police"])
+    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6)
+    assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
+    texts = [text] * 3 + list(training_frame(80, seed=5)["text"])
+    few = [r.score for r in model.score_records(texts[:3])]
+    many = [r.score for r in model.score_records(texts)]
+    assert np.allclose(few, many[:3], rtol=1e-6)
+
+
+def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeypatch):
+    """The second half of a large batch is scored (analysed, featurised, explained) in a
+    forked child; the records are those of one process, in order."""
+    from dataclasses import replace
+
+    import training.model.screener as pipeline_module
+
+    texts = training_frame(300, seed=12)["text"].tolist()
+    sources = ["police", None, "school"] * 100
+    forks: list[int] = []
+    real = pipeline_module.ScreenerModel._score_in_two
+
+    def counting(self, *args):
+        forks.append(1)
+        return real(self, *args)
+
+    monkeypatch.setattr(pipeline_module.ScreenerModel, "_score_in_two", counting)
+    monkeypatch.setattr(pipeline_module, "scoring_processes", lambda n: 2 if n >= 256 else 1)
+    two = model.score_records(texts, sources)
+    assert forks == [1] and not pipeline_module._FORKED  # the fork happened, and let go
+    monkeypatch.setattr(pipeline_module, "scoring_processes", lambda n: 1)
+    # Exactly the two halves scored in one process, in order...
+    assert two == model.score_records(texts[:150], sources[:150]) + model.score_records(
+        texts[150:], sources[150:]
+    )
+    # ...and the whole batch in one process up to the last bit of a float (a batch's
+    # composition moves a logit by 1e-16 at most, with or without the fork).
+    one = model.score_records(texts, sources)
+    assert [replace(r, score=0.0, logit=None) for r in two] == [
+        replace(r, score=0.0, logit=None) for r in one
+    ]
+    assert np.allclose([r.score for r in two], [r.score for r in one], rtol=0, atol=1e-12)
+    assert np.allclose([r.logit for r in two], [r.logit for r in one], rtol=0, atol=1e-12)

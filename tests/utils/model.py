@@ -1,0 +1,37 @@
+"""Helpers for the model tests: a tiny labelled contact frame whose label follows four
+kinds of sentence, and sparse matrices from dense ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+
+def training_frame(n: int = 600, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    parts = {
+        "hit": "Dad hit him and there is a bruise on his cheek.",
+        "neg": "No bruising seen and no marks, child happy.",
+        "da": "Police attended a DV incident, the children were present.",
+        "ok": "Good attendance at school, supportive family.",
+    }
+    keys = rng.choice(list(parts), n)
+    texts = [parts[k] + (" Mum is worried." if rng.random() < 0.5 else "") for k in keys]
+    p = np.array([{"hit": 0.8, "neg": 0.15, "da": 0.6, "ok": 0.05}[k] for k in keys])
+    return pd.DataFrame(
+        {
+            "contact_id": [f"C{i:05d}" for i in range(n)],
+            "received_at": pd.date_range("2024-01-01", periods=n, freq="h"),
+            "source": rng.choice(["police", "school", "health"], n),
+            "text": texts,
+            "outcome": np.where(rng.random(n) < p, "referral", "advice"),
+            "p_true": p,
+        }
+    )
+
+
+def sp_csr(X: np.ndarray) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
+    return sp.csr_matrix(X)
