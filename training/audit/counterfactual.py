@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 import numpy as np
 
-from training.audit.fairness import Flag
+from training.audit.results import Flag
 
 __all__ = [
     "ATTRIBUTES",
@@ -368,9 +368,7 @@ def counterfactual_tests(
             # The neutral sentence of these cues ("a young person", "a community centre") is
             # no group of children; compare the groups with each other, from the first.
             shift = var - var[:, :1]
-            changed = np.array(
-                [[v != row[0] for v in row] for row in variants], dtype=bool
-            )
+            changed = np.array([[v != row[0] for v in row] for row in variants], dtype=bool)
         else:
             shift = var - base[:, None]
         abs_changed = np.abs(shift[changed])

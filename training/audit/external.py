@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.audit.evaluate import bootstrap_ci, roc_auc
+from training.audit.metrics import bootstrap_ci, roc_auc
 
 __all__ = [
     "EXTERNAL_DIR",

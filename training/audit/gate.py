@@ -101,6 +101,88 @@ def _fairness_flags(tags: dict[str, str], digest: str) -> list[str] | None:
     return [str(f) for f in flags]
 
 
+def _first_version_checks(
+    cand_evals: dict[str, dict[str, float]], cand_tags: dict[str, str]
+) -> tuple[list[GateCheck], str | None]:
+    """With no champion: was the candidate evaluated at all, and on which data (preferring
+    evaluation data that also has a fairness report)?"""
+    if not cand_evals:
+        return [GateCheck("evaluated", False, "the version has no recorded evaluation")], None
+    audited = [d for d in sorted(cand_evals) if _fairness_flags(cand_tags, d) is not None]
+    digest = (audited or sorted(cand_evals))[0]
+    return [GateCheck("evaluated", True, f"evaluated on data {digest}")], digest
+
+
+def _champion_checks(
+    cand_evals: dict[str, dict[str, float]],
+    cand_tags: dict[str, str],
+    champion: dict[str, Any],
+    policy: GatePolicy,
+) -> tuple[list[GateCheck], str | None]:
+    """Against a champion: evaluated on the same data (preferring data with a fairness
+    report), and no worse on AUC there beyond the tolerance."""
+    champ_evals = _evaluations(champion.get("tags", {}))
+    common = sorted(set(cand_evals) & set(champ_evals))
+    if not common:
+        detail = (
+            f"no evaluation data in common with champion version {champion['version']}: run "
+            f"`screener evaluate --model <N> --data <PATH>` for both on the same file"
+        )
+        return [GateCheck("same evaluation data", False, detail)], None
+    audited = [d for d in common if _fairness_flags(cand_tags, d) is not None]
+    digest = (audited or common)[-1]
+    checks = [GateCheck("same evaluation data", True, f"both evaluated on data {digest}")]
+    cand_auc = cand_evals[digest].get("roc_auc")
+    champ_auc = champ_evals[digest].get("roc_auc")
+    if cand_auc is None or champ_auc is None:
+        checks.append(GateCheck("AUC", False, "AUC missing from an evaluation"))
+    else:
+        checks.append(
+            GateCheck(
+                "AUC not worse",
+                cand_auc >= champ_auc - policy.auc_tolerance,
+                f"{cand_auc:.4f} against champion {champ_auc:.4f} (tolerance {policy.auc_tolerance})",
+            )
+        )
+    return checks, digest
+
+
+def _calibration_check(ece: float | None, policy: GatePolicy) -> GateCheck:
+    if ece is None:
+        return GateCheck("calibration", False, "ECE missing from the evaluation")
+    return GateCheck(
+        "calibration", ece <= policy.max_ece, f"ECE {ece:.4f} (bound {policy.max_ece})"
+    )
+
+
+def _fairness_check(
+    cand_tags: dict[str, str],
+    champion: dict[str, Any] | None,
+    digest: str,
+    policy: GatePolicy,
+) -> GateCheck | None:
+    """No fairness flag the champion did not already have on the same data; ``None`` when
+    the candidate has no fairness report and the policy does not require one."""
+    cand_flags = _fairness_flags(cand_tags, digest)
+    if cand_flags is None:
+        if not policy.require_fairness:
+            return None
+        return GateCheck(
+            "fairness",
+            False,
+            f"no fairness report on data {digest}: run `screener fairness --model <N> --data <PATH> --out DIR`",
+        )
+    champ_flags: list[str] = []
+    if champion is not None:
+        champ_flags = _fairness_flags(champion.get("tags", {}), digest) or []
+    new = sorted(set(cand_flags) - set(champ_flags))
+    return GateCheck(
+        "no new fairness flags",
+        not new,
+        "none" if not new else f"{len(new)} new: " + ", ".join(new[:10]),
+    )
+
+
 def promotion_gate(
     candidate: dict[str, Any],
     champion: dict[str, Any] | None,
@@ -108,81 +190,17 @@ def promotion_gate(
     policy: GatePolicy = GatePolicy(),
 ) -> GateDecision:
     """Judge ``candidate`` against ``champion`` (``registry.version_details`` dicts)."""
-    checks: list[GateCheck] = []
     cand_tags: dict[str, str] = candidate.get("tags", {})
     cand_evals = _evaluations(cand_tags)
-    digest: str | None = None
     if champion is None:
-        if cand_evals:
-            # Prefer evaluation data that also has a fairness report.
-            audited = [d for d in sorted(cand_evals) if _fairness_flags(cand_tags, d) is not None]
-            digest = (audited or sorted(cand_evals))[0]
-            checks.append(GateCheck("evaluated", True, f"evaluated on data {digest}"))
-        else:
-            checks.append(GateCheck("evaluated", False, "the version has no recorded evaluation"))
+        checks, digest = _first_version_checks(cand_evals, cand_tags)
     else:
-        champ_evals = _evaluations(champion.get("tags", {}))
-        common = sorted(set(cand_evals) & set(champ_evals))
-        if not common:
-            checks.append(
-                GateCheck(
-                    "same evaluation data",
-                    False,
-                    f"no evaluation data in common with champion version {champion['version']}: run "
-                    f"`screener evaluate --model <N> --data <PATH>` for both on the same file",
-                )
-            )
-        else:
-            audited = [d for d in common if _fairness_flags(cand_tags, d) is not None]
-            digest = (audited or common)[-1]
-            checks.append(
-                GateCheck("same evaluation data", True, f"both evaluated on data {digest}")
-            )
-            cand_auc = cand_evals[digest].get("roc_auc")
-            champ_auc = champ_evals[digest].get("roc_auc")
-            if cand_auc is None or champ_auc is None:
-                checks.append(GateCheck("AUC", False, "AUC missing from an evaluation"))
-            else:
-                ok = cand_auc >= champ_auc - policy.auc_tolerance
-                checks.append(
-                    GateCheck(
-                        "AUC not worse",
-                        ok,
-                        f"{cand_auc:.4f} against champion {champ_auc:.4f} (tolerance {policy.auc_tolerance})",
-                    )
-                )
+        checks, digest = _champion_checks(cand_evals, cand_tags, champion, policy)
     if digest is not None:
-        ece = cand_evals[digest].get("ece")
-        if ece is None:
-            checks.append(GateCheck("calibration", False, "ECE missing from the evaluation"))
-        else:
-            checks.append(
-                GateCheck(
-                    "calibration", ece <= policy.max_ece, f"ECE {ece:.4f} (bound {policy.max_ece})"
-                )
-            )
-        cand_flags = _fairness_flags(cand_tags, digest)
-        if cand_flags is None:
-            if policy.require_fairness:
-                checks.append(
-                    GateCheck(
-                        "fairness",
-                        False,
-                        f"no fairness report on data {digest}: run `screener fairness --model <N> --data <PATH> --out DIR`",
-                    )
-                )
-        else:
-            champ_flags: list[str] = []
-            if champion is not None:
-                champ_flags = _fairness_flags(champion.get("tags", {}), digest) or []
-            new = sorted(set(cand_flags) - set(champ_flags))
-            checks.append(
-                GateCheck(
-                    "no new fairness flags",
-                    not new,
-                    "none" if not new else f"{len(new)} new: " + ", ".join(new[:10]),
-                )
-            )
+        checks.append(_calibration_check(cand_evals[digest].get("ece"), policy))
+        fairness = _fairness_check(cand_tags, champion, digest, policy)
+        if fairness is not None:
+            checks.append(fairness)
     return GateDecision(
         version=str(candidate["version"]),
         champion_version=None if champion is None else str(champion["version"]),

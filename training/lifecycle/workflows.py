@@ -21,7 +21,7 @@ import pandas as pd
 
 from training.audit.evaluate import EvaluationResult, evaluate_scores
 from training.audit.gate import GateDecision, GatePolicy, promotion_gate
-from training.audit.report import write_evaluation_report
+from training.audit.render import terminal_summary, write_evaluation_report
 from training.config import TrainConfig
 from training.data.contract import COLUMNS
 from training.lifecycle.train import TrainResult, label_of, time_split, train_model
@@ -86,24 +86,6 @@ def redacted_example(frame: pd.DataFrame, *, rows: int = 2) -> pd.DataFrame:
     )
 
 
-def _fmt_ci(value: float, ci: tuple[float, float] | None) -> str:
-    return f"{value:.3f}" if not ci else f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
-
-
-def _summary(result: EvaluationResult) -> list[str]:
-    op = result.operating_point
-    lines = [
-        f"  ROC AUC {_fmt_ci(result.roc_auc, result.roc_auc_ci)}   PR AUC {_fmt_ci(result.pr_auc, result.pr_auc_ci)}",
-        f"  Brier {result.brier:.4f}   log loss {result.log_loss:.4f}   ECE {result.ece:.4f}",
-        f"  operating point: threshold {op.threshold:.3f}, recall {op.recall:.3f}, precision {op.precision:.3f}, workload {op.workload:.1%}",
-    ]
-    if result.oracle_auc is not None:
-        lines.append(
-            f"  oracle AUC {result.oracle_auc:.3f}; model/oracle {result.auc_ratio_to_oracle:.3f}"
-        )
-    return lines
-
-
 def train_and_register(
     frame: pd.DataFrame,
     *,
@@ -120,8 +102,8 @@ def train_and_register(
 def _train_and_register(
     frame: pd.DataFrame, *, data_path: Path, config: TrainConfig, keep_report: Path | None
 ) -> TrainOutcome:
-    from training.lifecycle import registry
     from training.audit.evaluate import flat_metrics
+    from training.lifecycle import registry
     from training.model.pyfunc import file_sha256
 
     result = train_model(frame, config)
@@ -162,7 +144,7 @@ def _train_and_register(
         "candidates (calibrated, on the validation split; * selected):",
         *cand_lines,
         f"test split ({result.split.start['test'][:10]} to {result.split.end['test'][:10]}):",
-        *_summary(result.test),
+        *terminal_summary(result.test),
         *[
             f"hand-written {split} set ({r.n} contacts by published levels of need): "
             f"AUC {r.roc_auc:.3f}, protection vs universal/early help {r.auc_4_vs_12:.3f}, "
@@ -200,7 +182,8 @@ GATED_KINDS = frozenset({"disparity", "counterfactual"})
 
 def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str, Any], fairness: dict[str, Any] | None) -> tuple[str, str]:
     """Markdown and HTML model card of a registered version."""
-    from training.audit.model_card import ModelCardInputs, render_model_card
+    from training.audit.model_card import ModelCardInputs
+    from training.audit.render import render_model_card
 
     metrics = {k[len("test_") :]: v for k, v in details["metrics"].items() if k.startswith("test_")}
     metrics.update({k: v for k, v in details["metrics"].items() if k.startswith("external_")})
@@ -223,29 +206,14 @@ def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str
     return render_model_card(inputs)
 
 
-def _training_data_summary(frame: pd.DataFrame) -> dict[str, Any]:
-    return {
-        "rows": len(frame),
-        "date_from": str(frame["received_at"].min())[:10],
-        "date_to": str(frame["received_at"].max())[:10],
-        "met_rate": float(label_of(frame).mean()),
-        "source_shares": {str(k): float(v) for k, v in frame["source"].value_counts(normalize=True).items()},
-        "synthetic": "p_true" in frame,
-    }
-
-
 def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Path | None = None, n_boot: int = 200, counterfactual_n: int = 300) -> FairnessOutcome:
     """The auditor's report for a registered model on labelled data with audit columns:
     group metrics and disparities, counterfactual tests, proxy check; logged to the model's
     run, its gated flags recorded on the version, and the model card updated."""
-    from training.lifecycle import registry
     from training.audit.counterfactual import counterfactual_tests
-    from training.audit.fairness import (
-        audit_groups,
-        fairness_report,
-        proxy_check,
-        write_fairness_report,
-    )
+    from training.audit.fairness import audit_groups, fairness_report, proxy_check
+    from training.audit.render import write_fairness_report
+    from training.lifecycle import registry
 
     screener, ref = registry.load_screener(uri)
     texts = frame["text"].astype(str).tolist()
@@ -337,7 +305,7 @@ def evaluate_registered(
     registry.record_evaluation(ref, digest=digest, result=result, report_dir=out)
     lines = [
         f"{ref.name} version {ref.version} on {len(frame):,} contacts from {data_path} (data {digest}):",
-        *_summary(result),
+        *terminal_summary(result),
         f"report: {paths['html']}",
     ]
     return EvaluateOutcome(result, ref.version, digest, paths, "\n".join(lines))

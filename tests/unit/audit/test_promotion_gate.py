@@ -47,9 +47,21 @@ def test_poor_calibration_is_refused():
 
 
 def test_new_fairness_flag_is_refused_but_one_the_champion_shared_is_not():
-    champ = version(1, evals={"d": {"roc_auc": 0.8, "ece": 0.01}}, flags={"d": ["disparity:ethnicity:black:fpr"]})
-    same = version(2, evals={"d": {"roc_auc": 0.8, "ece": 0.01}}, flags={"d": ["disparity:ethnicity:black:fpr"]})
-    new = version(3, evals={"d": {"roc_auc": 0.8, "ece": 0.01}}, flags={"d": ["counterfactual:ethnicity_names"]})
+    champ = version(
+        1,
+        evals={"d": {"roc_auc": 0.8, "ece": 0.01}},
+        flags={"d": ["disparity:ethnicity:black:fpr"]},
+    )
+    same = version(
+        2,
+        evals={"d": {"roc_auc": 0.8, "ece": 0.01}},
+        flags={"d": ["disparity:ethnicity:black:fpr"]},
+    )
+    new = version(
+        3,
+        evals={"d": {"roc_auc": 0.8, "ece": 0.01}},
+        flags={"d": ["counterfactual:ethnicity_names"]},
+    )
     assert promotion_gate(same, champ).passed
     failures = promotion_gate(new, champ).failures
     assert [c.name for c in failures] == ["no new fairness flags"]
@@ -63,6 +75,10 @@ def test_missing_fairness_report_is_refused_unless_the_policy_waives_it():
 
 
 def test_the_gate_judges_on_the_evaluation_that_has_a_fairness_report():
-    cand = version(1, evals={"aaa": {"roc_auc": 0.8, "ece": 0.01}, "zzz": {"roc_auc": 0.8, "ece": 0.01}}, flags={"zzz": []})
+    cand = version(
+        1,
+        evals={"aaa": {"roc_auc": 0.8, "ece": 0.01}, "zzz": {"roc_auc": 0.8, "ece": 0.01}},
+        flags={"zzz": []},
+    )
     decision = promotion_gate(cand, None)
     assert decision.passed and decision.evaluation_digest == "zzz"

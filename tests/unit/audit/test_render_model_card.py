@@ -9,8 +9,8 @@ from training.audit.model_card import (
     ATRS_TIER2_FIELDS,
     TO_BE_COMPLETED,
     ModelCardInputs,
-    render_model_card,
 )
+from training.audit.render import render_model_card
 
 
 def _inputs(**overrides) -> ModelCardInputs:

@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.audit.evaluate import EvaluationResult, evaluate_scores, priority_edges, to_priority
-from training.audit.report import summary_sentences, write_evaluation_report
+from tests.unit.audit.conftest import served_priorities
+from training.audit.evaluate import EvaluationResult, evaluate_scores
+from training.audit.metrics import priority_edges
+from training.audit.render import summary_sentences, terminal_summary, write_evaluation_report
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -28,7 +30,7 @@ def make_result(*, oracle: bool = True) -> EvaluationResult:
         s,
         source=source,
         p_true=p_true if oracle else None,
-        priority=to_priority(s, priority_edges(s)),
+        priority=served_priorities(s, priority_edges(s)),
         n_boot=20,
     )
 
@@ -152,3 +154,25 @@ def test_report_holds_no_unexpected_text(report: dict[str, Path]) -> None:
     # dataclass would show the template went wrong.
     html = report["html"].read_text(encoding="utf-8")
     assert not re.search(r"array\(|GroupMetrics\(|OperatingPoint\(|Undefined|None</td>", html)
+
+
+def test_terminal_summary_states_the_headline_figures(result: EvaluationResult) -> None:
+    lines = terminal_summary(result)
+    lo, hi = result.roc_auc_ci
+    op = result.operating_point
+    assert lines[0].startswith(f"  ROC AUC {result.roc_auc:.3f} [{lo:.3f}, {hi:.3f}]   PR AUC ")
+    assert f"ECE {result.ece:.4f}" in lines[1]
+    assert lines[2].endswith(f"workload {op.workload:.1%}")
+    assert lines[3] == (
+        f"  oracle AUC {result.oracle_auc:.3f}; model/oracle {result.auc_ratio_to_oracle:.3f}"
+    )
+    assert len(terminal_summary(make_result(oracle=False))) == 3
+
+
+def test_terminal_summary_says_when_a_figure_is_undefined(result: EvaluationResult) -> None:
+    from dataclasses import replace
+
+    nothing_prioritised = replace(
+        result, operating_point=replace(result.operating_point, precision=float("nan"))
+    )
+    assert "precision not available" in terminal_summary(nothing_prioritised)[2]
