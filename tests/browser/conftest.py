@@ -11,14 +11,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import Engine
 
 from serving.audit.db import make_engine
 from serving.audit.migrations import upgrade_to_head
@@ -26,6 +24,7 @@ from serving.keys import create_key
 from serving.main import create_app
 from serving.settings import ServiceSettings
 from serving.testing import fake_loaded_model
+from tests.utils.browser import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,15 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-
-
-@dataclass
-class LiveServer:
-    url: str
-    engine: Engine
-    keys: dict[str, str]
-    key_ids: dict[str, str]
 
 
 def _free_port() -> int:

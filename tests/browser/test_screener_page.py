@@ -5,7 +5,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SCREENSHOTS, LiveServer
+
+from tests.utils.browser import SCREENSHOTS, LiveServer
 
 pytestmark = pytest.mark.browser
 

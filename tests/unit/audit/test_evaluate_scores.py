@@ -12,7 +12,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from tests.unit.audit.conftest import served_priorities, synthetic
+from tests.utils.audit import served_priorities, synthetic
 from training.audit.evaluate import EvaluationResult, evaluate_scores, flat_metrics
 from training.audit.metrics import expected_calibration_error, priority_edges
 

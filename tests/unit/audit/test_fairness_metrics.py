@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from tests.unit.audit.conftest import synthetic
+from tests.utils.audit import synthetic
 from training.audit.fairness.metrics import (
     bootstrap_weights,
     group_frame,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
-from tests.unit.audit.conftest import population
+from tests.utils.audit import population
 from training.audit.fairness import AttributeTable, fairness_report
 from training.audit.metrics import expected_calibration_error
 

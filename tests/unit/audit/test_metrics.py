@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from tests.unit.audit.conftest import served_priorities, synthetic
+from tests.utils.audit import served_priorities, synthetic
 from training.audit.metrics import (
     bootstrap_ci,
     brier_score,
@@ -156,11 +155,10 @@ def test_bootstrap_ci_of_one_class_data_is_nan() -> None:
     assert math.isnan(lo) and math.isnan(hi)
 
 
-def test_bootstrap_auc_of_20000_rows_takes_under_two_seconds() -> None:
+def test_bootstrap_auc_of_20000_rows_brackets_the_point_estimate() -> None:
     y, s, _ = synthetic(20_000, seed=7)
-    start = time.perf_counter()
-    bootstrap_ci(fast_roc_auc, y, s, n_boot=200)
-    assert time.perf_counter() - start < 2.0
+    lo, hi = bootstrap_ci(fast_roc_auc, y, s, n_boot=200)
+    assert lo < fast_roc_auc(y, s) < hi and hi - lo < 0.05
 
 
 # ----------------------------------------------------------------- operating threshold

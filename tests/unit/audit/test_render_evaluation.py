@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.unit.audit.conftest import served_priorities
+from tests.utils.audit import served_priorities
 from training.audit.evaluate import EvaluationResult, evaluate_scores
 from training.audit.metrics import priority_edges
 from training.audit.render import summary_sentences, terminal_summary, write_evaluation_report

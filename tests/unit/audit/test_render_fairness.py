@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.audit.conftest import population
+from tests.utils.audit import population
 from training.audit.fairness import fairness_report
 from training.audit.render import write_fairness_report
 
