@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 _FRAMES = (
-    "NEGATED_FRAMES",
-    "HISTORICAL_FRAMES",
-    "HEDGED_FRAMES",
-    "NEGATED_CLAUSE_FRAMES",
-    "HISTORICAL_CLAUSE_FRAMES",
-    "HEDGED_CLAUSE_FRAMES",
-    "THIRD_HAND_FRAMES",
+    "negated_frames",
+    "historical_frames",
+    "hedged_frames",
+    "negated_clause_frames",
+    "historical_clause_frames",
+    "hedged_clause_frames",
+    "third_hand_frames",
 )
 _FLAG = {
     "negated": "negated",
@@ -54,7 +54,7 @@ def _mentions(half: str, n: int, seed: int, modes: list[str]) -> list[dict]:
     import training.data.generate.text as gt
     from training.data.generate.generator import SOURCES, _eligible, _voices
     from training.data.generate.labels import Mention, Plan
-    from training.data.generate.lexicon import INDICATORS
+    from training.data.generate.lexicon import load_lexicon
     from training.data.generate.people import make_family
     from training.text import analyse_many
 
@@ -63,42 +63,40 @@ def _mentions(half: str, n: int, seed: int, modes: list[str]) -> list[dict]:
     def part(seq: tuple) -> tuple:
         return seq if k is None or len(seq) < 2 else tuple(seq)[k::2]
 
+    lexicon = load_lexicon()
     specs = {
         s.label: dataclasses.replace(s, asserted=part(s.asserted), topics=part(s.topics))
-        for s in INDICATORS
+        for s in lexicon.indicators
     }
-    saved = {name: getattr(gt, name) for name in (*_FRAMES, "INDICATOR_BY_LABEL")}
-    gt.INDICATOR_BY_LABEL = specs
-    for name in _FRAMES:
-        setattr(gt, name, part(getattr(gt, name)))
+    lexicon = dataclasses.replace(
+        lexicon,
+        indicator_by_label=specs,
+        **{name: part(getattr(lexicon, name)) for name in _FRAMES},
+    )
     r = random.Random(seed)
     rows, texts = [], []
     received = date(2024, 5, 1)
-    try:
-        for spec in specs.values():
-            for mode in modes:
-                for _ in range(n):
+    for spec in specs.values():
+        for mode in modes:
+            for _ in range(n):
+                age, female = r.randint(0, 17), r.random() < 0.5
+                while not _eligible(spec, age, female):
                     age, female = r.randint(0, 17), r.random() < 0.5
-                    while not _eligible(spec, age, female):
-                        age, female = r.randint(0, 17), r.random() < 0.5
-                    pick_own = spec.sources and r.random() < 0.5
-                    source = r.choice(spec.sources) if pick_own else r.choice(SOURCES)
-                    voices, weights = _voices(source)
-                    voice = r.choices(voices, weights=weights)[0]
-                    if age < voice.min_age:
-                        voice = voices[0]
-                    sex = "female" if female else "male"
-                    family = make_family(r, ethnicity="white", sex=sex, age=age, received=received)
-                    written = gt.write_contact(
-                        r, Plan(source, age, [Mention(spec.label, mode)]), voice=voice,
-                        family=family, sex=sex, received=received, length="line",
-                    )  # fmt: skip
-                    if written.plan.mentions:
-                        texts.append(written.text)
-                        rows.append({"label": spec.label, "level": spec.level, "mode": mode})
-    finally:
-        for name, value in saved.items():
-            setattr(gt, name, value)
+                pick_own = spec.sources and r.random() < 0.5
+                source = r.choice(spec.sources) if pick_own else r.choice(SOURCES)
+                voices, weights = _voices(source)
+                voice = r.choices(voices, weights=weights)[0]
+                if age < voice.min_age:
+                    voice = voices[0]
+                sex = "female" if female else "male"
+                family = make_family(r, ethnicity="white", sex=sex, age=age, received=received)
+                written = gt.write_contact(
+                    r, Plan(source, age, [Mention(spec.label, mode)]), voice=voice,
+                    family=family, sex=sex, received=received, length="line", lexicon=lexicon,
+                )  # fmt: skip
+                if written.plan.mentions:
+                    texts.append(written.text)
+                    rows.append({"label": spec.label, "level": spec.level, "mode": mode})
     for row, text, analysis in zip(rows, texts, analyse_many(texts), strict=True):
         ms = analysis.indicators
         flag = _FLAG.get(row["mode"])

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from training.data.contract import COLUMNS, ETHNICITIES, OUTCOMES, SEXES, SOURCES
-from training.data.validate import validate_file
+from training.data.quarantine import validate_file
 
 __all__ = ["BenchResult", "build_frame", "main", "run"]
 

@@ -7,14 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from training.data.validate import (
-    ContractError,
-    load_contacts,
-    output_paths,
-    read_raw,
-    render_report,
-    validate_file,
-)
+from training.data.quarantine import output_paths, render_report, validate_file
+from training.data.read import ContractError, read_raw
+from training.data.validate import load_contacts
 
 HEADER = (
     "contact_id,received_at,source,text,outcome,child_age_years,child_sex,"

@@ -76,7 +76,7 @@ def data_validate(
     ] = False,
 ) -> None:
     """Check an export against the contact contract; quarantine bad rows with reasons."""
-    from training.data.validate import render_report, validate_file
+    from training.data.quarantine import render_report, validate_file
 
     report = validate_file(path, require_outcome=not allow_missing_outcome)
     if report.file_error is not None:
@@ -87,7 +87,8 @@ def data_validate(
 
 def _load_training_frame(path: Path, *, require_outcome: bool = True) -> Any:
     """Validated rows of an export; quarantined rows are reported, never used."""
-    from training.data.validate import ContractError, load_contacts
+    from training.data.read import ContractError
+    from training.data.validate import load_contacts
 
     if not path.is_file():
         fail(f"{path}: no such file")

@@ -36,9 +36,9 @@ from training.data.generate.labels import (
     decision_logit,
     severity,
 )
-from training.data.generate.lexicon import INDICATORS, VOICES, IndicatorSpec, Voice
+from training.data.generate.lexicon import IndicatorSpec, Voice, load_lexicon
 from training.data.generate.people import draw_audit_attributes, make_family
-from training.data.generate.text import bias_cue_templates, write_contact
+from training.data.generate.text import Written, bias_cue_templates, write_contact
 
 __all__ = [
     "BLOCK_ROWS",
@@ -112,7 +112,7 @@ def _weights(source: str, age: int, female: bool, other: bool) -> tuple[list[str
     labels: list[str] = []
     cumulative: list[float] = []
     total = 0.0
-    for spec in INDICATORS:
+    for spec in load_lexicon().indicators:
         if not _eligible(spec, age, female):
             continue
         weight = spec.prevalence * _ASSERTED_LEVEL_FACTOR[spec.level]
@@ -127,7 +127,7 @@ def _weights(source: str, age: int, female: bool, other: bool) -> tuple[list[str
 
 @cache
 def _voices(source: str) -> tuple[list[Voice], list[float]]:
-    chosen = [v for v in VOICES if v.source == source]
+    chosen = [v for v in load_lexicon().voices if v.source == source]
     return chosen, [v.weight for v in chosen]
 
 
@@ -177,69 +177,111 @@ def _block(
     fraction = (position + rng.random(n)) / rows
     span = (SPAN_END - SPAN_START).astype(np.int64)
     received = SPAN_START + (fraction * span).astype("timedelta64[s]")
-    received_days: list[date] = received.astype("datetime64[D]").astype(object).tolist()
     sources = rng.choice(np.array(SOURCES), size=n, p=list(SOURCE_SHARES.values()))
     attributes = draw_audit_attributes(rng, n)
     shift = bias_shift(attributes, bias, n)
-
-    cue_specs = [b for b in bias if bias_text_cues]
-    texts: list[str] = []
-    spans: list[str] = []
-    indicators: list[str] = []
-    severities = np.empty(n)
-    ages = attributes["child_age_years"].tolist()
-    sexes = attributes["child_sex"].tolist()
-    ethnicities = attributes["child_ethnicity"].tolist()
-    source_list = sources.tolist()
-    for i in range(n):
-        source, age, sex = source_list[i], ages[i], sexes[i]
-        r = random.Random(row_base + i)
-        plan = _plan(r, source=source, age=age, female=sex == "female")
-        voices, weights = _voices(source)
-        voice = r.choices(voices, weights=weights)[0]
-        if age < voice.min_age:
-            voice = voices[0]
-        family = make_family(
-            r, ethnicity=ethnicities[i], sex=sex, age=age, received=received_days[i]
-        )
-        cues: tuple[str, ...] = ()
-        for spec in cue_specs:
-            if attributes[spec.attribute][i] == spec.value and r.random() < _BIAS_CUE_RATE:
-                cues += (r.choice(bias_cue_templates(spec.attribute, spec.value)),)
-        written = write_contact(
-            r,
-            plan,
-            voice=voice,
-            family=family,
-            sex=sex,
-            received=received_days[i],
-            length=_pick(r, _LENGTH),
-            cues=cues,
-        )
-        texts.append(written.text)
-        spans.append(json.dumps(written.pii_spans, separators=(",", ":")))
-        # The label process reads what the text says: a one-line contact drops mentions.
-        indicators.append(json.dumps(written.plan.asserted))
-        severities[i] = severity(written.plan)
-
-    logit = decision_logit(severities, sources=sources, time_fraction=fraction, shift=shift)
+    written = _write_rows(
+        row_base,
+        sources=sources.tolist(),
+        attributes=attributes,
+        received=received.astype("datetime64[D]").astype(object).tolist(),
+        cue_specs=list(bias) if bias_text_cues else [],
+    )
+    logit = decision_logit(written.severities, sources=sources, time_fraction=fraction, shift=shift)
     p_true = 1.0 / (1.0 + np.exp(-logit))
-    outcome = decide(rng, p_true, severities)
+    outcome = decide(rng, p_true, written.severities)
     frame = pd.DataFrame(
         {
             "contact_id": [f"CT-{prefix}-{k + 1:08d}" for k in position],
             "received_at": np.datetime_as_string(received, unit="s").astype(object),
             "source": sources.astype(object),
-            "text": texts,
+            "text": written.texts,
             "outcome": outcome,
             **{k: (v.astype(object) if v.dtype.kind == "U" else v) for k, v in attributes.items()},
             "p_true": p_true,
-            "pii_spans": spans,
-            "indicators_true": indicators,
-            "severity": severities,
+            "pii_spans": written.spans,
+            "indicators_true": written.indicators,
+            "severity": written.severities,
         }
     )
     return frame[list(OUTPUT_COLUMNS)]
+
+
+@dataclass(frozen=True, slots=True)
+class _WrittenRows:
+    """A block's contacts as columns: texts, PII spans and asserted indicators as JSON, and
+    the latent severity of what each text says."""
+
+    texts: list[str]
+    spans: list[str]
+    indicators: list[str]
+    severities: np.ndarray
+
+
+def _write_rows(
+    row_base: int,
+    *,
+    sources: list[str],
+    attributes: dict[str, np.ndarray],
+    received: list[date],
+    cue_specs: list[BiasSpec],
+) -> _WrittenRows:
+    """Write the block's contacts, row ``i`` from its own stream ``Random(row_base + i)``."""
+    ages = attributes["child_age_years"].tolist()
+    sexes = attributes["child_sex"].tolist()
+    ethnicities = attributes["child_ethnicity"].tolist()
+    rows = _WrittenRows(texts=[], spans=[], indicators=[], severities=np.empty(len(sources)))
+    for i, source in enumerate(sources):
+        in_group = [s for s in cue_specs if attributes[s.attribute][i] == s.value]
+        written = _write_row(
+            random.Random(row_base + i),
+            source=source,
+            age=ages[i],
+            sex=sexes[i],
+            ethnicity=ethnicities[i],
+            received=received[i],
+            cue_specs=in_group,
+        )
+        rows.texts.append(written.text)
+        rows.spans.append(json.dumps(written.pii_spans, separators=(",", ":")))
+        # The label process reads what the text says: a one-line contact drops mentions.
+        rows.indicators.append(json.dumps(written.plan.asserted))
+        rows.severities[i] = severity(written.plan)
+    return rows
+
+
+def _write_row(
+    r: random.Random,
+    *,
+    source: str,
+    age: int,
+    sex: str,
+    ethnicity: str,
+    received: date,
+    cue_specs: list[BiasSpec],
+) -> Written:
+    """One contact: its plan, voice, family, bias cues (``cue_specs`` are the injected
+    biases whose group this child is in) and text, all drawn from ``r`` in that order."""
+    plan = _plan(r, source=source, age=age, female=sex == "female")
+    voices, weights = _voices(source)
+    voice = r.choices(voices, weights=weights)[0]
+    if age < voice.min_age:
+        voice = voices[0]
+    family = make_family(r, ethnicity=ethnicity, sex=sex, age=age, received=received)
+    cues: tuple[str, ...] = ()
+    for spec in cue_specs:
+        if r.random() < _BIAS_CUE_RATE:
+            cues += (r.choice(bias_cue_templates(spec.attribute, spec.value)),)
+    return write_contact(
+        r,
+        plan,
+        voice=voice,
+        family=family,
+        sex=sex,
+        received=received,
+        length=_pick(r, _LENGTH),
+        cues=cues,
+    )
 
 
 def generate_frames(

@@ -29,7 +29,7 @@ from training.data.contract import (
     COLUMN_BY_NAME,
     OUTCOMES,
 )
-from training.data.generate.lexicon import INDICATOR_BY_LABEL
+from training.data.generate.lexicon import load_lexicon
 
 __all__ = [
     "CP_CENTRE",
@@ -125,8 +125,9 @@ def severity(plan: Plan) -> float:
     negative = 0.0
     groups: set[str] = set()
     asserted_level2_plus = 0
+    by_label = load_lexicon().indicator_by_label
     for m in plan.mentions:
-        spec = INDICATOR_BY_LABEL[m.label]
+        spec = by_label[m.label]
         value = spec.weight * MODE_WEIGHT[m.mode] * reliability
         if value >= 0:
             positive.append(value)

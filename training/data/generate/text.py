@@ -11,31 +11,14 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Final
 
 from training.data.generate.labels import Mention, Plan
-from training.data.generate.lexicon import (
-    ABBREVIATIONS,
-    BIAS_CUES,
-    CLOSINGS,
-    CONTEXT,
-    HEDGED_CLAUSE_FRAMES,
-    HEDGED_FRAMES,
-    HEDGES,
-    HISTORICAL_CLAUSE_FRAMES,
-    HISTORICAL_FRAMES,
-    INDICATOR_BY_LABEL,
-    NEGATED_CLAUSE_FRAMES,
-    NEGATED_FRAMES,
-    PROCESS,
-    PROTECTIVE,
-    THIRD_HAND_FRAMES,
-    WHEN,
-    Voice,
-)
+from training.data.generate.lexicon import Lexicon, Voice, load_lexicon
 from training.data.generate.people import Family, format_dob
 
 __all__ = ["PII_KINDS", "Style", "Written", "bias_cue_templates", "write_contact"]
@@ -47,10 +30,15 @@ Piece = tuple[str, str | None]
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKENS: dict[str, list[tuple[bool, str]]] = {}
-_ABBREV = re.compile(r"\b(" + "|".join(re.escape(k) for k in ABBREVIATIONS) + r")\b")
 _TOWNS2: Final = ("Leicester", "Coventry", "London", "Birmingham", "Luton", "Kettering", "Corby", "Bedford", "Milton Keynes", "Peterborough")  # fmt: skip
 _ESTATES: Final = ("Lings", "Blackthorn", "Kings Heath", "Spring Boroughs", "Eastfield", "Duston", "Parklands", "Wootton", "Collingtree", "Moulton")  # fmt: skip
 _KEYS_NEAR: Final = "qwertyuiopasdfghjklzxcvbnm"
+
+
+@cache
+def _abbreviation_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all abbreviated phrases; the first alternative that matches wins."""
+    return re.compile(r"\b(" + "|".join(re.escape(k) for k in phrases) + r")\b")
 
 
 def _tokens(template: str) -> list[tuple[bool, str]]:
@@ -106,9 +94,13 @@ def _typos(text: str, r: random.Random, rate: float) -> str:
 class _Builder:
     """Appends pieces, styling the non-personal ones, and records personal-data spans."""
 
-    def __init__(self, r: random.Random, style: Style) -> None:
+    def __init__(
+        self, r: random.Random, style: Style, abbreviations: Mapping[str, tuple[str, ...]]
+    ) -> None:
         self.r = r
         self.style = style
+        self.abbreviations = abbreviations
+        self.abbreviation_re = _abbreviation_re(tuple(abbreviations)) if style.abbreviate else None
         self.out: list[str] = []
         self.buf: list[str] = []
         self.pos = 0
@@ -116,8 +108,9 @@ class _Builder:
 
     def _style(self, text: str) -> str:
         r, style = self.r, self.style
-        if style.abbreviate:
-            text = _ABBREV.sub(lambda m: r.choice(ABBREVIATIONS[m.group(1)]), text)
+        if self.abbreviation_re is not None:
+            forms = self.abbreviations
+            text = self.abbreviation_re.sub(lambda m: r.choice(forms[m.group(1)]), text)
         if style.typo_rate:
             text = _typos(text, r, style.typo_rate)
         if style.lower:
@@ -178,10 +171,11 @@ class _Writer:
     """Resolves template slots for one contact and renders sentences into pieces."""
 
     def __init__(
-        self, r: random.Random, family: Family, *, sex: str, age: int, received: date
+        self, r: random.Random, family: Family, *, sex: str, age: int, received: date, lex: Lexicon
     ) -> None:
         self.r = r
         self.f = family
+        self.lex = lex
         self.age = age
         self.received = received
         pronouns = {"female": ("she", "her", "her"), "male": ("he", "his", "him")}
@@ -218,7 +212,7 @@ class _Writer:
             "he": lambda: [(self.he, None)],
             "his": lambda: [(self.his, None)],
             "him": lambda: [(self.him, None)],
-            "when": lambda: [(r.choice(WHEN), None)],
+            "when": lambda: [(r.choice(lex.when), None)],
             "baby_age": lambda: [(_baby_age(received, family.dob), None)],
             "age": lambda: [(str(age), None)],
             "town2": lambda: [(r.choice(_TOWNS2), None)],
@@ -327,22 +321,27 @@ def _capitalise(pieces: list[Piece]) -> list[Piece]:
 
 
 def _mention(w: _Writer, m: Mention) -> list[Piece]:
-    spec = INDICATOR_BY_LABEL[m.label]
+    lex = w.lex
+    spec = lex.indicator_by_label[m.label]
     r = w.r
     if m.mode == "first":
         return w.render(r.choice(spec.asserted))
     if m.mode == "third":
         clause = w.render(r.choice(spec.asserted))
-        return w.render(r.choice(THIRD_HAND_FRAMES), {"clause": clause})
+        return w.render(r.choice(lex.third_hand_frames), {"clause": clause})
     if r.random() < 0.5:
         clause_frames = {
-            "negated": NEGATED_CLAUSE_FRAMES,
-            "historical": HISTORICAL_CLAUSE_FRAMES,
-            "hedged": HEDGED_CLAUSE_FRAMES,
+            "negated": lex.negated_clause_frames,
+            "historical": lex.historical_clause_frames,
+            "hedged": lex.hedged_clause_frames,
         }
         clause = w.render(r.choice(spec.asserted))
         return w.render(r.choice(clause_frames[m.mode]), {"clause": clause})
-    frames = {"negated": NEGATED_FRAMES, "historical": HISTORICAL_FRAMES, "hedged": HEDGED_FRAMES}
+    frames = {
+        "negated": lex.negated_frames,
+        "historical": lex.historical_frames,
+        "hedged": lex.hedged_frames,
+    }
     topic: list[Piece] = [(r.choice(spec.topics), None)]
     return w.render(r.choice(frames[m.mode]), {"topic": topic})
 
@@ -366,6 +365,18 @@ def _join(builder: _Builder, sentences: list[list[Piece]], style: Style) -> None
             builder.add([("." if r.random() < 0.93 else "", None)])
 
 
+def _draw_style(r: random.Random) -> Style:
+    """The writing style of one contact: most write cleanly, some with typos, abbreviations,
+    all lower case or run-on sentences."""
+    roll = r.random()
+    return Style(
+        typo_rate=0.0 if roll < 0.35 else (0.003 if roll < 0.8 else 0.01),
+        abbreviate=r.random() < 0.55,
+        lower=r.random() < 0.07,
+        run_on=0.0 if r.random() < 0.6 else 0.35,
+    )
+
+
 def write_contact(
     r: random.Random,
     plan: Plan,
@@ -376,22 +387,19 @@ def write_contact(
     received: date,
     length: str,
     cues: tuple[str, ...] = (),
+    lexicon: Lexicon | None = None,
 ) -> Written:
     """Write one contact for ``plan`` in the referrer ``voice``.
 
     ``length`` is "line" (one sentence, no header), "short", "medium" or "long" (several
     paragraphs of background, concern, protective factors and contact details); ``cues``
-    are extra sentences (the optional text cues of an injected bias).
+    are extra sentences (the optional text cues of an injected bias). ``lexicon`` is the
+    phrasing to write with, the shipped :func:`load_lexicon` unless given.
     """
-    roll = r.random()
-    style = Style(
-        typo_rate=0.0 if roll < 0.35 else (0.003 if roll < 0.8 else 0.01),
-        abbreviate=r.random() < 0.55,
-        lower=r.random() < 0.07,
-        run_on=0.0 if r.random() < 0.6 else 0.35,
-    )
-    w = _Writer(r, family, sex=sex, age=plan.age, received=received)
-    builder = _Builder(r, style)
+    lex = load_lexicon() if lexicon is None else lexicon
+    style = _draw_style(r)
+    w = _Writer(r, family, sex=sex, age=plan.age, received=received, lex=lex)
+    builder = _Builder(r, style, lex.abbreviations)
     concern_mentions = [m for m in plan.mentions if m.mode != "historical"]
     history_mentions = [m for m in plan.mentions if m.mode == "historical"]
     concern = [_mention(w, m) for m in concern_mentions]
@@ -401,7 +409,7 @@ def write_contact(
     r.shuffle(order)
     concern = [concern[k] for k in order]
     concern_mentions = [concern_mentions[k] for k in order]
-    protective = [w.render(t) for t in r.sample(PROTECTIVE, plan.protective)]
+    protective = [w.render(t) for t in r.sample(lex.protective, plan.protective)]
     cue_sentences = [w.render(c) for c in cues]
 
     if length == "line":
@@ -412,7 +420,7 @@ def write_contact(
         elif protective:
             body, said = protective[:1], Plan(plan.source, plan.age, [], protective=1)
         else:
-            body, said = [w.render(r.choice(CONTEXT))], Plan(plan.source, plan.age)
+            body, said = [w.render(r.choice(lex.context))], Plan(plan.source, plan.age)
         _join(builder, body + cue_sentences, style)
         text, spans = builder.result()
         return Written(text, spans, said)
@@ -420,12 +428,12 @@ def write_contact(
     opening = [w.render(r.choice(voice.openings))]
     n_context = {"short": r.randint(0, 1), "medium": r.randint(1, 3), "long": r.randint(3, 10)}
     n_process = {"short": 0, "medium": r.randint(0, 2), "long": r.randint(4, 18)}
-    context = [w.render(t) for t in r.sample(CONTEXT, n_context[length])]
-    context += [w.render(t) for t in r.sample(PROCESS, n_process[length])]
-    hedge = [w.render(r.choice(HEDGES))] if r.random() < 0.3 else []
+    context = [w.render(t) for t in r.sample(lex.context, n_context[length])]
+    context += [w.render(t) for t in r.sample(lex.process, n_process[length])]
+    hedge = [w.render(r.choice(lex.hedges))] if r.random() < 0.3 else []
     closing: list[list[Piece]] = []
     if length != "short" or r.random() < 0.3:
-        closing = [w.render(t) for t in r.sample(CLOSINGS, 1 if length != "long" else 2)]
+        closing = [w.render(t) for t in r.sample(lex.closings, 1 if length != "long" else 2)]
 
     if length == "long":
         para_break: list[Piece] = [("\n\n" if r.random() < 0.7 else "\n", None)]
@@ -449,7 +457,7 @@ def write_contact(
 
 def bias_cue_templates(attribute: str, value: str | int | bool) -> tuple[str, ...]:
     """Cue sentences correlated with a biased group; a generic one where none is written."""
-    by_value = BIAS_CUES.get(attribute, {})
+    by_value = load_lexicon().bias_cues.get(attribute, {})
     cues = by_value.get(str(value))
     if cues:
         return cues

@@ -18,13 +18,11 @@ from training.data.contract import (
 from training.data.generate import (
     INDICATORS,
     PII_KINDS,
-    BiasSpec,
     generate_frame,
     generate_frames,
     parse_bias,
     write_contacts,
 )
-from training.data.generate.labels import Mention, Plan, severity
 
 ROWS = 600
 
@@ -99,69 +97,10 @@ def test_pii_spans_hold_the_expected_shapes(frame: pd.DataFrame) -> None:
                 assert re.fullmatch(patterns[kind], text[start:end]), (kind, text[start:end])
 
 
-def test_indicator_catalogue_covers_four_levels_with_many_paraphrases() -> None:
-    assert len(INDICATORS) >= 40
-    assert {i.level for i in INDICATORS} == {1, 2, 3, 4}
-    assert len({i.label for i in INDICATORS}) == len(INDICATORS)
-    assert all(len(i.asserted) >= 16 and i.factor for i in INDICATORS)
-
-
 def test_indicators_true_lists_known_labels(frame: pd.DataFrame) -> None:
     known = {i.label for i in INDICATORS}
     listed = [label for raw in frame["indicators_true"] for label in json.loads(raw)]
     assert listed and set(listed) <= known
-
-
-def test_severity_follows_the_guidance() -> None:
-    def sev(*mentions: tuple[str, str], age: int = 8, protective: int = 0) -> float:
-        plan = Plan(source="school", age=age, protective=protective)
-        plan.mentions = [Mention(label, mode) for label, mode in mentions]  # type: ignore[arg-type]
-        return severity(plan)
-
-    level4 = sev(("disclosure_physical_abuse", "first"))
-    level3 = sev(("parental_substance_misuse", "first"))
-    level2 = sev(("school_absence", "first"))
-    level1 = sev(("minor_worry_resolved", "first"))
-    assert level4 > level3 > level2 > level1
-    assert sev(("disclosure_physical_abuse", "negated")) == 0
-    assert sev(("disclosure_physical_abuse", "historical")) < level2
-    assert sev(("disclosure_physical_abuse", "third")) < level4
-    assert sev(("disclosure_physical_abuse", "first"), protective=2) < level4
-    da = ("domestic_abuse_child_present", "first")
-    assert sev(da, age=0) > sev(da, age=8)
-    trio = sev(da, ("parental_substance_misuse", "first"), ("parental_mental_health", "first"))
-    assert trio > sev(da, ("school_absence", "first"), ("poor_housing", "first"))
-
-
-@pytest.mark.parametrize(
-    ("spec", "expected"),
-    [
-        ("child_ethnicity=black:1.0", BiasSpec("child_ethnicity", "black", 1.0)),
-        ("needs_interpreter=TRUE:-0.5", BiasSpec("needs_interpreter", True, -0.5)),
-        ("area_deprivation_decile=1:0.7", BiasSpec("area_deprivation_decile", 1, 0.7)),
-        ("child_age_years=0:2", BiasSpec("child_age_years", 0, 2.0)),
-    ],
-)
-def test_parse_bias_reads_valid_specs(spec: str, expected: BiasSpec) -> None:
-    assert parse_bias(spec) == expected
-
-
-@pytest.mark.parametrize(
-    ("spec", "message"),
-    [
-        ("child_ethnicity:1.0", "ATTRIBUTE=VALUE:LOGIT"),
-        ("postcode=NN1:1.0", "unknown attribute"),
-        ("child_ethnicity=purple:1.0", "no value 'purple'"),
-        ("child_ethnicity=black:high", "must be a number"),
-        ("child_age_years=19:1.0", "between 0 and 17"),
-        ("child_age_years=baby:1.0", "takes an integer"),
-        ("needs_interpreter=maybe:1.0", "true or false"),
-        ("child_sex=female:inf", "finite"),
-    ],
-)
-def test_parse_bias_rejects_bad_specs_clearly(spec: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        parse_bias(spec)
 
 
 def test_bias_shifts_only_the_chosen_group_at_equal_severity(frame: pd.DataFrame) -> None:
@@ -222,67 +161,6 @@ def test_audit_columns_are_present_with_plausible_shares() -> None:
     assert (big["area_deprivation_decile"] <= 3).mean() > 0.35
 
 
-def _known_slots() -> set[str]:
-    import random
-    from datetime import date
-
-    from training.data.generate.people import make_family
-    from training.data.generate.text import _Writer
-
-    r = random.Random(0)
-    received = date(2025, 1, 6)
-    family = make_family(r, ethnicity="white", sex="female", age=8, received=received)
-    return set(_Writer(r, family, sex="female", age=8, received=received).slots)
-
-
-def test_lexicon_phrasing_is_varied_and_well_formed() -> None:
-    import re
-
-    from training.data.generate import lexicon as lex
-
-    slot = re.compile(r"\{(\w+)\}")
-    known = _known_slots()
-    owner: dict[str, str] = {}
-    for spec in INDICATORS:
-        assert len(set(spec.asserted)) == len(spec.asserted) >= 16, spec.label
-        assert len(set(spec.topics)) == len(spec.topics) >= 5, spec.label
-        for template in spec.asserted:
-            assert set(slot.findall(template)) <= known, (spec.label, template)
-            if spec.ages[0] == 0:
-                assert "{age}" not in template, (spec.label, template)
-            # One wording belongs to one indicator, or the text could not tell them apart.
-            assert owner.setdefault(template, spec.label) == spec.label, template
-        assert not any("{" in t for t in spec.topics), spec.label
-    minimum = {
-        "NEGATED_FRAMES": ("topic", 32),
-        "HISTORICAL_FRAMES": ("topic", 18),
-        "HEDGED_FRAMES": ("topic", 16),
-        "NEGATED_CLAUSE_FRAMES": ("clause", 10),
-        "HISTORICAL_CLAUSE_FRAMES": ("clause", 10),
-        "HEDGED_CLAUSE_FRAMES": ("clause", 10),
-        "THIRD_HAND_FRAMES": ("clause", 16),
-    }
-    for name, (inner, least) in minimum.items():
-        frames = getattr(lex, name)
-        assert len(set(frames)) == len(frames) >= least, name
-        for frame in frames:
-            assert frame.count("{" + inner + "}") == 1, (name, frame)
-            assert set(slot.findall(frame)) <= known | {inner}, (name, frame)
-    for name, least in {
-        "HEDGES": 20,
-        "PROTECTIVE": 25,
-        "CONTEXT": 45,
-        "PROCESS": 35,
-        "CLOSINGS": 20,
-    }.items():
-        templates = getattr(lex, name)
-        assert len(set(templates)) == len(templates) >= least, name
-        assert all(set(slot.findall(t)) <= known for t in templates), name
-    for voice in lex.VOICES:
-        assert len(voice.openings) >= 3 or voice.weight < 0.35, voice.name
-        assert all(set(slot.findall(t)) <= known for t in voice.openings), voice.name
-
-
 def test_a_fixed_seed_gives_identical_output_in_fresh_processes() -> None:
     """Same seed, same bytes: across interpreters and hash seeds, not only within one."""
     import hashlib
@@ -296,7 +174,7 @@ def test_a_fixed_seed_gives_identical_output_in_fresh_processes() -> None:
         "f = generate_frame(400, seed=13)\n"
         "sys.stdout.write(hashlib.sha256(f.to_csv(index=False).encode()).hexdigest())\n"
     )
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     digests = set()
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
@@ -312,28 +190,3 @@ def test_a_fixed_seed_gives_identical_output_in_fresh_processes() -> None:
     here = generate_frame(400, seed=13).to_csv(index=False).encode()
     digests.add(hashlib.sha256(here).hexdigest())
     assert len(digests) == 1
-
-
-def test_the_label_process_reads_only_what_the_text_says() -> None:
-    """A one-line contact states at most two concerns: the ones it leaves out must not
-    raise its severity (they once did, an oracle no model could reach from the text)."""
-    import random
-    from datetime import date
-
-    from training.data.generate.lexicon import VOICES
-    from training.data.generate.people import make_family
-    from training.data.generate.text import write_contact
-
-    labels = ("disclosure_sexual_abuse", "fgm_risk", "severe_neglect", "parental_mental_health")
-    plan = Plan(source="school", age=9, mentions=[Mention(lab, "first") for lab in labels], protective=1)
-    voice = next(v for v in VOICES if v.source == "school")
-    for seed in range(20):
-        r = random.Random(seed)
-        family = make_family(r, ethnicity="white", sex="female", age=9, received=date(2024, 5, 1))
-        args = {"voice": voice, "family": family, "sex": "female", "received": date(2024, 5, 1)}
-        line = write_contact(r, plan, length="line", **args)
-        kept = line.plan.mentions
-        assert len(kept) == 2 and set(kept) <= set(plan.mentions) and line.plan.protective == 0
-        assert severity(line.plan) < severity(plan)
-        medium = write_contact(random.Random(seed), plan, length="medium", **args)
-        assert medium.plan == plan

@@ -7,13 +7,9 @@ import pandas as pd
 import pytest
 
 from training.data.contract import COLUMNS, MAX_TEXT_CHARS
-from training.data.validate import (
-    ContractError,
-    Issue,
-    ValidationReport,
-    render_report,
-    validate_frame,
-)
+from training.data.quarantine import render_report
+from training.data.read import ContractError
+from training.data.validate import Issue, ValidationReport, validate_frame
 
 SECRET = "Mia told her teacher that daddy hit her with a belt"
 
