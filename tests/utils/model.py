@@ -7,6 +7,24 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from training.model.features import ContactFeatures
+
+#: Six kinds of contact (assertion, denial, neglect, universal, hedged hearsay, history).
+TEXTS = [
+    "Dad hit him with a belt, bruising to his arm seen by the DSL.",
+    "No marks seen and the child denies any violence at home.",
+    "Mum is drinking heavily and the baby was left alone overnight.",
+    "Good attendance, meeting milestones, supportive grandparents.",
+    "Neighbour thinks there may be shouting most nights, not sure.",
+    "In 2019 there was DV between the parents, since resolved.",
+] * 12
+SOURCES = ["police", "school", "health", "school", "individual", "other"] * 12
+
+
+def small_features() -> ContactFeatures:
+    """Feature settings for a few dozen contacts: every word kept, a narrow hashed space."""
+    return ContactFeatures(word_min_df=1, char_n_features=2**12)
+
 
 def training_frame(n: int = 600, seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
@@ -32,6 +50,4 @@ def training_frame(n: int = 600, seed: int = 3) -> pd.DataFrame:
 
 
 def sp_csr(X: np.ndarray) -> sp.csr_matrix:
-    import scipy.sparse as sp
-
     return sp.csr_matrix(X)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from tests.utils.model import training_frame
+from tests.utils.model import SOURCES, TEXTS, training_frame
 from training.config import TrainConfig
 from training.lifecycle.train import train_model
+from training.model.analyser import ContactAnalyser
 
 
 @pytest.fixture(scope="module")
@@ -19,3 +21,9 @@ def model():  # type: ignore[no-untyped-def]
         }
     )
     return train_model(training_frame(), config).model
+
+
+@pytest.fixture(scope="module")
+def analysed():  # type: ignore[no-untyped-def]
+    """The six kinds of contact of ``tests.utils.model.TEXTS`` through the analyser."""
+    return ContactAnalyser().fit_transform(pd.DataFrame({"text": TEXTS, "source": SOURCES}))

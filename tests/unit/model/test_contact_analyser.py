@@ -6,28 +6,8 @@ import pickle
 import pandas as pd
 import pytest
 
+from tests.utils.model import SOURCES, TEXTS
 from training.model.analyser import ContactAnalyser, marked_tokens
-from training.model.features import ContactFeatures
-
-TEXTS = [
-    "Dad hit him with a belt, bruising to his arm seen by the DSL.",
-    "No marks seen and the child denies any violence at home.",
-    "Mum is drinking heavily and the baby was left alone overnight.",
-    "Good attendance, meeting milestones, supportive grandparents.",
-    "Neighbour thinks there may be shouting most nights, not sure.",
-    "In 2019 there was DV between the parents, since resolved.",
-] * 12
-SOURCES = ["police", "school", "health", "school", "individual", "other"] * 12
-
-
-@pytest.fixture(scope="module")
-def analysed():
-    frame = pd.DataFrame({"text": TEXTS, "source": SOURCES})
-    return ContactAnalyser().fit_transform(frame)
-
-
-def features():
-    return ContactFeatures(word_min_df=1, char_n_features=2**12)
 
 
 def test_analyser_is_stateless_and_needs_a_text_column():
