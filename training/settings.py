@@ -21,6 +21,9 @@ class TrainingSettings(BaseSettings):
     registered_model_name: str = "concern-screener"
     experiment_name: str = "concern-screener"
     champion_alias: str = "champion"
+    #: Where the evaluation sets written by other hands live: ``handwritten/``,
+    #: ``behaviour/`` and ``guidance/`` (default: the ``data/`` folder of a source checkout).
+    evaluation_data_dir: Path | None = None
 
     def artifact_location(self) -> str:
         """The artifact URI for a new experiment: a local folder unless a URI is given."""
@@ -28,6 +31,13 @@ class TrainingSettings(BaseSettings):
         if "://" in root:
             return root
         return Path(root).resolve().as_uri()
+
+
+    def data_dir(self) -> Path:
+        """The folder holding ``handwritten/``, ``behaviour/`` and ``guidance/``."""
+        if self.evaluation_data_dir is not None:
+            return Path(self.evaluation_data_dir)
+        return Path(__file__).resolve().parents[1] / "data"
 
 
 @lru_cache(maxsize=1)

@@ -80,13 +80,55 @@ def test_bad_model_and_missing_data_are_clear_errors(trained_version, mlflow_env
     assert out.returncode == 2 and "no such file" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_a_corrupted_artifact_is_refused_before_unpickling(trained_version, use_mlflow_env):
+def test_a_corrupted_artifact_is_refused_before_unpickling(trained_version, use_mlflow_env, tmp_path):
     import mlflow
 
     from training.model.pyfunc import ArtifactIntegrityError
 
-    local = Path(mlflow.artifacts.download_artifacts(f"models:/concern-screener/{trained_version}"))
+    # A copy: the registered artifact itself stays intact for the other tests.
+    local = Path(
+        mlflow.artifacts.download_artifacts(
+            f"models:/concern-screener/{trained_version}", dst_path=str(tmp_path)
+        )
+    )
     artifact = next(local.rglob("screener.joblib"))
     artifact.write_bytes(artifact.read_bytes()[:-10] + b"0123456789")
     with pytest.raises(ArtifactIntegrityError, match="refusing to load"):
         mlflow.pyfunc.load_model(str(local))
+
+
+def test_training_evaluates_the_model_and_its_baseline_on_independent_text(trained_version, use_mlflow_env):
+    from training.lifecycle import registry
+
+    details = registry.version_details(trained_version)
+    metrics, tags = details["metrics"], details["tags"]
+    for name in ("dev", "test", "blind"):
+        assert 0.0 <= metrics[f"external_{name}_roc_auc"] <= 1.0
+        assert 0.0 <= metrics[f"baseline_external_{name}_roc_auc"] <= 1.0
+        assert f"lift_{name}_roc_auc" in metrics and f"external_{name}_auc_3_vs_2" in metrics
+    for half in ("development", "reporting"):
+        assert 0.0 <= metrics[f"behaviour_{half}_failure_rate"] <= 1.0
+        assert 0.0 <= metrics[f"baseline_behaviour_{half}_must_never_miss"] <= 1.0
+    assert 0.0 <= metrics["test_ece_without_source"] <= 1.0
+    assert tags["baseline_sha256"]
+    assert any(k.startswith("behaviour/") and k.endswith("/reporting/must_never_miss") for k in tags)
+    assert any(k.startswith("handwritten/blind/") for k in tags)
+
+
+def test_bench_behaviour_prints_the_table_for_the_model_and_the_baseline(trained_version, mlflow_env):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "bench/bench_behaviour.py", "--model", trained_version, "--n-boot", "20"],
+        env=mlflow_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "hand-written blind set" in out.stdout and "baseline" in out.stdout
+    for capability in ("negation", "messenger", "minimal_pairs"):
+        assert capability in out.stdout
+    assert "reporting model" in out.stdout

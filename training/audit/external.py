@@ -2,21 +2,29 @@
 
 The model learns from the synthetic generator (or a council's past decisions); a model
 that learned the generator's templates rather than the concerns would score well on
-generated data and badly on anything else. ``tests/fixtures/external/`` holds two sets of
-200 contacts written independently of the generator, each labelled with the level of need
-that published threshold guidance gives it (1 universal, 2 early help, 3 child in need,
-4 protection; ``met`` = level 3 or 4). ``concerns_dev.jsonl`` may be looked at while
-developing; ``concerns_test.jsonl`` is for reporting only.
+generated data and badly on anything else. ``data/handwritten/`` holds three sets written
+independently of the generator, each contact labelled with the level of need that
+published threshold guidance gives it (1 universal, 2 early help, 3 child in need,
+4 protection; ``met`` = level 3 or 4):
 
-The labels here are deterministic readings of the guidance, not noisy front-door
-decisions, so AUCs on these sets are not comparable with AUCs on generated or real
-decisions; what they show is whether the ranking follows the guidance on unseen wording.
+- ``dev`` (200): may be read while developing; the tuning set;
+- ``test`` (200): reported only;
+- ``blind`` (330): reported only; written by other authors in the layouts contacts arrive
+  in (referral forms with blank fields, police notices, health records, school logs, email
+  chains, call notes), 30% at level 3-4 like a real front door.
+
+The labels are readings of the guidance, not noisy front-door decisions, so these AUCs are
+not comparable with AUCs on generated or real decisions; they show whether the ranking
+follows the guidance on wording the model never saw. Level 2 against level 3 (early help
+against child in need) is the line a screener actually decides, reported on its own.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +34,39 @@ import pandas as pd
 from training.audit.metrics import bootstrap_ci, roc_auc
 
 __all__ = [
-    "EXTERNAL_DIR",
+    "SETS",
     "ExternalResult",
     "evaluate_external_sets",
     "external_metrics",
     "external_result",
+    "handwritten_dir",
     "read_external",
+    "score_external_sets",
+    "screener_scorer",
 ]
 
-#: The folder of the hand-written sets in a source checkout.
-EXTERNAL_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "external"
-
+#: The hand-written sets, in report order.
+SETS: tuple[str, ...] = ("dev", "test", "blind")
 #: The contract outcome each level of need maps to, so that the sets pass the contract.
 _OUTCOME_OF_LEVEL = {1: "nfa", 2: "early_help", 3: "referral", 4: "child_protection"}
+#: Fewest contacts of each class for a per-layout AUC.
+_MIN_PER_CLASS = 5
+
+
+def handwritten_dir() -> Path:
+    """``data/handwritten`` of the evaluation data folder (``EVALUATION_DATA_DIR``)."""
+    from training.settings import get_settings
+
+    return get_settings().data_dir() / "handwritten"
 
 
 def read_external(path: Path) -> pd.DataFrame:
     """A hand-written set as contact records: the contract's ``contact_id``, ``received_at``,
-    ``source``, ``text`` and ``outcome`` (from the level), plus ``level`` and ``guidance``."""
+    ``source``, ``text`` and ``outcome`` (from the level), plus ``level``, ``guidance`` and,
+    where the set has them, ``layout`` and ``author``."""
     rows = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines() if line]
     frame = pd.DataFrame(rows)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "contact_id": frame["id"].astype(str),
             "received_at": "2026-01-01T09:00:00",
@@ -57,99 +77,172 @@ def read_external(path: Path) -> pd.DataFrame:
             "guidance": frame["guidance"].astype(str),
         }
     )
+    for column in ("layout", "author"):
+        if column in frame:
+            out[column] = frame[column].astype(str)
+    return out
 
 
 @dataclass(frozen=True)
 class ExternalResult:
     """How the scores of one hand-written set follow its levels of need.
 
-    ``roc_auc``: met (level 3-4) against not met; ``auc_4_vs_12``: protection against
-    universal and early help; ``mean_score`` and ``median_priority`` by level;
-    ``recall_at_threshold``: share of met contacts at or above the model's operating
-    threshold, by level (3 and 4); ``flagged_share_12``: share of level 1-2 contacts at or
-    above it (the workload they add).
+    ``roc_auc`` (with a bootstrap 95% interval): met (level 3-4) against not met;
+    ``auc_4_vs_12``: protection against universal and early help; ``auc_3_vs_2``: child in
+    need against early help, the line a screener decides; ``mean_score``,
+    ``mean_priority`` and ``median_priority`` by level; ``recall_at_threshold``: share of
+    met contacts at or above the model's operating threshold, by level (3 and 4);
+    ``flagged_share_12``: share of level 1-2 contacts at or above it (the workload they
+    add); ``auc_by_layout``: met against not met within each layout (sets that have them).
     """
 
     n: int
     roc_auc: float
     roc_auc_ci: tuple[float, float] | None
     auc_4_vs_12: float
+    auc_3_vs_2: float
     mean_score: dict[int, float]
+    mean_priority: dict[int, float]
     median_priority: dict[int, float]
     recall_at_threshold: dict[int, float]
     flagged_share_12: float
     threshold: float
+    auc_by_layout: dict[str, float] = field(default_factory=dict)
 
 
 def external_result(
     levels: np.ndarray,
     scores: np.ndarray,
     *,
-    priorities: np.ndarray,
+    priorities: np.ndarray | None,
     threshold: float,
+    layouts: np.ndarray | None = None,
     n_boot: int = 200,
     seed: int = 0,
 ) -> ExternalResult:
-    """Summarise ``scores`` (calibrated probabilities) against ``levels`` (1-4)."""
+    """Summarise ``scores`` (calibrated probabilities) against ``levels`` (1-4).
+    ``priorities`` may be None for a scorer that gives none (the baseline)."""
     levels = np.asarray(levels, dtype=int)
     scores = np.asarray(scores, dtype=float)
-    priorities = np.asarray(priorities, dtype=float)
+    prio = np.full(len(levels), np.nan) if priorities is None else np.asarray(priorities, float)
     met = (levels >= 3).astype(int)
-    low = levels <= 2
-    keep = levels != 3
     ci = bootstrap_ci(roc_auc, met, scores, n_boot=n_boot, seed=seed) if n_boot > 0 else None
     flagged = scores >= threshold
+
+    def by_level(values: np.ndarray, reduce: Callable[[np.ndarray], Any]) -> dict[int, float]:
+        return {lv: float(reduce(values[levels == lv])) if (levels == lv).any() else math.nan
+                for lv in (1, 2, 3, 4)}  # fmt: skip
+
     return ExternalResult(
         n=len(levels),
         roc_auc=roc_auc(met, scores),
         roc_auc_ci=ci,
-        auc_4_vs_12=roc_auc((levels[keep] == 4).astype(int), scores[keep]),
-        mean_score={lv: float(scores[levels == lv].mean()) for lv in (1, 2, 3, 4)},
-        median_priority={lv: float(np.median(priorities[levels == lv])) for lv in (1, 2, 3, 4)},
-        recall_at_threshold={lv: float(flagged[levels == lv].mean()) for lv in (3, 4)},
-        flagged_share_12=float(flagged[low].mean()),
+        auc_4_vs_12=_auc_between(levels, scores, high=(4,), low=(1, 2)),
+        auc_3_vs_2=_auc_between(levels, scores, high=(3,), low=(2,)),
+        mean_score=by_level(scores, np.mean),
+        mean_priority=by_level(prio, np.mean),
+        median_priority=by_level(prio, np.median),
+        recall_at_threshold={lv: by_level(flagged, np.mean)[lv] for lv in (3, 4)},
+        flagged_share_12=float(flagged[levels <= 2].mean()),
         threshold=float(threshold),
+        auc_by_layout=_by_layout(layouts, met, scores),
     )
 
 
-def evaluate_external_sets(
-    model: Any, *, directory: Path = EXTERNAL_DIR, n_boot: int = 200
+def _auc_between(
+    levels: np.ndarray, scores: np.ndarray, *, high: tuple[int, ...], low: tuple[int, ...]
+) -> float:
+    keep = np.isin(levels, high + low)
+    return roc_auc(np.isin(levels[keep], high).astype(int), scores[keep])
+
+
+def _by_layout(layouts: np.ndarray | None, met: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    if layouts is None:
+        return {}
+    out: dict[str, float] = {}
+    for layout in sorted(set(layouts.tolist())):
+        at = layouts == layout
+        if min(met[at].sum(), (1 - met[at]).sum()) >= _MIN_PER_CLASS:
+            out[str(layout)] = roc_auc(met[at], scores[at])
+    return out
+
+
+Scorer = Callable[[list[str], list[str | None]], tuple[np.ndarray, np.ndarray | None]]
+
+
+def score_external_sets(
+    score: Scorer,
+    *,
+    threshold: float,
+    directory: Path | None = None,
+    n_boot: int = 200,
+    with_sources: bool = True,
 ) -> dict[str, ExternalResult]:
-    """``model`` (a ``ScreenerModel``) on each hand-written set found in ``directory``, by
-    set name (``dev``, ``test``); empty when the sets are not there (an installed package
-    without the source tree)."""
+    """Each hand-written set found in ``directory`` scored by ``score(texts, sources) ->
+    (scores, priorities or None)``, by set name; empty when the sets are not there (an
+    installed package without the source tree). ``with_sources=False`` scores text alone."""
+    folder = handwritten_dir() if directory is None else Path(directory)
     out: dict[str, ExternalResult] = {}
-    for split in ("dev", "test"):
-        path = Path(directory) / f"concerns_{split}.jsonl"
+    for name in SETS:
+        path = folder / f"{name}.jsonl"
         if not path.is_file():
             continue
         frame = read_external(path)
-        records = model.score_records(
-            frame["text"].tolist(), frame["source"].tolist(), explain=False
-        )
-        out[split] = external_result(
+        sources = frame["source"].tolist() if with_sources else [None] * len(frame)
+        scores, priorities = score(frame["text"].tolist(), sources)
+        out[name] = external_result(
             frame["level"].to_numpy(),
-            np.array([r.score for r in records]),
-            priorities=np.array([r.priority for r in records]),
-            threshold=float(model.threshold),
+            scores,
+            priorities=priorities,
+            threshold=threshold,
+            layouts=frame["layout"].to_numpy() if "layout" in frame else None,
             n_boot=n_boot,
         )
     return out
 
 
-def external_metrics(results: dict[str, ExternalResult]) -> dict[str, float]:
-    """Flat metric names for MLflow: ``external_<set>_roc_auc``, ``..._auc_4_vs_12``,
-    ``..._recall_l3``, ``..._recall_l4``, ``..._flagged_l12``, ``..._mean_score_l<k>``."""
+def screener_scorer(model: Any) -> Scorer:
+    """A ``ScreenerModel`` as a :data:`Scorer` (without explanations: nothing here reads
+    them)."""
+
+    def score(texts: list[str], sources: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+        records = model.score_records(texts, sources, explain=False)
+        return np.array([r.score for r in records]), np.array([r.priority for r in records])
+
+    return score
+
+
+def evaluate_external_sets(
+    model: Any, *, directory: Path | None = None, n_boot: int = 200
+) -> dict[str, ExternalResult]:
+    """``model`` (a ``ScreenerModel``) on each hand-written set (see
+    :func:`score_external_sets`)."""
+    return score_external_sets(
+        screener_scorer(model), threshold=float(model.threshold), directory=directory, n_boot=n_boot
+    )
+
+
+def external_metrics(
+    results: dict[str, ExternalResult], *, prefix: str = "external_"
+) -> dict[str, float]:
+    """Flat metric names for MLflow: ``<prefix><set>_roc_auc`` (and ``_lo``, ``_hi``),
+    ``_auc_4_vs_12``, ``_auc_3_vs_2``, ``_recall_l3``, ``_recall_l4``, ``_flagged_l12``,
+    ``_mean_score_l<k>``, ``_mean_priority_l<k>``, ``_auc_layout_<layout>``."""
     out: dict[str, float] = {}
     for split, r in results.items():
-        p = f"external_{split}_"
+        p = f"{prefix}{split}_"
         out[p + "roc_auc"] = r.roc_auc
         if r.roc_auc_ci is not None:
             out[p + "roc_auc_lo"], out[p + "roc_auc_hi"] = r.roc_auc_ci
         out[p + "auc_4_vs_12"] = r.auc_4_vs_12
+        out[p + "auc_3_vs_2"] = r.auc_3_vs_2
         out[p + "recall_l3"] = r.recall_at_threshold[3]
         out[p + "recall_l4"] = r.recall_at_threshold[4]
         out[p + "flagged_l12"] = r.flagged_share_12
         for level, mean in r.mean_score.items():
             out[p + f"mean_score_l{level}"] = mean
+        for level, mean in r.mean_priority.items():
+            out[p + f"mean_priority_l{level}"] = mean
+        for layout, auc in r.auc_by_layout.items():
+            out[p + f"auc_layout_{layout}"] = auc
     return {k: float(v) for k, v in out.items() if np.isfinite(v)}

@@ -5,12 +5,18 @@ Computation only. The checks read what training, ``screener evaluate`` and
 
 - ``eval/<digest>/roc_auc`` and ``eval/<digest>/ece``: figures on an evaluation data set
   identified by its digest (training records its own test split the same way);
-- ``fairness/<digest>/flags``: the JSON list of fairness and counterfactual flag keys.
+- ``fairness/<digest>/flags``: the JSON list of fairness and counterfactual flag keys;
+- ``behaviour/<digest>/reporting/must_never_miss`` and ``handwritten/<set>/<digest>/roc_auc``
+  (with ``_lo``, ``_hi``): the figures on text written by other hands
+  (``training.audit.independent``).
 
 A candidate passes when it was evaluated on the same data as the current champion, is not
-worse on AUC beyond a tolerance, is calibrated within a bound, and raises no fairness flag
-the champion did not already have. The first version (no champion) is judged on its own
-calibration and fairness.
+worse on AUC beyond a tolerance, is calibrated within a bound, raises no fairness flag the
+champion did not already have, fails no more of the behavioural suite's must-never-miss
+cases (serious harm worded calmly, tentatively or in a child's words; a hedged injury to a
+baby not yet mobile) in its reporting half than the champion, and ranks the hand-written
+test and blind sets no worse than the low end of the champion's interval. The first version
+(no champion) is judged on its own calibration and fairness.
 """
 
 from __future__ import annotations
@@ -183,6 +189,68 @@ def _fairness_check(
     )
 
 
+#: The hand-written sets the gate compares (the dev set is the tuning set).
+GATED_SETS = ("test", "blind")
+
+
+def _tagged(tags: dict[str, str], prefix: str) -> dict[str, dict[str, float]]:
+    """``<prefix>/<digest>/<rest>`` tags as digest -> {rest: value}."""
+    out: dict[str, dict[str, float]] = {}
+    for key, value in tags.items():
+        if key.startswith(prefix + "/"):
+            digest, _, rest = key[len(prefix) + 1 :].partition("/")
+            try:
+                out.setdefault(digest, {})[rest] = float(value)
+            except ValueError:
+                continue
+    return out
+
+
+def _must_never_miss_check(cand_tags: dict[str, str], champ_tags: dict[str, str]) -> GateCheck:
+    """The reporting half's must-never-miss failure rate, on the same suite, no worse."""
+    key = "reporting/must_never_miss"
+    cand = {d: v[key] for d, v in _tagged(cand_tags, "behaviour").items() if key in v}
+    champ = {d: v[key] for d, v in _tagged(champ_tags, "behaviour").items() if key in v}
+    if not cand:
+        if champ:
+            return GateCheck(
+                "must-never-miss", False, "the version has no behavioural figures; the champion has"
+            )
+        return GateCheck("must-never-miss", True, "neither version has behavioural figures")
+    common = sorted(set(cand) & set(champ))
+    if not common:
+        return GateCheck(
+            "must-never-miss", True, f"{cand[max(cand)]:.1%} failed; the champion has no figures on this suite"
+        )
+    d = common[-1]
+    return GateCheck(
+        "must-never-miss not worse",
+        cand[d] <= champ[d],
+        f"{cand[d]:.1%} of the reporting half's must-never-miss cases failed, champion {champ[d]:.1%}",
+    )
+
+
+def _handwritten_checks(cand_tags: dict[str, str], champ_tags: dict[str, str]) -> list[GateCheck]:
+    """Each gated hand-written set, on the same file: AUC no lower than the low end of the
+    champion's bootstrap interval."""
+    checks = []
+    for name in GATED_SETS:
+        cand = _tagged(cand_tags, f"handwritten/{name}")
+        champ = _tagged(champ_tags, f"handwritten/{name}")
+        common = sorted(d for d in set(cand) & set(champ) if "roc_auc_lo" in champ[d])
+        if not common:
+            continue
+        c, lo = cand[common[-1]]["roc_auc"], champ[common[-1]]["roc_auc_lo"]
+        checks.append(
+            GateCheck(
+                f"hand-written {name} set",
+                c >= lo,
+                f"AUC {c:.3f} against the low end of the champion's interval {lo:.3f}",
+            )
+        )
+    return checks
+
+
 def promotion_gate(
     candidate: dict[str, Any],
     champion: dict[str, Any] | None,
@@ -201,6 +269,10 @@ def promotion_gate(
         fairness = _fairness_check(cand_tags, champion, digest, policy)
         if fairness is not None:
             checks.append(fairness)
+    if champion is not None:
+        champ_tags = champion.get("tags", {})
+        checks.append(_must_never_miss_check(cand_tags, champ_tags))
+        checks += _handwritten_checks(cand_tags, champ_tags)
     return GateDecision(
         version=str(candidate["version"]),
         champion_version=None if champion is None else str(champion["version"]),

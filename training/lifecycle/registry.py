@@ -148,29 +148,14 @@ def log_training_run(
     redacted: it is persisted as an artifact. ``report_dir`` holds the evaluation report
     files, logged under ``evaluation/``. Params carry configuration only, never text.
     """
-    import joblib
     import mlflow
     from mlflow.data import from_pandas  # type: ignore[attr-defined]
-
-    from training.audit.evaluate import flat_metrics
-    from training.audit.external import external_metrics
-    from training.model.pyfunc import ARTIFACT_KEY, ConcernScreenerPyfunc, file_sha256
 
     settings = get_settings()
     configure()
     model = result.model
     with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
-        params = result.config.flat_params()
-        params.update(
-            {
-                "data.rows": str(result.n_rows),
-                "data.path": data_path.name,
-                "selected_candidate": model.candidate,
-                "split.train_end": result.split.end["train"],
-                "split.test_start": result.split.start["test"],
-            }
-        )
-        mlflow.log_params(params)
+        mlflow.log_params(_run_params(result, data_path))
         tags = {
             "selected_candidate": model.candidate,
             "explanation_exact": str(model.explanation_exact).lower(),
@@ -182,7 +167,6 @@ def log_training_run(
             tags["git_commit"] = commit
         tags.update(extra_tags or {})
         mlflow.set_tags(tags)
-
         dataset = from_pandas(
             data,
             source=str(data_path.resolve()),
@@ -191,54 +175,122 @@ def log_training_run(
             digest=data_digest[:20],
         )
         mlflow.log_input(dataset, context="training")
-
-        metrics: dict[str, float] = {}
-        metrics.update(flat_metrics(result.test, prefix="test_"))
-        metrics.update(flat_metrics(result.validation, prefix="val_"))
-        for cand in result.candidates:
-            metrics[f"cand_{cand.name}_val_roc_auc"] = cand.val_roc_auc
-            metrics[f"cand_{cand.name}_val_pr_auc"] = cand.val_pr_auc
-            metrics[f"cand_{cand.name}_val_brier"] = cand.val_brier
-            metrics[f"cand_{cand.name}_fit_seconds"] = cand.fit_seconds
-        for key, value in result.timings.items():
-            metrics[f"time_{key}"] = float(value)
-        metrics.update(external_metrics(result.external))
+        metrics = _run_metrics(result)
         mlflow.log_metrics(metrics)
         mlflow.log_dict(
             {"candidates": [c.__dict__ for c in result.candidates], "split": result.split.__dict__},
             "candidates.json",
         )
         mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
-
-        artifact = Path(tmp) / "screener.joblib"
-        if model.explainer is not None:
-            model.explainer._word_names = None
-        joblib.dump(model, artifact, compress=3)
-        digest = file_sha256(artifact)
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=ConcernScreenerPyfunc(),
-            artifacts={ARTIFACT_KEY: str(artifact)},
-            model_config={"artifact_sha256": digest},
-            signature=_signature(),
-            input_example=input_example,
-            pip_requirements=_pip_requirements(),
-            registered_model_name=settings.registered_model_name,
-            metadata={"artifact_sha256": digest, "candidate": model.candidate},
-        )
-        version = str(info.registered_model_version)
-        client = mlflow.MlflowClient()
-        version_tags = {
-            "artifact_sha256": digest,
-            "candidate": model.candidate,
-            "data_digest": data_digest,
-        }
+        version_tags = {"candidate": model.candidate, "data_digest": data_digest}
+        if result.baseline is not None:
+            version_tags["baseline_sha256"] = _log_joblib(
+                result.baseline, Path(tmp) / BASELINE_FILE, artifact_path=BASELINE_DIR
+            )
+        version, version_tags["artifact_sha256"] = _log_model(model, Path(tmp), input_example)
         for key in ("roc_auc", "ece", "brier", "oracle_auc", "workload"):
             if f"test_{key}" in metrics:
                 version_tags[f"test_{key}"] = f"{metrics[f'test_{key}']:.6f}"
-        for key, value in version_tags.items():
-            client.set_model_version_tag(settings.registered_model_name, version, key, value)
+        if result.independent is not None:
+            version_tags.update(result.independent.version_tags())
+        set_version_tags(version, version_tags)
         return ModelVersionRef(settings.registered_model_name, version, run.info.run_id)
+
+
+#: Where a run keeps its plain baseline (``training.model.baseline``), never served.
+BASELINE_DIR = "baseline"
+BASELINE_FILE = "baseline.joblib"
+
+
+def _run_params(result: Any, data_path: Path) -> dict[str, str]:
+    """The configuration and the data's shape: never text."""
+    params = result.config.flat_params()
+    params.update(
+        {
+            "data.rows": str(result.n_rows),
+            "data.path": data_path.name,
+            "selected_candidate": result.model.candidate,
+            "split.train_end": result.split.end["train"],
+            "split.test_start": result.split.start["test"],
+        }
+    )
+    return params
+
+
+def _run_metrics(result: Any) -> dict[str, float]:
+    from training.audit.evaluate import flat_metrics
+
+    metrics: dict[str, float] = {}
+    metrics.update(flat_metrics(result.test, prefix="test_"))
+    metrics.update(flat_metrics(result.validation, prefix="val_"))
+    for cand in result.candidates:
+        metrics[f"cand_{cand.name}_val_roc_auc"] = cand.val_roc_auc
+        metrics[f"cand_{cand.name}_val_pr_auc"] = cand.val_pr_auc
+        metrics[f"cand_{cand.name}_val_brier"] = cand.val_brier
+        metrics[f"cand_{cand.name}_fit_seconds"] = cand.fit_seconds
+    for key, value in result.timings.items():
+        metrics[f"time_{key}"] = float(value)
+    if result.test_ece_without_source is not None:
+        metrics["test_ece_without_source"] = result.test_ece_without_source
+    if result.independent is not None:
+        metrics.update(result.independent.flat_metrics())
+    return metrics
+
+
+def _log_joblib(obj: Any, path: Path, *, artifact_path: str) -> str:
+    """Pickle ``obj`` with joblib, log it as an artifact of the active run, and return its
+    SHA-256 (recorded on the version, checked before anything unpickles it)."""
+    import joblib
+    import mlflow
+
+    from training.model.pyfunc import file_sha256
+
+    joblib.dump(obj, path, compress=3)
+    mlflow.log_artifact(str(path), artifact_path=artifact_path)
+    return file_sha256(path)
+
+
+def _log_model(model: Any, tmp: Path, input_example: pd.DataFrame) -> tuple[str, str]:
+    """Log the served model as the run's pyfunc and register it: (version, artifact digest)."""
+    import joblib
+    import mlflow
+
+    from training.model.pyfunc import ARTIFACT_KEY, ConcernScreenerPyfunc, file_sha256
+
+    artifact = tmp / "screener.joblib"
+    if model.explainer is not None:
+        model.explainer._word_names = None
+    joblib.dump(model, artifact, compress=3)
+    digest = file_sha256(artifact)
+    info = mlflow.pyfunc.log_model(
+        name="model",
+        python_model=ConcernScreenerPyfunc(),
+        artifacts={ARTIFACT_KEY: str(artifact)},
+        model_config={"artifact_sha256": digest},
+        signature=_signature(),
+        input_example=input_example,
+        pip_requirements=_pip_requirements(),
+        registered_model_name=get_settings().registered_model_name,
+        metadata={"artifact_sha256": digest, "candidate": model.candidate},
+    )
+    return str(info.registered_model_version), digest
+
+
+def load_baseline(ref: ModelVersionRef) -> Any | None:
+    """The plain baseline logged with a version's run (digest-verified), or None for a
+    version trained without one."""
+    from mlflow.artifacts import download_artifacts
+
+    from training.model.pyfunc import load_verified
+
+    expected = version_details(ref.version)["tags"].get("baseline_sha256")
+    if not expected:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = download_artifacts(
+            run_id=ref.run_id, artifact_path=f"{BASELINE_DIR}/{BASELINE_FILE}", dst_path=tmp
+        )
+        return load_verified(Path(path), expected)
 
 
 def resolve_version(uri: str) -> ModelVersionRef:
@@ -359,6 +411,15 @@ def record_evaluation(ref: ModelVersionRef, *, digest: str, result: Any, report_
             if k in metrics
         },
     )
+
+
+def record_independent(ref: ModelVersionRef, report: Any, *, report_dir: Path) -> None:
+    """Attach the figures on text written by other hands (an ``IndependentReport``) to a
+    version: metrics on its run, the gate's tags on the version."""
+    client = configure()
+    for key, value in report.flat_metrics().items():
+        client.log_metric(ref.run_id, key, value)
+    set_version_tags(ref.version, report.version_tags())
 
 
 def log_model_card(ref: ModelVersionRef, card: tuple[str, str]) -> None:

@@ -23,8 +23,17 @@ import scipy.sparse as sp
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from training.audit.evaluate import EvaluationResult, evaluate_scores
-from training.audit.external import ExternalResult, evaluate_external_sets
-from training.audit.metrics import priority_edges, threshold_for_recall
+from training.audit.independent import (
+    IndependentReport,
+    baseline_scorer,
+    evaluate_independent,
+    screener_scorer,
+)
+from training.audit.metrics import (
+    expected_calibration_error,
+    priority_edges,
+    threshold_for_recall,
+)
 from training.config import TrainConfig
 from training.data.contract import (
     LABEL_COLUMN,
@@ -33,6 +42,7 @@ from training.data.contract import (
     OUTCOMES,
 )
 from training.model.analyser import AnalysedContacts, ContactAnalyser
+from training.model.baseline import PlainBaseline
 from training.model.calibration import fit_calibrator
 from training.model.candidates import (
     LIBLINEAR_CANDIDATES,
@@ -82,8 +92,13 @@ class TrainResult:
     validation: EvaluationResult
     timings: dict[str, float] = field(default_factory=dict)
     n_rows: int = 0
-    #: the selected model on the hand-written sets (``training.audit.external``), when present
-    external: dict[str, ExternalResult] = field(default_factory=dict)
+    #: the selected model and the baseline on text written by other hands (the
+    #: hand-written sets and the behavioural suite, ``training.audit.independent``)
+    independent: IndependentReport | None = None
+    #: the plain TF-IDF baseline fitted on the same training split (never served)
+    baseline: PlainBaseline | None = None
+    #: expected calibration error on the test split scored without the source
+    test_ece_without_source: float | None = None
 
 
 #: Serialises the liblinear fits (see ``fit_candidate``).
@@ -210,6 +225,15 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     model = _screener(config, analyser, features, fitted, best, y["validation"], info)
 
     t0 = time.perf_counter()
+    baseline = PlainBaseline().fit(
+        splits["train"]["text"].astype(str).tolist(),
+        y["train"],
+        calibration_texts=splits["validation"]["text"].astype(str).tolist(),
+        calibration_y=y["validation"],
+    )
+    timings["fit_baseline_seconds"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
     validation, test = (
         _evaluate(model, config, splits[k], y[k], scores, p_true="p_true" in frame)
         for k, scores in (
@@ -217,9 +241,17 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
             ("test", model.score_matrix(X["test"])),
         )
     )
-    # Concerns written by other hands, labelled by the published guidance: the check that
-    # the model learned the concerns and not the generator's (or a council's) wording.
-    external = evaluate_external_sets(model, n_boot=max(config.evaluation.n_boot, 1))
+    # A contact sent without its source must be scored as well calibrated as one with it.
+    ece_without = _ece_without_source(model, analysed["test"], y["test"])
+    # Concerns written by other hands, labelled by the published guidance, and the
+    # behavioural suite: the check that the model learned the concerns and not the
+    # generator's (or a council's) wording, beside the plain baseline.
+    independent = evaluate_independent(
+        screener_scorer(model),
+        threshold=model.threshold,
+        baseline=baseline_scorer(baseline),
+        n_boot=max(config.evaluation.n_boot, 1),
+    )
     timings["evaluate_seconds"] = time.perf_counter() - t0
     return TrainResult(
         model=model,
@@ -230,7 +262,9 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
         validation=validation,
         timings=timings,
         n_rows=len(frame),
-        external=external,
+        independent=independent,
+        baseline=baseline,
+        test_ece_without_source=float(ece_without),
     )
 
 
@@ -405,3 +439,9 @@ def _evaluate(
         n_boot=max(ev.n_boot, 1),
         seed=ev.seed,
     )
+
+
+def _ece_without_source(model: ScreenerModel, test: AnalysedContacts, y: np.ndarray) -> float:
+    """Calibration error of the test split scored as if no contact had a source."""
+    blind = AnalysedContacts(test.word_docs, test.indicator_rows, (None,) * len(test))
+    return float(expected_calibration_error(y, model.score_matrix(model.features.transform(blind))))

@@ -21,7 +21,15 @@ import pandas as pd
 
 from training.audit.evaluate import EvaluationResult, evaluate_scores
 from training.audit.gate import GateDecision, GatePolicy, promotion_gate
+from training.audit.independent import (
+    IndependentReport,
+    baseline_scorer,
+    evaluate_independent,
+    screener_scorer,
+)
 from training.audit.render import terminal_summary, write_evaluation_report
+from training.audit.render.formats import num
+from training.audit.render.independent import independent_lines, write_independent_report
 from training.config import TrainConfig
 from training.data.contract import COLUMNS
 from training.lifecycle.train import TrainResult, label_of, time_split, train_model
@@ -117,6 +125,8 @@ def _train_and_register(
         write_evaluation_report(
             result.test, out_dir, title="Test split evaluation (newest contacts)"
         )
+        if result.independent is not None:
+            write_independent_report(result.independent, out_dir)
         example = redacted_example(test_ids)
         ref = registry.log_training_run(
             result,
@@ -145,12 +155,8 @@ def _train_and_register(
         *cand_lines,
         f"test split ({result.split.start['test'][:10]} to {result.split.end['test'][:10]}):",
         *terminal_summary(result.test),
-        *[
-            f"hand-written {split} set ({r.n} contacts by published levels of need): "
-            f"AUC {r.roc_auc:.3f}, protection vs universal/early help {r.auc_4_vs_12:.3f}, "
-            f"recall at the threshold L3 {r.recall_at_threshold[3]:.2f} L4 {r.recall_at_threshold[4]:.2f}"
-            for split, r in result.external.items()
-        ],
+        f"  ECE with the source withheld {num(result.test_ece_without_source, 4)}",
+        *([] if result.independent is None else independent_lines(result.independent)),
         "time: " + ", ".join(
             f"{k.removesuffix('_seconds').replace('_', ' ')} {v:.1f} s"
             for k, v in result.timings.items()
@@ -186,7 +192,8 @@ def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str
     from training.audit.render import render_model_card
 
     metrics = {k[len("test_") :]: v for k, v in details["metrics"].items() if k.startswith("test_")}
-    metrics.update({k: v for k, v in details["metrics"].items() if k.startswith("external_")})
+    independent = ("external_", "baseline_", "behaviour_", "lift_")
+    metrics.update({k: v for k, v in details["metrics"].items() if k.startswith(independent)})
     inputs = ModelCardInputs(
         name=ref.name,
         version=ref.version,
@@ -303,12 +310,34 @@ def evaluate_registered(
         model_version=ref.version,
     )
     registry.record_evaluation(ref, digest=digest, result=result, report_dir=out)
+    independent = independent_report(screener, ref)
+    write_independent_report(independent, out)
+    registry.record_independent(ref, independent, report_dir=out)
     lines = [
         f"{ref.name} version {ref.version} on {len(frame):,} contacts from {data_path} (data {digest}):",
         *terminal_summary(result),
+        "on text written by other hands (the model, and the plain baseline of its run):",
+        *independent_lines(independent),
         f"report: {paths['html']}",
     ]
     return EvaluateOutcome(result, ref.version, digest, paths, "\n".join(lines))
+
+
+def independent_report(
+    screener: Any, ref: Any, *, with_sources: bool = True, n_boot: int = 200
+) -> IndependentReport:
+    """A registered model and the baseline logged with its run on the hand-written sets and
+    the behavioural suite."""
+    from training.lifecycle import registry
+
+    baseline = registry.load_baseline(ref)
+    return evaluate_independent(
+        screener_scorer(screener),
+        threshold=float(screener.threshold),
+        baseline=None if baseline is None else baseline_scorer(baseline),
+        n_boot=n_boot,
+        with_sources=with_sources,
+    )
 
 
 def promote_version(

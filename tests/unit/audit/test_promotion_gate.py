@@ -82,3 +82,47 @@ def test_the_gate_judges_on_the_evaluation_that_has_a_fairness_report():
     )
     decision = promotion_gate(cand, None)
     assert decision.passed and decision.evaluation_digest == "zzz"
+
+
+def _independent(must_never_miss: float, lo: float, auc: float, suite: str = "s1") -> dict[str, str]:
+    return {
+        f"behaviour/{suite}/reporting/must_never_miss": str(must_never_miss),
+        f"behaviour/{suite}/reporting/failure_rate": "0.2",
+        "handwritten/test/h1/roc_auc": str(auc),
+        "handwritten/test/h1/roc_auc_lo": str(lo),
+        "handwritten/test/h1/roc_auc_hi": str(auc + 0.03),
+    }
+
+
+def _pair(cand_extra: dict[str, str], champ_extra: dict[str, str]) -> dict[str, bool]:
+    base = {"eval/d1/roc_auc": "0.80", "eval/d1/ece": "0.02", "fairness/d1/flags": "[]"}
+    cand = {"version": "2", "tags": {**base, **cand_extra}}
+    champ = {"version": "1", "tags": {**base, **champ_extra}}
+    return {c.name: c.passed for c in promotion_gate(cand, champ).checks}
+
+
+def test_more_must_never_miss_failures_than_the_champion_are_refused():
+    checks = _pair(_independent(0.10, 0.85, 0.90), _independent(0.05, 0.86, 0.90))
+    assert checks["must-never-miss not worse"] is False
+    assert _pair(_independent(0.05, 0.85, 0.90), _independent(0.05, 0.86, 0.90))[
+        "must-never-miss not worse"
+    ]
+
+
+def test_must_never_miss_is_compared_only_on_the_same_suite():
+    checks = _pair(_independent(0.30, 0.85, 0.90, suite="s2"), _independent(0.05, 0.86, 0.90))
+    assert checks["must-never-miss"] is True
+
+
+def test_a_candidate_without_behavioural_figures_is_refused_when_the_champion_has_them():
+    assert _pair({}, _independent(0.05, 0.86, 0.90))["must-never-miss"] is False
+    assert _pair({}, {})["must-never-miss"] is True
+
+
+def test_a_hand_written_auc_below_the_champions_interval_is_refused():
+    assert _pair(_independent(0.0, 0.80, 0.84), _independent(0.0, 0.85, 0.88))[
+        "hand-written test set"
+    ] is False
+    assert _pair(_independent(0.0, 0.80, 0.86), _independent(0.0, 0.85, 0.88))[
+        "hand-written test set"
+    ]

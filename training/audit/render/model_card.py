@@ -66,6 +66,41 @@ def _evaluation(inputs: ModelCardInputs) -> list[str]:
             f"{pct(m.get('external_test_recall_l3'))} of the level-3 concerns, and "
             f"{pct(m.get('external_test_flagged_l12'))} of the level 1-2 ones."
         )
+    lines += _independent(m)
+    return lines
+
+
+def _independent(m: dict[str, Any]) -> list[str]:
+    """Sentences on the hand-written sets against the plain baseline, and the behavioural
+    suite (metrics named by ``training.audit.independent``)."""
+    lines = []
+    for name, what in (("test", "the hand-written test set"), ("blind", "the blind set in real layouts")):
+        if m.get(f"external_{name}_roc_auc") is None:
+            continue
+        base = m.get(f"baseline_external_{name}_roc_auc")
+        lines.append(
+            f"On {what}: AUC {num(m.get(f'external_{name}_roc_auc'))} "
+            f"({num(m.get(f'external_{name}_roc_auc_lo'))}-{num(m.get(f'external_{name}_roc_auc_hi'))}); "
+            f"early help against child in need (level 2 against 3) {num(m.get(f'external_{name}_auc_3_vs_2'))}"
+            + (
+                f". A plain TF-IDF and logistic regression baseline trained on the same data: "
+                f"{num(base)} and {num(m.get(f'baseline_external_{name}_auc_3_vs_2'))}."
+                if base is not None
+                else "."
+            )
+        )
+    for half in ("development", "reporting"):
+        rate = m.get(f"behaviour_{half}_failure_rate")
+        if rate is None:
+            continue
+        base = m.get(f"baseline_behaviour_{half}_failure_rate")
+        lines.append(
+            f"Behavioural suite, {half} half: fails {pct(rate)} of its cases, "
+            f"{pct(m.get(f'behaviour_{half}_must_never_miss'))} of the must-never-miss ones "
+            "(serious harm worded calmly, tentatively or in a child's words; a hedged injury "
+            "to a baby not yet mobile)"
+            + (f"; the baseline fails {pct(base)}." if base is not None else ".")
+        )
     return lines
 
 
