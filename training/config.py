@@ -36,7 +36,10 @@ class FeatureConfig(_Strict):
     char_ngram_min: int = Field(4, ge=1)
     char_ngram_max: int = Field(4, ge=1)
     char_n_features: int = Field(2**18, ge=2**10)
-    use_source: bool = True
+    use_source: bool = False
+    #: With ``use_source``: the share of training contacts whose source the features never
+    #: see, so that a contact sent without one is scored as calibrated as one with it.
+    source_withheld: float = Field(0.2, ge=0, lt=1)
     use_indicators: bool = True
     text_norm: Literal["l2", "median", "sqrt"] = "sqrt"
 

@@ -37,7 +37,7 @@ ORDINAL_CANDIDATES = frozenset({"logreg_ordinal"})
 
 def build_features(config: FeatureConfig) -> tuple[ContactAnalyser, ContactFeatures]:
     """The text pipeline and the feature transformer, configured."""
-    return ContactAnalyser(), ContactFeatures(**config.model_dump())
+    return ContactAnalyser(), ContactFeatures(**config.model_dump(exclude={"source_withheld"}))
 
 
 class TextReducer(TransformerMixin, BaseEstimator):

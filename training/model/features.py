@@ -127,7 +127,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         char_ngram_min: int = 4,
         char_ngram_max: int = 4,
         char_n_features: int = 2**18,
-        use_source: bool = True,
+        use_source: bool = False,
         use_indicators: bool = True,
         indicator_labels: Sequence[str] | None = None,
         text_norm: str = "l2",

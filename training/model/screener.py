@@ -94,10 +94,12 @@ class ScreenerModel:
     ) -> list[ScoreRecord]:
         """Score contacts: the pyfunc and the service call this. A large batch in a process
         with no other thread is scored in two halves, the second in a forked child
-        (analysis, features and explanations alike; see ``features.scoring_processes``)."""
+        (analysis, features and explanations alike; see ``parallel.scoring_processes``),
+        when the classifier is linear: a tree model predicts with OpenMP threads, whose
+        pool does not survive a fork (the child would wait on it for ever)."""
         texts = list(texts)
         sources = [None] * len(texts) if sources is None else list(sources)
-        if scoring_processes(len(texts)) > 1:
+        if self._linear() and scoring_processes(len(texts)) > 1:
             return self._score_in_two(texts, sources, explain)
         return self._score_here(texts, sources, explain)
 

@@ -68,10 +68,19 @@ def test_a_typo_keeps_most_of_the_character_features(analysed):
 
 
 def test_source_and_indicator_blocks_are_present(analysed):
-    est = features().fit(analysed)
+    est = features().set_params(use_source=True).fit(analysed)
     names = est.get_feature_names_out()
     assert "source:police" in names
     assert any(n.startswith("indicator:") for n in names)
+
+
+def test_by_default_the_source_is_no_feature_and_moves_no_score(analysed):
+    est = features().fit(analysed)
+    assert "source" not in est.blocks_
+    assert not any(n.startswith("source:") for n in est.get_feature_names_out())
+    one = type(analysed)(analysed.word_docs[:1], analysed.indicator_rows[:1], ("police",))
+    other = type(analysed)(analysed.word_docs[:1], analysed.indicator_rows[:1], (None,))
+    assert (est.transform(one) != est.transform(other)).nnz == 0
 
 
 def test_text_reducer_contract(analysed):

@@ -142,3 +142,20 @@ def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeyp
     ]
     assert np.allclose([r.score for r in two], [r.score for r in one], rtol=0, atol=1e-12)
     assert np.allclose([r.logit for r in two], [r.logit for r in one], rtol=0, atol=1e-12)
+
+
+def test_a_tree_model_scores_a_large_batch_in_one_process(monkeypatch):
+    """A boosted-tree model predicts with OpenMP threads; their pool does not survive a fork,
+    so such a model is never scored in a forked child (it waited there for ever)."""
+    import training.model.screener as screener_module
+
+    config = TrainConfig().with_overrides(
+        {"candidates.names": ["hgb_indicators_svd"], "features.word_min_df": 1, "evaluation.n_boot": 5}
+    )
+    model = train_model(training_frame(400, seed=8), config).model
+    assert not model.explanation_exact
+    monkeypatch.setattr(screener_module, "scoring_processes", lambda n: 2)
+    forked = []
+    monkeypatch.setattr(model, "_score_in_two", lambda *a: forked.append(1) or [])
+    records = model.score_records(["Dad hit him."] * 300, explain=False)
+    assert len(records) == 300 and not forked

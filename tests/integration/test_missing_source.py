@@ -1,0 +1,43 @@
+"""A contact sent without its source is scored as calibrated as one with it: by default the
+source is no feature at all; where a deployment turns it on, a share of the training
+contacts' sources is withheld so that the model learns what no source is worth."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from training.config import TrainConfig
+from training.data.generate import generate_frame
+from training.lifecycle.train import train_model
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    frame = generate_frame(8000, seed=41)
+    frame["received_at"] = pd.to_datetime(frame["received_at"])
+    return frame
+
+
+def _ece_gap(frame: pd.DataFrame, **features: object) -> float:
+    config = TrainConfig().with_overrides(
+        {"candidates.names": ["logreg_ordinal"], "evaluation.n_boot": 5}
+        | {f"features.{k}": v for k, v in features.items()}
+    )
+    result = train_model(frame, config)
+    assert result.test_ece_without_source is not None
+    return abs(result.test_ece_without_source - result.test.ece)
+
+
+def test_with_the_source_as_a_feature_and_some_withheld_the_ece_holds(frame) -> None:
+    assert _ece_gap(frame, use_source=True, source_withheld=0.2) <= 0.01
+
+
+def test_with_the_source_as_a_feature_and_none_withheld_a_missing_source_inflates(frame) -> None:
+    assert _ece_gap(frame, use_source=True, source_withheld=0.0) > 0.03
+
+
+def test_by_default_the_source_changes_nothing(frame) -> None:
+    assert _ece_gap(frame) == 0.0
