@@ -53,6 +53,14 @@ Every score is written to the audit trail before it is returned; if the audit re
 cannot be written the score is withheld (503). Concern text is never logged, stored
 (only a keyed hash, and redacted text when configured) or echoed in errors.
 
+### Practice and guidance
+
+`score`, `priority` and `band` come from past practice (the decisions the model learned).
+Beside them, `level` is the level of need the published guidance suggests (advisory; null
+for a model without a level estimate), `practice_and_guidance_differ` says when the two
+disagree, and `floor` names a must-never-miss floor that has put the band and priority at
+least at its own: a rule beside the score, which it never changes.
+
 ### Keys and roles
 
 Send a key made by `screener keys create --role ROLE` in the `X-API-Key` header.

@@ -4,7 +4,7 @@ response ever carries concern text."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -24,6 +24,7 @@ __all__ = [
     "ErrorField",
     "ErrorResponse",
     "ExplanationPublic",
+    "FloorPublic",
     "HealthResponse",
     "IndicatorPublic",
     "ModelPublic",
@@ -112,12 +113,58 @@ class IndicatorPublic(BaseModel):
     third_party: bool
 
 
-class ScoredContact(BaseModel):
-    """The score of one contact: calibrated probability, priority, band, and why."""
+class FloorPublic(BaseModel):
+    """A must-never-miss floor that applied: a rule of the published guidance beside the
+    score, not part of it."""
 
-    score: float = Field(ge=0, le=1, description="Calibrated probability of meeting threshold")
-    priority: int = Field(ge=1, le=10, description="1 (lowest) to 10 (most urgent)")
-    band: Band
+    says: str = Field(
+        description="What the floor is about, in the policy's words (e.g. 'injury or "
+        "suspected injury to a baby not yet mobile'); policy text, never the concern's"
+    )
+
+
+class ScoredContact(BaseModel):
+    """The score of one contact: calibrated probability, priority, band, and why; beside
+    it, the guidance's view (level of need) and any must-never-miss floor."""
+
+    score: float = Field(
+        ge=0,
+        le=1,
+        description="Calibrated probability that a contact like this met the threshold for "
+        "referral in past decisions (practice). A floor never changes it.",
+    )
+    priority: int = Field(
+        ge=1,
+        le=10,
+        description="1 (lowest) to 10 (most urgent); at least the floor's priority when a "
+        "floor applied",
+    )
+    band: Band = Field(
+        description="low, medium or high; at least the floor's band when a floor applied"
+    )
+    level: int | None = Field(
+        ge=1,
+        le=4,
+        description="Advisory: the level of need the published guidance puts a contact like "
+        "this at (1 universal, 2 early help, 3 child in need, 4 protection), estimated by a "
+        "model trained on a guidance corpus. The guidance's view, not past practice and not "
+        "a decision. Null when the model has no level estimate.",
+    )
+    level_probabilities: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        max_length=4,
+        description="P(level = 1), ..., P(level = 4), summing to 1; empty when the model has "
+        "no level estimate",
+    )
+    practice_and_guidance_differ: bool = Field(
+        description="True when the score (past practice) and the level (the guidance) "
+        "disagree beyond the model's configured margin: the screener should see that "
+        "practice and guidance differ. Always false without a level estimate.",
+    )
+    floor: FloorPublic | None = Field(
+        description="The must-never-miss floor that applied, if any: a rule beside the score "
+        "that has put the band and priority at least at the floor's, whatever the score. "
+        "Null when none applied.",
+    )
     contact_id: str | None = None
     explanation: list[ExplanationPublic]
     indicators: list[IndicatorPublic]
@@ -207,6 +254,22 @@ class AuditEvent(BaseModel):
     decision: str | None = None
     score_event_id: int | None = None
     has_note: bool | None = None
+    level: int | None = Field(
+        default=None,
+        description="score events (and a decision's linked score): the guidance level "
+        "served; null for a model without a level estimate or a score recorded before levels",
+    )
+    practice_and_guidance_differ: bool | None = Field(
+        default=None,
+        description="score events (and a decision's linked score): whether practice and "
+        "guidance differed (false without a level estimate); null for a score recorded "
+        "before levels",
+    )
+    floor: str | None = Field(
+        default=None,
+        description="score events (and a decision's linked score): what the must-never-miss "
+        "floor said when one applied (policy text, never concern text); else null",
+    )
     event: str | None = Field(
         default=None,
         description="key events: created or revoked; model events: promoted, forced or refused",

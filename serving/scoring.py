@@ -29,6 +29,7 @@ from serving.loaded_model import LoadedModel
 from serving.metrics import get_metrics
 from serving.schemas import (
     ExplanationPublic,
+    FloorPublic,
     IndicatorPublic,
     ModelPublic,
     ScoredContact,
@@ -97,11 +98,16 @@ def model_public(model: LoadedModel) -> ModelPublic:
 
 
 def to_public(record: ScoreRecord, *, contact_id: str | None) -> ScoredContact:
-    """The response form of one model record."""
+    """The response form of one model record. A model without a level estimate (its
+    records have level None) gives a null level, no probabilities and no differ flag."""
     return ScoredContact.model_construct(
         score=float(record.score),
         priority=int(record.priority),
         band=record.band,
+        level=None if record.level is None else int(record.level),
+        level_probabilities=[float(p) for p in record.level_probabilities],
+        practice_and_guidance_differ=bool(record.differs),
+        floor=None if not record.floor else FloorPublic.model_construct(says=str(record.floor)),
         contact_id=contact_id,
         explanation=[
             ExplanationPublic.model_construct(
@@ -250,6 +256,10 @@ def score_items(items: Sequence[ScoreRequest], context: ScoringContext, *, batch
                 "score": float(rec.score),
                 "priority": int(rec.priority),
                 "band": rec.band,
+                "level": None if rec.level is None else int(rec.level),
+                "practice_and_guidance_differ": bool(rec.differs),
+                # Policy text ("injury ... to a baby not yet mobile"), never concern text.
+                "floor": rec.floor or None,
                 "source": item.source,
                 "contact_id": item.contact_id,
                 "text_hmac": text_hmac(item.text, key=hash_key),

@@ -1,5 +1,22 @@
 """A deterministic stand-in model for tests, demos without a trained model, and the
-benchmark (``MODEL_URI=fake:?cost_ms=0.5``). It is not a model of anything."""
+benchmark (``MODEL_URI=fake:?cost_ms=0.5``). It is not a model of anything.
+
+Besides the score it gives what a model trained with the guidance corpus gives: a guidance
+level with its probabilities, whether practice and guidance differ, and a must-never-miss
+floor, all driven by words of the text so that tests can ask for each:
+
+- with none of the guidance words (``baby``, ``infant``, ``disclosed``) the level agrees
+  with the score (the chance of level 3 or 4 is the score), so practice and guidance never
+  differ;
+- each guidance word raises the level and not the score, so a calm text about a baby is
+  scored low by "practice" and put at level 3 or 4 by "guidance": they differ;
+- ``baby`` or ``infant`` with an injury word (``bruise``, ``injury``, ``mark``) not
+  negated triggers the floor "injury or suspected injury to a baby not yet mobile", which
+  puts the band at high and the priority at 9 or more, the score unchanged.
+
+``FakeScorer(guidance=False)`` answers like a model trained without the guidance corpus:
+no level, no floor.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +24,12 @@ import math
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from serving.loaded_model import LoadedModel
 from training.model.outputs import Band, ExplanationPhrase, IndicatorOut, ScoreRecord
 
-__all__ = ["FakeScorer", "fake_loaded_model"]
+__all__ = ["FLOORED_EXAMPLE", "FLOOR_SAYS", "FakeScorer", "fake_loaded_model"]
 
 _WEIGHTS: dict[str, float] = {
     "bruise": 1.2,
@@ -24,16 +42,46 @@ _WEIGHTS: dict[str, float] = {
     "happy": -0.8,
     "fine": -0.6,
 }
+#: Words that raise the guidance level (the latent of the level) and not the score.
+_GUIDANCE: dict[str, float] = {"baby": 3.0, "infant": 3.0, "disclosed": 2.5}
+#: Cut points of the level's latent: P(level >= 2, 3, 4) = sigmoid(latent - cut).
+_LEVEL_CUTS = (-1.5, 0.0, 1.5)
+_BABY = frozenset({"baby", "infant"})
+_INJURY = frozenset({"bruise", "bruises", "injury", "mark", "marks"})
+FLOOR_SAYS = "injury or suspected injury to a baby not yet mobile"
+#: Written for the tests: the fake scores it low (calm words), puts it at level 4 ("baby"),
+#: says practice and guidance differ, and floors it (a baby with a bruise).
+FLOORED_EXAMPLE = (
+    "Health visitor saw a small bruise on the baby's ear; mum says he is happy and fine."
+)
+#: The band and least priority of a floored contact, as the packaged floor policy has them.
+_FLOOR_BAND: Band = "high"
+_FLOOR_PRIORITY = 9
 _WORD = re.compile(r"[a-z]+")
 _NEGATION = re.compile(r"\b(no|not|denies|without)\b[^.]{0,30}$")
 
 
 class FakeScorer:
-    """Scores by a tiny lexicon; ``cost_ms`` of busy CPU per text mimics a real model."""
+    """Scores by a tiny lexicon; ``cost_ms`` of busy CPU per text mimics a real model.
 
-    def __init__(self, *, cost_ms: float = 0.0, bias: float = -1.0) -> None:
+    ``guidance`` gives a level, its probabilities, the differ flag and floors (as a model
+    trained with the guidance corpus); without it they are None, (), False and None.
+    ``differ_margin`` is the gap between the score and P(level 3 or 4) beyond which
+    practice and guidance differ.
+    """
+
+    def __init__(
+        self,
+        *,
+        cost_ms: float = 0.0,
+        bias: float = -1.0,
+        guidance: bool = True,
+        differ_margin: float = 0.4,
+    ) -> None:
         self.cost_ms = cost_ms
         self.bias = bias
+        self.guidance = guidance
+        self.differ_margin = differ_margin
         self.calls = 0
 
     def score_records(
@@ -49,61 +97,115 @@ class FakeScorer:
             end = time.perf_counter() + self.cost_ms / 1000
             while time.perf_counter() < end:
                 pass
-        lower = text.lower()
-        spans: dict[str, list[tuple[int, int]]] = {}
-        indicators: list[IndicatorOut] = []
-        logit = self.bias
-        for m in _WORD.finditer(lower):
-            word = m.group()
-            if word not in _WEIGHTS:
-                continue
-            negated = _NEGATION.search(lower[max(0, m.start() - 40) : m.start()]) is not None
-            feature = f"neg:{word}" if negated else f"word:{word}"
-            spans.setdefault(feature, []).append((m.start(), m.end()))
-            logit += 0 if negated else _WEIGHTS[word]
-            if _WEIGHTS[word] > 0:
-                indicators.append(
-                    IndicatorOut(
-                        label=f"physical_{word}",
-                        level=2,
-                        start=m.start(),
-                        end=m.end(),
-                        negated=negated,
-                        hedged=False,
-                        historical=False,
-                        third_party=False,
-                    )
-                )
-        explanation = tuple(
+        words = _read(text.lower())
+        logit = self.bias + words.logit
+        score = _sigmoid(logit)
+        priority = min(10, max(1, math.ceil(score * 10)))
+        band: Band = "high" if score >= 0.6 else "medium" if score >= 0.3 else "low"
+        record = ScoreRecord(
+            score=score,
+            priority=priority,
+            band=band,
+            explanation=words.explanation(),
+            indicators=tuple(words.indicators),
+            logit=logit,
+        )
+        if not self.guidance:
+            return record
+        probabilities = _level_probabilities(logit + words.guidance)
+        floor = FLOOR_SAYS if words.asserted & _BABY and words.asserted & _INJURY else None
+        if floor is not None:
+            band, priority = _FLOOR_BAND, max(priority, _FLOOR_PRIORITY)
+        return replace(
+            record,
+            band=band,
+            priority=priority,
+            level=1 + max(range(4), key=lambda k: probabilities[k]),
+            level_probabilities=probabilities,
+            differs=abs(score - (probabilities[2] + probabilities[3])) > self.differ_margin,
+            floor=floor,
+        )
+
+
+@dataclass
+class _Words:
+    """What the fake read in a text: the lexicon's part of the logit, where each feature
+    occurs, the indicators, the guidance words' part of the level, and the words asserted
+    (not negated)."""
+
+    logit: float = 0.0
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    indicators: list[IndicatorOut] = field(default_factory=list)
+    guidance: float = 0.0
+    asserted: set[str] = field(default_factory=set)
+
+    def explanation(self) -> tuple[ExplanationPhrase, ...]:
+        return tuple(
             ExplanationPhrase(
                 feature=f,
                 weight=0.0 if f.startswith("neg:") else _WEIGHTS[f.split(":", 1)[1]] * len(s),
                 spans=tuple(s),
             )
-            for f, s in spans.items()
+            for f, s in self.spans.items()
         )
-        score = 1 / (1 + math.exp(-logit))
-        priority = min(10, max(1, math.ceil(score * 10)))
-        band: Band = "high" if score >= 0.6 else "medium" if score >= 0.3 else "low"
-        return ScoreRecord(
-            score=score,
-            priority=priority,
-            band=band,
-            explanation=explanation,
-            indicators=tuple(indicators),
-            logit=logit,
-        )
+
+
+def _read(lower: str) -> _Words:
+    words = _Words()
+    for m in _WORD.finditer(lower):
+        word = m.group()
+        if word not in _WEIGHTS and word not in _GUIDANCE and word not in _INJURY:
+            continue
+        negated = _NEGATION.search(lower[max(0, m.start() - 40) : m.start()]) is not None
+        if not negated:
+            words.asserted.add(word)
+            words.guidance += _GUIDANCE.get(word, 0.0)
+        if word not in _WEIGHTS:
+            continue
+        feature = f"neg:{word}" if negated else f"word:{word}"
+        words.spans.setdefault(feature, []).append((m.start(), m.end()))
+        words.logit += 0 if negated else _WEIGHTS[word]
+        if _WEIGHTS[word] > 0:
+            words.indicators.append(
+                IndicatorOut(
+                    label=f"physical_{word}",
+                    level=2,
+                    start=m.start(),
+                    end=m.end(),
+                    negated=negated,
+                    hedged=False,
+                    historical=False,
+                    third_party=False,
+                )
+            )
+    return words
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def _level_probabilities(latent: float) -> tuple[float, float, float, float]:
+    """P(level = 1..4) of a proportional-odds model with the fake's cut points."""
+    at_least = [1.0, *(_sigmoid(latent - cut) for cut in _LEVEL_CUTS), 0.0]
+    p1, p2, p3, p4 = (at_least[k] - at_least[k + 1] for k in range(4))
+    return (p1, p2, p3, p4)
 
 
 def fake_loaded_model(
-    *, version: str = "1", cost_ms: float = 0.0, name: str = "concern-screener"
+    *,
+    version: str = "1",
+    cost_ms: float = 0.0,
+    name: str = "concern-screener",
+    guidance: bool = True,
 ) -> LoadedModel:
-    """A LoadedModel around a FakeScorer, labelled so nobody mistakes it for a real one."""
+    """A LoadedModel around a FakeScorer, labelled so nobody mistakes it for a real one.
+    ``guidance=False`` serves it like a model trained without a level estimate."""
     return LoadedModel(
         name=name,
         version=version,
         run_id=None,
-        scorer=FakeScorer(cost_ms=cost_ms),
+        scorer=FakeScorer(cost_ms=cost_ms, guidance=guidance),
         metrics={"roc_auc": 0.5},
         model_card_markdown="# Fake model\n\nA deterministic stand-in for tests; not a model.",
         fairness_summary=None,

@@ -293,6 +293,9 @@ _EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "source",
         "contact_id",
         "text_hmac",
+        "level",
+        "practice_and_guidance_differ",
+        "floor",
     ),
     "decision": (
         "id",
@@ -365,8 +368,8 @@ def list_events(
 
     Never returns text: the redacted text and notes stay in the database. Filters that do
     not apply to the type (``model_version`` on key events) match nothing when given.
-    A decision event carries its linked score's model version and score for agreement
-    studies.
+    A decision event carries its linked score's model version, score, band, guidance level,
+    differ flag and floor for agreement studies.
     """
     table = {
         "score": score_events,
@@ -382,6 +385,9 @@ def list_events(
             score_events.c.model_version.label("model_version"),
             score_events.c.score.label("score"),
             score_events.c.band.label("band"),
+            score_events.c.level.label("level"),
+            score_events.c.practice_and_guidance_differ.label("practice_and_guidance_differ"),
+            score_events.c.floor.label("floor"),
             (decisions.c.note_redacted.is_not(None)).label("has_note"),
         ).select_from(
             decisions.outerjoin(score_events, decisions.c.score_event_id == score_events.c.id)
@@ -412,7 +418,8 @@ def list_scores_for_queue(
 ) -> list[dict[str, Any]]:
     """Scores served since ``since`` for the screener page's queue, highest priority (then
     score, then newest) first, each with ``decided``: whether a decision has been recorded
-    for its contact (always False for a score without a contact id). Never returns text."""
+    for its contact (always False for a score without a contact id), and ``floor``, what a
+    must-never-miss floor said (policy text) or None. Never returns concern text."""
     decided = (
         select(decisions.c.id)
         .where(decisions.c.contact_id == score_events.c.contact_id)
@@ -428,6 +435,7 @@ def list_scores_for_queue(
             score_events.c.priority,
             score_events.c.band,
             score_events.c.model_version,
+            score_events.c.floor,
             decided.label("decided"),
         )
         .where(score_events.c.created_at >= since)

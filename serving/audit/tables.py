@@ -1,13 +1,14 @@
 """The audit schema as SQLAlchemy Core tables. Alembic revisions mirror this file.
 
 No table holds concern text: only its keyed hash (``text_hmac``) and, when configured, the
-redacted text.
+redacted text. A score event's ``floor`` is the floor policy's own words, not the concern's.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -58,6 +59,12 @@ score_events = Table(
     Column("contact_id", String(200), nullable=True),
     Column("text_hmac", String(64), nullable=False),
     Column("redacted_text", Text, nullable=True),
+    #: The guidance level served (1-4); null for a model without one, or a row from before.
+    Column("level", Integer, nullable=True),
+    #: Whether practice and guidance differed; null for a row from before it was recorded.
+    Column("practice_and_guidance_differ", Boolean, nullable=True),
+    #: What the must-never-miss floor said when one applied (policy text); else null.
+    Column("floor", Text, nullable=True),
     Index("ix_score_events_contact_id", "contact_id"),
     Index("ix_score_events_created_at", "created_at"),
     Index("ix_score_events_request_id", "request_id"),

@@ -1,6 +1,7 @@
 """A scored contact as the screener page shows it: the text cut into highlighted
 segments, the phrases that raised and lowered the score, the indicators found, the score
-in words, and the labels of sources, outcomes and bands.
+in words, the guidance level beside it, and the labels of sources, outcomes, bands and
+levels.
 
 Pure functions of the API's response models; nothing here reads a request or the model.
 """
@@ -15,10 +16,12 @@ from serving.schemas import ExplanationPublic, IndicatorPublic, ScoredContact
 
 __all__ = [
     "BAND_LABELS",
+    "LEVEL_LABELS",
     "OUTCOME_LABELS",
     "SOURCE_LABELS",
     "Segment",
     "feature_label",
+    "guidance_view",
     "highlight",
     "indicator_rows",
     "percent",
@@ -43,6 +46,13 @@ OUTCOME_LABELS: Final[dict[str, str]] = {
     "child_protection": "Child protection enquiry (section 47)",
 }
 BAND_LABELS: Final[dict[str, str]] = {"low": "Low", "medium": "Medium", "high": "High"}
+#: The published levels of need, as the guidance level is shown.
+LEVEL_LABELS: Final[dict[int, str]] = {
+    1: "universal",
+    2: "early help",
+    3: "child in need",
+    4: "protection",
+}
 
 #: Phrases listed on each side (raised, lowered), largest weights first.
 MAX_PHRASES: Final = 12
@@ -172,10 +182,35 @@ def percent(score: float) -> str:
     return f"{round(score * 100)}%"
 
 
+def guidance_view(result: ScoredContact) -> dict[str, Any] | None:
+    """The guidance level as the page shows it beside the score: ``level``, its ``label``
+    ("child in need"), the ``chance`` of that level in words and ``chances``, each level
+    with its label and chance; None for a model without a level estimate."""
+    if result.level is None:
+        return None
+    probabilities = result.level_probabilities
+    chances = [
+        {"level": level, "label": label, "chance": percent(probabilities[level - 1])}
+        for level, label in LEVEL_LABELS.items()
+        if level <= len(probabilities)
+    ]
+    return {
+        "level": result.level,
+        "label": LEVEL_LABELS.get(result.level, f"level {result.level}"),
+        "chance": (
+            percent(probabilities[result.level - 1])
+            if result.level <= len(probabilities)
+            else None
+        ),
+        "chances": chances,
+    }
+
+
 def result_view(result: ScoredContact, text: str) -> dict[str, Any]:
     """What the result part of the screener page shows for ``result`` of ``text``."""
     return {
         "result": result,
+        "guidance": guidance_view(result),
         "percent": percent(result.score),
         "segments": highlight(text, result.explanation),
         "raised": phrase_rows(result, text, sign=1),

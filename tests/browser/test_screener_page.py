@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
+from serving.testing import FLOOR_SAYS
 from tests.utils.browser import SCREENSHOTS, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -101,6 +102,53 @@ def test_contact_is_scored_with_highlights_indicators_and_screenshot(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "scored.png"), full_page=True)
     assert (SCREENSHOTS / "scored.png").stat().st_size > 10_000
+
+
+def test_guidance_level_differ_note_and_floor_show_beside_the_score_with_screenshot(
+    page: Any, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server)
+    baby = (
+        "Health visitor saw a small bruise on the baby's ear at the 8 week check; mum says "
+        "he is happy and fine."
+    )
+    score(page, text=baby, source="health", contact_id="CT-4004")
+
+    guidance = page.locator("#guidance")
+    assert guidance.is_visible()
+    assert guidance.locator("dt").inner_text().startswith("Guidance level")
+    assert re.fullmatch(
+        r"4, protection \(probability \d{1,2}%\)", page.locator("#guidance-level").inner_text()
+    )
+    chances = page.locator("#guidance-chances").inner_text()
+    assert "1 universal" in chances and "4 protection" in chances
+
+    differ = page.locator("#practice-guidance-differ")
+    assert differ.is_visible()
+    assert "Practice and guidance differ." in differ.inner_text()
+
+    floor = page.locator("#score-floor")
+    assert floor.is_visible()
+    assert (
+        f"Floor: {FLOOR_SAYS} — shown in the high band whatever the score" in floor.inner_text()
+    )
+    # The floor raised the band, not the score: the band says High in words, the score is low.
+    assert "High" in page.locator("#score-band").inner_text()
+    assert int(page.locator("#score-percent").inner_text().rstrip("%")) < 30
+    # Each note is told by its words, not its colour or glyph: the labels are text in the
+    # document (text_content leaves out CSS-generated content), which a screen reader reads.
+    assert floor.locator("strong").text_content() == "Floor:"
+    assert differ.locator("strong").text_content() == "Practice and guidance differ."
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "guidance_and_floor.png"), full_page=True)
+    assert (SCREENSHOTS / "guidance_and_floor.png").stat().st_size > 10_000
+
+    page.goto(live_server.url + "/queue")
+    row = page.locator("table.queue tbody tr", has_text="CT-4004")
+    assert f"Floor: {FLOOR_SAYS}" in row.inner_text()
+    assert "bruise" not in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "queue_floor.png"), full_page=True)
 
 
 def test_decision_is_recorded_and_shows_in_queue_and_audit_trail(

@@ -20,6 +20,9 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 MAX_PAGE = 500
+#: Event ids are 64-bit integers; a larger cursor is refused (422) rather than handed to
+#: the database driver, which cannot bind it.
+MAX_ID = 2**63 - 1
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -54,10 +57,14 @@ async def list_audit_events(
     until: Annotated[datetime | None, Query(description="Exclusive, ISO-8601")] = None,
     model_version: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-    cursor: Annotated[int, Query(ge=0, description="next_cursor of the previous page")] = 0,
+    cursor: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="next_cursor of the previous page")
+    ] = 0,
 ) -> AuditEventsResponse:
-    """Score events (model, score, band, keyed text hash), decisions (with the linked
-    score's model version, score and band), or key events. Never any text."""
+    """Score events (model, score, band, guidance level, whether practice and guidance
+    differed, the floor that applied, keyed text hash), decisions (with the linked score's
+    model version, score, band, level, differ flag and floor), key events or promotions.
+    Never any concern text."""
     try:
         rows = await run_in_threadpool(
             lambda: store.list_events(

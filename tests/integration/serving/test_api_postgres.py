@@ -7,6 +7,7 @@ from sqlalchemy import func, select, text
 
 from serving.audit.tables import decisions, score_events
 from serving.keys import list_keys, revoke_key
+from serving.testing import FLOOR_SAYS, FLOORED_EXAMPLE
 from tests.utils.serving import TEXT
 
 pytestmark = pytest.mark.postgres
@@ -76,3 +77,25 @@ def test_keys_on_postgres(pg_service) -> None:  # type: ignore[no-untyped-def]
     assert not revoke_key(svc.key_ids["screener"], engine=svc.engine)
     r = svc.client.post("/v1/score", json={"text": TEXT}, headers=svc.h("screener"))
     assert r.status_code == 401
+
+
+def test_level_differ_flag_and_floor_are_audited_on_postgres(pg_service) -> None:  # type: ignore[no-untyped-def]
+    svc = pg_service
+    items = [{"text": TEXT, "contact_id": "p"}, {"text": FLOORED_EXAMPLE, "contact_id": "b"}]
+    r = svc.client.post("/v1/score/batch", json={"items": items}, headers=svc.h("screener"))
+    assert r.status_code == 200
+    assert [x["floor"] for x in r.json()["results"]] == [None, {"says": FLOOR_SAYS}]
+    with svc.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                score_events.c.level,
+                score_events.c.practice_and_guidance_differ,
+                score_events.c.floor,
+            ).order_by(score_events.c.id)
+        ).all()
+    assert [tuple(row) for row in rows] == [(3, False, None), (4, True, FLOOR_SAYS)]
+    events = svc.client.get("/v1/audit/events", headers=svc.h("auditor")).json()["events"]
+    assert [(e["level"], e["practice_and_guidance_differ"], e["floor"]) for e in events] == [
+        (3, False, None),
+        (4, True, FLOOR_SAYS),
+    ]

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from serving.keys import revoke_key
-from tests.utils.serving import TEXT, Service
+from serving.testing import FLOOR_SAYS, FLOORED_EXAMPLE, fake_loaded_model
+from tests.utils.serving import TEXT, MakeService, Service
 
 SECURITY = {
     "x-content-type-options": "nosniff",
@@ -124,3 +125,38 @@ def test_sign_out_clears_the_session(service: Service) -> None:
     assert r.status_code == 303
     assert 'cs_session=""' in r.headers["set-cookie"]
     assert "Sign in" in service.client.get("/").text
+
+
+def test_the_page_shows_the_guidance_level_the_differ_note_and_the_floor(
+    service: Service,
+) -> None:
+    csrf = sign_in(service)
+    r = service.client.post(
+        "/score", data={"text": FLOORED_EXAMPLE, "source": "health", "contact_id": "CT-9", "csrf_token": csrf}
+    )
+    assert r.status_code == 200
+    page = re.sub(r"\s+", " ", r.text)
+    assert "Guidance level" in page
+    level = r'id="guidance-level">4, protection <span class="level-chance">\(probability \d+%\)'
+    assert re.search(level, page)
+    assert "Practice and guidance differ." in page
+    floor = f"<strong>Floor:</strong> {FLOOR_SAYS} — shown in the high band whatever the score"
+    assert floor in page
+    queue = service.client.get("/queue").text
+    assert f"Floor: {FLOOR_SAYS}" in queue and "bruise on" not in queue
+
+    # A contact where practice and guidance agree and no floor applies: neither note.
+    r = service.client.post("/score", data={"text": TEXT, "source": "school", "csrf_token": csrf})
+    assert 'id="guidance-level">3, child in need' in r.text
+    assert "Practice and guidance differ" not in r.text and "Floor:" not in r.text
+
+
+def test_the_page_of_a_model_without_a_level_estimate_shows_the_score_alone(
+    make_service: MakeService,
+) -> None:
+    svc = make_service(model=fake_loaded_model(guidance=False))
+    csrf = sign_in(svc)
+    r = svc.client.post("/score", data={"text": FLOORED_EXAMPLE, "source": "health", "csrf_token": csrf})
+    assert r.status_code == 200 and 'id="score-band"' in r.text
+    assert "Guidance level" not in r.text and "Floor:" not in r.text
+    assert "Practice and guidance differ" not in r.text

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from serving.model_store import LoadedModel, ModelLoadError, ModelStore, Scorer, load_model
-from serving.testing import FakeScorer, fake_loaded_model
+from serving.testing import FLOOR_SAYS, FakeScorer, fake_loaded_model
 
 
 def test_fake_uri_loads_the_fake_scorer() -> None:
@@ -92,3 +92,32 @@ def test_fake_scorer_is_deterministic_and_negation_aware() -> None:
     assert a.score > b.score
     assert [i.negated for i in b.indicators] == [True]
     assert s.score_records(["dad hit her"], [None])[0] == a
+
+
+def test_fake_scorer_puts_guidance_beside_the_score_driven_by_words() -> None:
+    plain, baby, unhurt, disclosed = FakeScorer().score_records(
+        [
+            "dad hit her",
+            "a bruise on the baby, mum happy and fine",
+            "the baby is well, no bruise seen",
+            "she disclosed it",
+        ],
+        [None] * 4,
+    )
+    # No guidance word: the level agrees with the score (P(level 3-4) is the score).
+    assert plain.level is not None and sum(plain.level_probabilities) == pytest.approx(1)
+    assert sum(plain.level_probabilities[2:]) == pytest.approx(plain.score)
+    assert not plain.differs and plain.floor is None
+    # A baby with an injury: floored to high, priority 9; the score stays low; they differ.
+    assert baby.floor == FLOOR_SAYS and (baby.band, baby.priority) == ("high", 9)
+    assert baby.score < 0.3 and baby.level == 4 and baby.differs
+    # A negated injury triggers no floor; a disclosure raises the level alone.
+    assert unhurt.floor is None and unhurt.band == "low"
+    assert disclosed.differs and disclosed.floor is None and disclosed.explanation == ()
+
+
+def test_fake_scorer_without_guidance_answers_like_an_old_model() -> None:
+    [old] = FakeScorer(guidance=False).score_records(["a bruise on the baby"], [None])
+    [new] = FakeScorer().score_records(["a bruise on the baby"], [None])
+    assert (old.level, old.level_probabilities, old.differs, old.floor) == (None, (), False, None)
+    assert old.score == new.score and old.explanation == new.explanation

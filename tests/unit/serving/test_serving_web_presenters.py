@@ -4,6 +4,7 @@ from serving.schemas import ExplanationPublic, IndicatorPublic, ScoredContact
 from serving.web.presenters import (
     Segment,
     feature_label,
+    guidance_view,
     highlight,
     indicator_rows,
     percent,
@@ -12,6 +13,13 @@ from serving.web.presenters import (
 )
 
 TEXT = "bruise on arm, dad hit her, happy at school"
+#: What a model without a level estimate answers beside the score.
+NO_GUIDANCE = {
+    "level": None,
+    "level_probabilities": [],
+    "practice_and_guidance_differ": False,
+    "floor": None,
+}
 
 
 def phrase(feature: str, weight: float, *spans: tuple[int, int]) -> ExplanationPublic:
@@ -68,6 +76,7 @@ def test_phrase_rows_split_by_sign_largest_first_with_quotes_from_the_text() -> 
         score=0.7,
         priority=7,
         band="high",
+        **NO_GUIDANCE,
         explanation=[
             phrase("word:hit", 0.9, (19, 22)),
             phrase("word:bruise", 1.2, (0, 6), (500, 506)),
@@ -117,7 +126,41 @@ def test_percent_never_says_zero_or_a_hundred() -> None:
 
 
 def test_result_view_has_everything_the_result_part_of_the_page_shows() -> None:
-    result = ScoredContact(score=0.5, priority=5, band="medium", explanation=[], indicators=[])
+    result = ScoredContact(
+        score=0.5, priority=5, band="medium", **NO_GUIDANCE, explanation=[], indicators=[]
+    )
     view = result_view(result, TEXT)
-    assert set(view) == {"result", "percent", "segments", "raised", "lowered", "indicators"}
+    assert set(view) == {
+        "result",
+        "guidance",
+        "percent",
+        "segments",
+        "raised",
+        "lowered",
+        "indicators",
+    }
     assert view["percent"] == "50%" and view["segments"] == [Segment(TEXT)]
+    assert view["guidance"] is None  # a model without a level estimate
+
+
+def test_the_guidance_level_reads_as_its_number_name_and_chance() -> None:
+    result = ScoredContact(
+        score=0.2,
+        priority=2,
+        band="low",
+        level=3,
+        level_probabilities=[0.05, 0.2, 0.62, 0.13],
+        practice_and_guidance_differ=True,
+        floor=None,
+        explanation=[],
+        indicators=[],
+    )
+    view = guidance_view(result)
+    assert view is not None
+    assert (view["level"], view["label"], view["chance"]) == (3, "child in need", "62%")
+    assert [(c["level"], c["label"], c["chance"]) for c in view["chances"]] == [
+        (1, "universal", "5%"),
+        (2, "early help", "20%"),
+        (3, "child in need", "62%"),
+        (4, "protection", "13%"),
+    ]
