@@ -131,6 +131,23 @@ class ExplanationConfig(_Strict):
     top_k: int = Field(8, ge=1, le=50)
 
 
+class GuidanceConfig(_Strict):
+    #: The guidance corpus's share of the total training weight in the candidates' and the
+    #: baseline's fits (0: the corpus is not used for the score). A share, not a weight per
+    #: contact, so that a small export is not drowned by the corpus nor a large one deaf
+    #: to it: at 70,000 training contacts 0.35 makes each corpus contact count about 18.
+    share: float = Field(0.35, ge=0, lt=1)
+    #: "Practice and guidance differ" when the score and the chance that the guidance
+    #: level is 3 or 4 differ by more than this.
+    differ_margin: float = Field(0.4, gt=0, lt=1)
+
+
+class FloorsConfig(_Strict):
+    #: Put a floor under the band and priority of a contact that asserts or hedges a
+    #: must-never-miss indicator (``configs/floors.toml``); a deployment may turn it off.
+    enabled: bool = True
+
+
 class TrainConfig(_Strict):
     """Everything that shapes a trained model, besides the data and the code."""
 
@@ -141,6 +158,8 @@ class TrainConfig(_Strict):
     operating_point: OperatingPointConfig = OperatingPointConfig()
     evaluation: EvaluationConfig = EvaluationConfig()
     explanation: ExplanationConfig = ExplanationConfig()
+    guidance: GuidanceConfig = GuidanceConfig()
+    floors: FloorsConfig = FloorsConfig()
 
     def flat_params(self) -> dict[str, str]:
         """Dotted keys to string values, for ``mlflow.log_params`` (values under 500 chars)."""

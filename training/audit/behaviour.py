@@ -105,11 +105,15 @@ class Case:
     decisive: str | None = None
     note: str = ""
 
-    def passes(self, scores: Sequence[float] | np.ndarray, *, threshold: float) -> bool:
-        """Whether ``scores`` (one per text) meet this case's expectation."""
+    def passes(
+        self, scores: Sequence[float] | np.ndarray, *, threshold: float, floored: bool = False
+    ) -> bool:
+        """Whether ``scores`` (one per text) meet this case's expectation. An MFT case reads
+        what a screener sees: high means a score at or above ``threshold`` or a
+        must-never-miss floor (``floored``) putting the contact in the high band."""
         if self.kind == "MFT":
-            high = self.expect["score"] == "high"
-            return bool(scores[0] >= threshold) if high else bool(scores[0] < threshold)
+            high = bool(scores[0] >= threshold) or floored
+            return high if self.expect["score"] == "high" else not high
         delta = float(scores[1]) - float(scores[0])
         if self.kind == "INV":
             return abs(delta) <= float(self.expect.get("max_delta", DEFAULT_MAX_DELTA))
@@ -284,7 +288,9 @@ class BehaviourResult:
         }
 
 
-Scorer = Callable[[list[str], list[str | None]], np.ndarray]
+#: ``(texts, sources) -> (calibrated scores, floored or None)``: ``floored`` marks the texts
+#: a must-never-miss floor put in the high band.
+Scorer = Callable[[list[str], list[str | None]], tuple[np.ndarray, np.ndarray | None]]
 
 
 def run_suite(
@@ -294,11 +300,13 @@ def run_suite(
     with_sources: bool = True,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> BehaviourResult:
-    """Score every text of ``cases`` in one batch with ``score(texts, sources)`` (calibrated
-    probabilities) and check each case. ``with_sources=False`` scores the text alone."""
+    """Score every text of ``cases`` in one batch with ``score(texts, sources)`` and check
+    each case. ``with_sources=False`` scores the text alone."""
     texts = [t for c in cases for t in c.texts]
     sources = [s if with_sources else None for c in cases for s in c.sources]
-    scores = np.asarray(score(texts, sources), dtype=np.float64)
+    raw, floored_raw = score(texts, sources)
+    scores = np.asarray(raw, dtype=np.float64)
+    floored = np.zeros(len(texts), bool) if floored_raw is None else np.asarray(floored_raw, bool)
     if scores.shape != (len(texts),):
         raise ValueError(f"the scorer gave {scores.shape} scores for {len(texts)} texts")
     counts: dict[tuple[str, str, str], list[int]] = {}
@@ -309,8 +317,8 @@ def run_suite(
     at = 0
     for case in cases:
         own = scores[at : at + len(case.texts)]
+        ok = case.passes(own, threshold=threshold, floored=bool(floored[at]))
         at += len(case.texts)
-        ok = case.passes(own, threshold=threshold)
         for tally in (
             counts.setdefault((case.half, case.capability, case.kind), [0, 0]),
             halves.setdefault(case.half, [0, 0]),

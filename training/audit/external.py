@@ -41,6 +41,7 @@ __all__ = [
     "external_result",
     "handwritten_dir",
     "read_external",
+    "Scored",
     "score_external_sets",
     "screener_scorer",
 ]
@@ -108,6 +109,13 @@ class ExternalResult:
     flagged_share_12: float
     threshold: float
     auc_by_layout: dict[str, float] = field(default_factory=dict)
+    #: share of each level's contacts that a must-never-miss floor put in the high band
+    floored_share: dict[int, float] = field(default_factory=dict)
+    #: the guidance level estimate against the set's levels: exact agreement, AUC of
+    #: P(level 3-4) for met, and the share marked "practice and guidance differ"
+    level_accuracy: float | None = None
+    level_auc: float | None = None
+    differ_share: float | None = None
 
 
 def external_result(
@@ -117,6 +125,7 @@ def external_result(
     priorities: np.ndarray | None,
     threshold: float,
     layouts: np.ndarray | None = None,
+    scored: Scored | None = None,
     n_boot: int = 200,
     seed: int = 0,
 ) -> ExternalResult:
@@ -146,7 +155,27 @@ def external_result(
         flagged_share_12=float(flagged[levels <= 2].mean()),
         threshold=float(threshold),
         auc_by_layout=_by_layout(layouts, met, scores),
+        **_beside_the_score(levels, met, scored),
     )
+
+
+def _beside_the_score(levels: np.ndarray, met: np.ndarray, scored: Scored | None) -> dict[str, Any]:
+    """Floors by level and the level estimate's agreement, where the scorer gives them."""
+    out: dict[str, Any] = {}
+    if scored is None:
+        return out
+    if scored.floored is not None:
+        floored = np.asarray(scored.floored, bool)
+        out["floored_share"] = {
+            lv: float(floored[levels == lv].mean()) for lv in (1, 2, 3, 4) if (levels == lv).any()
+        }
+    if scored.levels is not None:
+        probs = np.asarray(scored.levels, float)
+        out["level_accuracy"] = float(np.mean(np.argmax(probs, axis=1) + 1 == levels))
+        out["level_auc"] = roc_auc(met, probs[:, 2] + probs[:, 3])
+    if scored.differs is not None:
+        out["differ_share"] = float(np.mean(np.asarray(scored.differs, bool)))
+    return out
 
 
 def _auc_between(
@@ -167,7 +196,21 @@ def _by_layout(layouts: np.ndarray | None, met: np.ndarray, scores: np.ndarray) 
     return out
 
 
-Scorer = Callable[[list[str], list[str | None]], tuple[np.ndarray, np.ndarray | None]]
+@dataclass(frozen=True)
+class Scored:
+    """What a scorer gives for a batch of texts: calibrated scores, and where it has them,
+    priorities, whether a must-never-miss floor put each text in the high band, the
+    guidance level probabilities (n x 4) and whether practice and guidance differ."""
+
+    scores: np.ndarray
+    priorities: np.ndarray | None = None
+    floored: np.ndarray | None = None
+    levels: np.ndarray | None = None
+    differs: np.ndarray | None = None
+
+
+#: ``(texts, sources) -> Scored``.
+Scorer = Callable[[list[str], list[str | None]], Scored]
 
 
 def score_external_sets(
@@ -189,11 +232,12 @@ def score_external_sets(
             continue
         frame = read_external(path)
         sources = frame["source"].tolist() if with_sources else [None] * len(frame)
-        scores, priorities = score(frame["text"].tolist(), sources)
+        scored = score(frame["text"].tolist(), sources)
         out[name] = external_result(
             frame["level"].to_numpy(),
-            scores,
-            priorities=priorities,
+            scored.scores,
+            priorities=scored.priorities,
+            scored=scored,
             threshold=threshold,
             layouts=frame["layout"].to_numpy() if "layout" in frame else None,
             n_boot=n_boot,
@@ -205,9 +249,16 @@ def screener_scorer(model: Any) -> Scorer:
     """A ``ScreenerModel`` as a :data:`Scorer` (without explanations: nothing here reads
     them)."""
 
-    def score(texts: list[str], sources: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    def score(texts: list[str], sources: list[str | None]) -> Scored:
         records = model.score_records(texts, sources, explain=False)
-        return np.array([r.score for r in records]), np.array([r.priority for r in records])
+        levels = [r.level_probabilities for r in records]
+        return Scored(
+            scores=np.array([r.score for r in records]),
+            priorities=np.array([r.priority for r in records]),
+            floored=np.array([r.floor is not None for r in records]),
+            levels=np.array(levels) if all(len(p) == 4 for p in levels) else None,
+            differs=np.array([r.differs for r in records]),
+        )
 
     return score
 
@@ -245,4 +296,10 @@ def external_metrics(
             out[p + f"mean_priority_l{level}"] = mean
         for layout, auc in r.auc_by_layout.items():
             out[p + f"auc_layout_{layout}"] = auc
+        for level, share in r.floored_share.items():
+            out[p + f"floored_l{level}"] = share
+        for key in ("level_accuracy", "level_auc", "differ_share"):
+            value = getattr(r, key)
+            if value is not None:
+                out[p + key] = value
     return {k: float(v) for k, v in out.items() if np.isfinite(v)}

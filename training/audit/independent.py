@@ -20,6 +20,7 @@ from training.audit.behaviour import BehaviourResult, Case, SuiteError, read_sui
 from training.audit.external import (
     SETS,
     ExternalResult,
+    Scored,
     Scorer,
     external_metrics,
     handwritten_dir,
@@ -118,7 +119,11 @@ def evaluate_independent(
     def suite(scorer: Scorer) -> BehaviourResult | None:
         if not cases:
             return None
-        return run_suite(lambda t, s: scorer(t, s)[0], cases, with_sources=with_sources)
+        def score(t: list[str], s: list[str | None]) -> tuple[np.ndarray, np.ndarray | None]:
+            scored = scorer(t, s)
+            return scored.scores, scored.floored
+
+        return run_suite(score, cases, with_sources=with_sources)
 
     def sets(scorer: Scorer, thr: float) -> dict[str, ExternalResult]:
         return score_external_sets(scorer, threshold=thr, n_boot=n_boot, with_sources=with_sources)
@@ -143,7 +148,7 @@ def suite_digest(cases: Sequence[Case]) -> str:
 def baseline_scorer(baseline: Any) -> Scorer:
     """A ``PlainBaseline`` as a :data:`Scorer` (it reads no source and gives no priority)."""
 
-    def score(texts: list[str], sources: list[str | None]) -> tuple[np.ndarray, None]:
-        return baseline.scores(texts), None
+    def score(texts: list[str], sources: list[str | None]) -> Scored:
+        return Scored(scores=baseline.scores(texts))
 
     return score

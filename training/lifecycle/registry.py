@@ -125,6 +125,10 @@ def _signature() -> Any:
             ColSpec("double", "score"),
             ColSpec("long", "priority"),
             ColSpec("string", "band"),
+            ColSpec("long", "level"),
+            ColSpec(Array("double"), "level_probabilities"),
+            ColSpec("boolean", "differs"),
+            ColSpec("string", "floor"),
             ColSpec(explanation, "explanation"),
             ColSpec(indicators, "indicators"),
         ]

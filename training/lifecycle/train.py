@@ -41,6 +41,7 @@ from training.data.contract import (
     MODEL_INPUT_COLUMNS,
     OUTCOMES,
 )
+from training.data.guidance import read_guidance
 from training.model.analyser import AnalysedContacts, ContactAnalyser
 from training.model.baseline import PlainBaseline
 from training.model.calibration import fit_calibrator
@@ -53,6 +54,8 @@ from training.model.candidates import (
 )
 from training.model.explain import linear_explainer
 from training.model.features import ContactFeatures
+from training.model.floors import load_floor_policy
+from training.model.level import LevelEstimator
 from training.model.screener import ScreenerModel
 
 __all__ = ["CandidateResult", "SplitInfo", "TrainResult", "label_of", "time_split", "train_model"]
@@ -200,9 +203,10 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
             raise ValueError(f"the {name} split has only one outcome class; more data is needed")
     jobs = max(1, min(2, os.cpu_count() or 1)) if len(frame) >= PARALLEL_FROM_ROWS else 1
 
+    corpus = read_guidance()
     t0 = time.perf_counter()
     analyser, features = build_features(config.features)
-    analysed = _analyse(analyser, splits, jobs=jobs)
+    analysed = _analyse(analyser, {**splits, "guidance": corpus}, jobs=jobs)
     timings["analyse_seconds"] = time.perf_counter() - t0
 
     if config.features.use_source and config.features.source_withheld > 0:
@@ -210,8 +214,8 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
             analysed["train"], config.features.source_withheld, seed=config.evaluation.seed
         )
     t0 = time.perf_counter()
-    X = {"train": features.fit_transform(analysed["train"])}
-    X.update({k: features.transform(analysed[k]) for k in ("validation", "test")})
+    fit_set = _fit_set(features, analysed, splits["train"], corpus, config)
+    X = {k: features.transform(analysed[k]) for k in ("validation", "test")}
     # Canonical (sorted) indices before the candidates share the matrices: liblinear sorts
     # them in place, and a fit reading them beside it (the ordinal solver) saw them move.
     for matrix in X.values():
@@ -220,22 +224,23 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
     y = {k: label_of(v) for k, v in splits.items()}
 
     t0 = time.perf_counter()
-    fitted = _fit_candidates(config, features, splits["train"], X, y, jobs=jobs)
+    fitted = _fit_candidates(config, features, fit_set, X, y, jobs=jobs)
     timings["fit_candidates_seconds"] = time.perf_counter() - t0
     for f in fitted.values():
         timings[f"fit_{f.result.name}_seconds"] = f.result.fit_seconds
 
     results, best = _select(config, fitted)
     model = _screener(config, analyser, features, fitted, best, y["validation"], info)
-
     t0 = time.perf_counter()
+    model.level_model = _level_model(features, analysed["guidance"], corpus)
     baseline = PlainBaseline().fit(
-        splits["train"]["text"].astype(str).tolist(),
-        y["train"],
+        fit_set.texts,
+        fit_set.y,
+        sample_weight=fit_set.weights,
         calibration_texts=splits["validation"]["text"].astype(str).tolist(),
         calibration_y=y["validation"],
     )
-    timings["fit_baseline_seconds"] = time.perf_counter() - t0
+    timings["fit_level_and_baseline_seconds"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     validation, test = (
@@ -296,10 +301,67 @@ def _analyse(
     return analysed
 
 
+@dataclass(frozen=True)
+class _FitSet:
+    """What the candidates and the baseline fit on: the training split and, weighted, the
+    guidance corpus (levels as outcomes), as features, texts, labels, ranks and weights."""
+
+    X: sp.csr_matrix
+    texts: list[str]
+    y: np.ndarray
+    ranks: np.ndarray | None
+    weights: np.ndarray | None
+
+
+def _fit_set(
+    features: ContactFeatures,
+    analysed: dict[str, AnalysedContacts],
+    train: pd.DataFrame,
+    corpus: pd.DataFrame,
+    config: TrainConfig,
+) -> _FitSet:
+    """Fit the features on the training split (and the corpus, when it weighs in) and
+    stack what the candidates learn from. The corpus's ranks are those of its levels'
+    outcomes; its contacts share ``guidance.share`` of the total weight (decision 0019)."""
+    texts = train["text"].astype(str).tolist()
+    y = label_of(train)
+    ranks = outcome_rank_of(train) if "outcome" in train else None
+    share = config.guidance.share if len(corpus) else 0.0
+    weight = share / (1.0 - share) * len(train) / max(len(corpus), 1)
+    if share <= 0:
+        X = features.fit_transform(analysed["train"])
+        X.sort_indices()
+        return _FitSet(X, texts, y, ranks, None)
+    t, g = analysed["train"], analysed["guidance"]
+    both = AnalysedContacts(
+        t.word_docs + g.word_docs, t.indicator_rows + g.indicator_rows, t.sources + g.sources
+    )
+    X = features.fit_transform(both)
+    X.sort_indices()
+    return _FitSet(
+        X,
+        texts + corpus["text"].astype(str).tolist(),
+        np.concatenate([y, (corpus["level"].to_numpy() >= 3).astype(int)]),
+        None if ranks is None else np.concatenate([ranks, outcome_rank_of(corpus)]),
+        np.concatenate([np.ones(len(y)), np.full(len(corpus), weight)]),
+    )
+
+
+def _level_model(
+    features: ContactFeatures, guidance: AnalysedContacts, corpus: pd.DataFrame
+) -> LevelEstimator | None:
+    """The guidance level estimate, fitted on the corpus; None without a corpus that has
+    every level."""
+    if len(corpus) == 0 or set(corpus["level"]) != {1, 2, 3, 4}:
+        return None
+    X = features.transform(guidance)
+    return LevelEstimator().fit(X, corpus["level"].to_numpy())
+
+
 def _fit_candidates(
     config: TrainConfig,
     features: ContactFeatures,
-    train: pd.DataFrame,
+    fit_set: _FitSet,
     X: dict[str, sp.csr_matrix],
     y: dict[str, np.ndarray],
     *,
@@ -313,10 +375,11 @@ def _fit_candidates(
     # Only an ordinal candidate reads the outcome's rank (an export labelled met/not met
     # alone still trains the others).
     ordinal = any(name in ORDINAL_CANDIDATES for name in config.candidates.names)
-    ranks = outcome_rank_of(train) if ordinal else y["train"]
+    if ordinal and fit_set.ranks is None:
+        raise ValueError("the ordinal candidates need every training contact's outcome")
 
     def fit(name: str) -> _Fitted:
-        return _fit_candidate(name, config, features, X, y, ranks)
+        return _fit_candidate(name, config, features, fit_set, X, y)
 
     names = list(config.candidates.names)
     if jobs > 1 and len(names) > 1:
@@ -331,24 +394,30 @@ def _fit_candidate(
     name: str,
     config: TrainConfig,
     features: ContactFeatures,
+    fit_set: _FitSet,
     X: dict[str, sp.csr_matrix],
     y: dict[str, np.ndarray],
-    ranks: np.ndarray,
 ) -> _Fitted:
     t0 = time.perf_counter()
-    clf = build_candidate(name, config, blocks=features.blocks_)
+    # An asserted serious indicator never lowers a score (decision 0020): the ordinal
+    # candidate holds those weights at 0 or above.
+    clf = build_candidate(
+        name, config, blocks=features.blocks_, nonnegative=features.nonnegative_columns()
+    )
     cap = getattr(getattr(config.candidates, name), "max_train_rows", None)
-    rows = _stratified_sample(y["train"], cap, seed=config.evaluation.seed)
+    rows = _stratified_sample(fit_set.y, cap, seed=config.evaluation.seed)
     # An ordinal candidate learns from the whole outcome scale; all are selected,
     # calibrated and tested on met/not met.
-    target = ranks if name in ORDINAL_CANDIDATES else y["train"]
+    target = fit_set.ranks if name in ORDINAL_CANDIDATES else fit_set.y
+    assert target is not None
+    weights = fit_set.weights
+    if rows is not None:
+        target, weights = target[rows], None if weights is None else weights[rows]
+    fit_kwargs = {} if weights is None else {_weight_arg(clf): weights}
     # liblinear draws from one process-wide random generator: two of its fits side by
     # side interleave their draws, and neither result is reproducible any more.
     with _LIBLINEAR_LOCK if name in LIBLINEAR_CANDIDATES else contextlib.nullcontext():
-        if rows is None:
-            clf.fit(X["train"], target)
-        else:
-            clf.fit(X["train"][rows], target[rows])
+        clf.fit(fit_set.X if rows is None else fit_set.X[rows], target, **fit_kwargs)
     val_logits = np.asarray(clf.decision_function(X["validation"]), dtype=np.float64).ravel()
     calibrator = fit_calibrator(config.calibration.method, val_logits, y["validation"])
     seconds = time.perf_counter() - t0
@@ -419,6 +488,8 @@ def _screener(
         explanation_exact=exact,
         top_k=config.explanation.top_k,
         metadata={"split": info.__dict__},
+        floor_policy=load_floor_policy() if config.floors.enabled else None,
+        differ_margin=config.guidance.differ_margin,
     )
 
 
@@ -459,3 +530,10 @@ def _withhold_sources(train: AnalysedContacts, share: float, *, seed: int) -> An
     hidden = rng.random(len(train)) < share
     sources = tuple(None if h else s for h, s in zip(hidden, train.sources, strict=True))
     return AnalysedContacts(train.word_docs, train.indicator_rows, sources)
+
+
+def _weight_arg(clf: Any) -> str:
+    """The keyword a candidate's ``fit`` takes its sample weights by (a pipeline routes them
+    to its last step)."""
+    steps = getattr(clf, "steps", None)
+    return f"{steps[-1][0]}__sample_weight" if steps else "sample_weight"

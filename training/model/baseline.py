@@ -43,8 +43,10 @@ class PlainBaseline(BaseEstimator):
         *,
         calibration_texts: Sequence[str],
         calibration_y: Any,
+        sample_weight: Any = None,
     ) -> PlainBaseline:
-        """Fit on ``texts`` and their 0/1 labels; calibrate on the held-out pair."""
+        """Fit on ``texts`` and their 0/1 labels (each weighted by ``sample_weight``);
+        calibrate on the held-out pair."""
         self.vectorizer_ = TfidfVectorizer(
             ngram_range=(1, self.ngram_max),
             min_df=self.min_df,
@@ -56,7 +58,7 @@ class PlainBaseline(BaseEstimator):
         self.vectorizer_.stop_words_ = None  # diagnostic only, and larger than the vocabulary
         self.classifier_ = LogisticRegression(
             C=self.C, solver="liblinear", dual=True, tol=1e-3, max_iter=300, random_state=0
-        ).fit(X, np.asarray(y))
+        ).fit(X, np.asarray(y), sample_weight=sample_weight)
         logits = self.classifier_.decision_function(self.vectorizer_.transform(calibration_texts))
         self.calibrator_ = PlattCalibrator().fit(logits, calibration_y)
         return self

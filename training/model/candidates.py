@@ -76,7 +76,13 @@ class TextReducer(TransformerMixin, BaseEstimator):
         return np.hstack([reduced, rest]).astype(np.float32)
 
 
-def build_candidate(name: str, config: TrainConfig, *, blocks: dict[str, tuple[int, int]]) -> Any:
+def build_candidate(
+    name: str,
+    config: TrainConfig,
+    *,
+    blocks: dict[str, tuple[int, int]],
+    nonnegative: np.ndarray | None = None,
+) -> Any:
     """An unfitted classifier over ``ContactFeatures`` output, by candidate name."""
     cands = config.candidates
     if name == "logreg_words_chars":
@@ -88,7 +94,9 @@ def build_candidate(name: str, config: TrainConfig, *, blocks: dict[str, tuple[i
         )
     if name == "logreg_ordinal":
         o = cands.logreg_ordinal
-        return OrdinalLogisticRegression(C=o.C, max_iter=o.max_iter, tol=o.tol, cuts=o.cuts)
+        return OrdinalLogisticRegression(
+            C=o.C, max_iter=o.max_iter, tol=o.tol, cuts=o.cuts, nonnegative=nonnegative
+        )
     if name == "sgd_modified_huber":
         s = cands.sgd_modified_huber
         return SGDClassifier(

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from training.model.analyser import marked_tokens
 from training.model.features import (
@@ -23,11 +24,34 @@ from training.model.features import (
     ContactFeatures,
     SparseRow,
     level_mode,
+    plain_of,
 )
 from training.model.outputs import ExplanationPhrase
 from training.text import CompactAnalysis
 
-__all__ = ["LinearExplainer", "linear_explainer"]
+__all__ = ["LinearExplainer", "linear_explainer", "shown"]
+
+#: Words a referrer names themselves or the contact by: not phrases of the concern.
+_SELF_WORDS = frozenset(
+    {"dsl", "hv", "gp", "pc", "dc", "officer", "officers", "referrer", "caller", "staff",
+     "teacher", "tutor", "nurse", "midwife", "worker", "colleague", "ta", "senco",
+     "referral", "contact", "email", "call", "phone", "ring", "write", "writ", "report",
+     "[name]", "[school]", "[phone]", "[email]", "[address]", "[postcode]", "[dob]",
+     "[nhs_number]"}
+)  # fmt: skip
+
+
+def shown(feature: str) -> bool:
+    """Whether an explanation feature is worth showing a screener: not a word n-gram made
+    only of function words, numbers or words for the referrer and the contact itself."""
+    kind, _, name = feature.partition(":")
+    if kind != "word":
+        return True
+    for token in name.split():
+        bare = plain_of(token) or token
+        if not (bare in ENGLISH_STOP_WORDS or bare in _SELF_WORDS or bare.isdigit()):
+            return True
+    return False
 
 
 @dataclass
@@ -77,8 +101,12 @@ class LinearExplainer:
                 key = f"source:{source}"
                 weights[key] = weights.get(key, 0.0) + c
         keys = list(weights)
-        if top_k is not None and len(keys) > top_k:
-            magnitude = np.abs(np.fromiter(weights.values(), dtype=np.float64, count=len(keys)))
+        if top_k is not None:
+            # Shown to a screener: phrases of the concern, not function words ("then", "do
+            # it") or the words a referrer names themselves by ("DSL", "I"); every weight
+            # still counts in the logit.
+            keys = [k for k in keys if shown(k)]
+            magnitude = np.abs(np.array([weights[k] for k in keys], dtype=np.float64))
             keys = [keys[j] for j in np.argsort(-magnitude, kind="stable")[:top_k]]
         self._word_spans(keys, toks, spans)
         phrases = [

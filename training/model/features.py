@@ -231,6 +231,29 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             )
         return out
 
+    def nonnegative_columns(self, levels: tuple[int, ...] = (3, 4)) -> np.ndarray:
+        """Columns whose weight must never lower a score: an indicator of one of ``levels``
+        stated as present (its ``asserted`` flag), and those levels' counts of concerns
+        stated first hand, third hand or hedged (not historical, not negated). A boolean
+        mask over all columns."""
+        check_is_fitted(self, "vocabulary_")
+        from training.text import indicator_catalogue
+
+        mask = np.zeros(max(b[1] for b in self.blocks_.values()), dtype=bool)
+        if not self.use_indicators:
+            return mask
+        level_of = {d.label: d.level for d in indicator_catalogue()}
+        i0 = self.blocks_["indicators"][0]
+        for (label, flag), j in self._indicator_col_.items():
+            if flag == "asserted" and level_of.get(label) in levels:
+                mask[i0 + j] = True
+        base = i0 + len(self.indicator_labels_) * len(FLAGS)
+        for li, level in enumerate(LEVELS):
+            for mi, mode in enumerate(LEVEL_MODES):
+                if level in levels and mode in ("asserted", "third_party", "hedged"):
+                    mask[base + li * len(LEVEL_MODES) + mi] = True
+        return mask
+
     def word_names(self) -> np.ndarray:
         """The word n-gram of each word column, in column order."""
         check_is_fitted(self, "vocabulary_")

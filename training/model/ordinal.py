@@ -45,14 +45,18 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         tol: float = 2e-3,
         cuts: tuple[int, ...] = (1, 2, 3, 4),
         met_cut: int = 3,
+        nonnegative: Any = None,
     ) -> None:
         self.C = C
         self.max_iter = max_iter
         self.tol = tol
         self.cuts = cuts
         self.met_cut = met_cut
+        self.nonnegative = nonnegative
 
-    def fit(self, X: Any, y: Any) -> OrdinalLogisticRegression:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> OrdinalLogisticRegression:
+        """Fit to each contact's rank ``y``; ``sample_weight`` scales each contact's loss
+        (a hand-written contact may count for several generated ones)."""
         X = sp.csr_matrix(X, dtype=np.float32)
         ranks = np.asarray(y, dtype=np.int64)
         if self.met_cut not in self.cuts:
@@ -64,7 +68,13 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError("the training contacts need both met and not-met outcomes")
         targets = np.stack([ranks >= c for c in self.cuts_], axis=1)
         weights, thresholds, self.n_iter_ = fit_proportional_odds(
-            X, targets, C=self.C, tol=self.tol, max_iter=self.max_iter
+            X,
+            targets,
+            C=self.C,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            sample_weight=sample_weight,
+            nonnegative=self.nonnegative,
         )
         self.coef_ = weights[None, :]
         self.thresholds_ = dict(zip(self.cuts_, thresholds.tolist(), strict=True))
@@ -106,6 +116,8 @@ def fit_proportional_odds(
     tol: float = 2e-3,
     max_iter: int = 100,
     max_cg: int = 100,
+    sample_weight: Any = None,
+    nonnegative: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Weights ``w`` and thresholds ``b`` minimising ``(|w|^2 + |b|^2) / 2 - C * sum_ik
     log sigmoid(s_ik (x_i.w + b_k))``, with ``s_ik`` = +1 where ``targets[i, k]`` else -1.
@@ -116,6 +128,10 @@ def fit_proportional_odds(
     Hessian-vector product costs one product with ``X`` and one with its transpose, whatever
     the number of cuts. Stops when the gradient's norm is ``tol`` times its first norm, or
     after ``max_iter`` steps; deterministic (no random draws). Returns ``(w, b, steps)``.
+
+    ``nonnegative`` (a boolean mask over the weights) keeps those weights at 0 or above: a
+    projected Newton method (Bertsekas), whose steps leave out the weights held at 0 by a
+    gradient pushing them below it, and whose line search projects each trial point.
     """
     X = sp.csr_matrix(X, dtype=np.float32)
     if not X.has_sorted_indices:
@@ -125,6 +141,8 @@ def fit_proportional_odds(
     n, d = X.shape
     Y = np.asarray(targets, dtype=np.float64).reshape(n, -1)
     signs = 2.0 * Y - 1.0
+    # Each contact's loss (and so its gradient and curvature) scaled by its weight.
+    row_weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     # The squares of X for the Hessian's diagonal share X's index arrays (no second copy).
     squared = sp.csr_matrix((X.data**2, X.indices, X.indptr), shape=X.shape)
 
@@ -136,18 +154,25 @@ def fit_proportional_odds(
 
     def objective(xw: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
         z = xw[:, None] + b[None, :]
-        return float(0.5 * (_dot(w, w) + _dot(b, b)) - C * log_expit(signs * z).sum()), z
+        loss = _dot(row_weight, log_expit(signs * z).sum(axis=1))
+        return float(0.5 * (_dot(w, w) + _dot(b, b)) - C * loss), z
 
+    bound = None if nonnegative is None else np.asarray(nonnegative, dtype=bool)
+    if bound is not None and not bound.any():
+        bound = None
     w, b, xw = np.zeros(d), np.zeros(Y.shape[1]), np.zeros(n)
     f, z = objective(xw, w, b)
     first_norm = 0.0
     step_count = 0
     for step_count in range(1, max_iter + 1):
         p = expit(z)
-        residual = p - Y
-        curvature = p * (1.0 - p)
+        residual = (p - Y) * row_weight[:, None]
+        curvature = p * (1.0 - p) * row_weight[:, None]
         gw = w + C * times_t(residual.sum(axis=1))
         gb = b + C * residual.sum(axis=0)
+        held = None if bound is None else bound & (w <= 0.0) & (gw > 0.0)
+        if held is not None:
+            gw = np.where(held, 0.0, gw)
         norm = float(np.sqrt(_dot(gw, gw) + _dot(gb, gb)))
         first_norm = first_norm or norm
         if norm <= tol * first_norm:
@@ -155,25 +180,53 @@ def fit_proportional_odds(
             break
         diag_w = 1.0 + C * np.asarray(squared.T @ curvature.sum(axis=1).astype(np.float32))
         diag_b = 1.0 + C * curvature.sum(axis=0)
+        hessian = functools.partial(
+            _hessian_times, curvature=curvature, C=C, times=times, times_t=times_t, held=held
+        )
         sw, sb = _preconditioned_cg(
-            functools.partial(
-                _hessian_times, curvature=curvature, C=C, times=times, times_t=times_t
-            ),
+            hessian,
             (-gw, -gb),
             (diag_w, diag_b),
             target=min(0.5, np.sqrt(norm / first_norm)) * norm,
             max_cg=max_cg,
         )
-        xs = times(sw)
-        slope = _dot(gw, sw) + _dot(gb, sb)
-        t = 1.0
-        while True:
-            f_new, z_new = objective(xw + t * xs, w + t * sw, b + t * sb)
-            if f_new <= f + 1e-4 * t * slope or t < 1e-6:
-                break
-            t *= 0.5
-        w, b, xw, f, z = w + t * sw, b + t * sb, xw + t * xs, f_new, z_new
+        if held is not None:
+            sw[held] = 0.0
+        w, b, xw, f, z = _line_search(
+            objective, times, (w, b, xw, f), (sw, sb), (gw, gb), bound
+        )
     return w, b, step_count
+
+
+def _line_search(
+    objective: Callable[..., tuple[float, np.ndarray]],
+    times: Callable[[np.ndarray], np.ndarray],
+    at: tuple[np.ndarray, np.ndarray, np.ndarray, float],
+    step: tuple[np.ndarray, np.ndarray],
+    gradient: tuple[np.ndarray, np.ndarray],
+    bound: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """Backtrack from a full Newton step until the objective falls enough (Armijo). With
+    ``bound``, each trial point is projected onto the nonnegative weights (then ``X w`` is
+    recomputed: the projected path is not a straight line)."""
+    w, b, xw, f = at
+    sw, sb = step
+    gw, gb = gradient
+    xs = times(sw)
+    t = 1.0
+    while True:
+        w_new, b_new = w + t * sw, b + t * sb
+        if bound is not None and bool((w_new[bound] < 0.0).any()):
+            w_new = np.where(bound & (w_new < 0.0), 0.0, w_new)
+            xw_new = times(w_new)
+            decrease = _dot(gw, w_new - w) + _dot(gb, b_new - b)
+        else:
+            xw_new = xw + t * xs
+            decrease = t * (_dot(gw, sw) + _dot(gb, sb))
+        f_new, z_new = objective(xw_new, w_new, b_new)
+        if f_new <= f + 1e-4 * decrease or t < 1e-6:
+            return w_new, b_new, xw_new, f_new, z_new
+        t *= 0.5
 
 
 def _hessian_times(
@@ -183,9 +236,15 @@ def _hessian_times(
     C: float,
     times: Callable[[np.ndarray], np.ndarray],
     times_t: Callable[[np.ndarray], np.ndarray],
+    held: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
+    if held is not None:
+        vw = np.where(held, 0.0, vw)
     q = curvature * (times(vw)[:, None] + vb[None, :])
-    return vw + C * times_t(q.sum(axis=1)), vb + C * q.sum(axis=0)
+    out = vw + C * times_t(q.sum(axis=1))
+    if held is not None:
+        out[held] = 0.0
+    return out, vb + C * q.sum(axis=0)
 
 
 def _preconditioned_cg(

@@ -58,6 +58,15 @@ class ScoreRecord:
     indicators: tuple[IndicatorOut, ...] = field(default_factory=tuple)
     #: The intercept plus all contributions equals this logit (exact for linear models).
     logit: float | None = None
+    #: The level of need the published guidance puts a contact like this at (1-4), and the
+    #: probability of each level; None and () for a model without a level estimate.
+    level: int | None = None
+    level_probabilities: tuple[float, ...] = ()
+    #: True when the score (practice) and the level (guidance) disagree beyond a margin.
+    differs: bool = False
+    #: What a must-never-miss floor says ("injury or suspected injury to a baby not yet
+    #: mobile") when one put a floor under the band and priority; else None.
+    floor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -26,6 +26,8 @@ from training.model.analyser import AnalysedContacts, ContactAnalyser
 from training.model.calibration import Calibrator, from_legacy
 from training.model.explain import LinearExplainer
 from training.model.features import ContactFeatures, SparseRow
+from training.model.floors import FloorPolicy, floors_enabled
+from training.model.level import LevelEstimator, differs
 from training.model.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord
 from training.model.parallel import in_two, scoring_processes
 
@@ -48,6 +50,12 @@ class ScreenerModel:
     explanation_exact: bool
     top_k: int = 8
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: the guidance level estimate (None for models trained without the guidance corpus)
+    level_model: LevelEstimator | None = None
+    #: must-never-miss floors under band and priority (None: no floors)
+    floor_policy: FloorPolicy | None = None
+    #: "practice and guidance differ" beyond this gap between the score and P(level 3-4)
+    differ_margin: float = 0.4
 
     def featurize(
         self, texts: Sequence[str], sources: Sequence[str | None]
@@ -124,60 +132,66 @@ class ScreenerModel:
     ) -> list[ScoreRecord]:
         analysed = self.analyser.transform_texts(texts, sources, parallel=False)
         assert analysed.analyses is not None  # the serving analyser keeps them
-        if self._linear() and len(texts) <= _ROWS_UP_TO:
-            # A few contacts: their rows alone, with no sparse matrix.
-            assert self.explainer is not None
-            coef, intercept = self.explainer.coef, self.explainer.intercept
-            rows = self.features.rows(analysed)
-            logits = [intercept + float(r.data.astype(np.float64) @ coef[r.indices]) for r in rows]
-            scores = _calibrated(self.calibrator, np.asarray(logits, dtype=np.float64))
-        else:
-            X = self.features.transform(analysed)
-            scores = self.score_matrix(X)
-            # The rows' arrays, not X[i]: slicing a sparse row costs more than explaining it.
-            indptr, indices, data = X.indptr, X.indices, X.data
-            rows = [
-                SparseRow(indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]])
-                for i in range(X.shape[0])
-            ]
-        explained: list[tuple[ExplanationPhrase, ...]] = []
+        scores, rows, levels = self._scores_rows_levels(analysed, len(texts))
+        explained: list[tuple[ExplanationPhrase, ...]] = [()] * len(rows)
         logit_of: list[float | None] = [None] * len(rows)
         if explain and self.explainer is not None:
             for i, row in enumerate(rows):
                 top, logit_of[i] = self.explainer.contributions(
                     analysed.analyses[i], sources[i], row, top_k=self.top_k
                 )
-                explained.append(tuple(top))
+                explained[i] = tuple(top)
         priorities = self.priorities(scores)
         bands = self.bands(scores)
+        policy = self.floor_policy if floors_enabled() else None
         out: list[ScoreRecord] = []
         for i, analysis in enumerate(analysed.analyses):
-            phrases = explained[i] if explained else ()
-            logit = logit_of[i]
-            indicators = tuple(
-                IndicatorOut(
-                    label=m.label,
-                    level=int(m.level),
-                    start=int(m.start),
-                    end=int(m.end),
-                    negated=bool(m.negated),
-                    hedged=bool(m.hedged),
-                    historical=bool(m.historical),
-                    third_party=bool(m.third_party),
-                )
-                for m in analysis.indicators
-            )
+            floor = None if policy is None else policy.triggered(analysis.indicators)
+            priority, band = int(priorities[i]), bands[i]
+            if floor is not None and policy is not None:
+                priority = max(priority, policy.priority)
+                band = policy.band if _BAND_RANK[policy.band] > _BAND_RANK[band] else band
+            probs = () if levels is None else tuple(float(p) for p in levels[i])
             out.append(
                 ScoreRecord(
                     score=float(scores[i]),
-                    priority=int(priorities[i]),
-                    band=bands[i],  # type: ignore[arg-type]
-                    explanation=phrases,
-                    indicators=indicators,
-                    logit=logit,
+                    priority=priority,
+                    band=band,  # type: ignore[arg-type]
+                    explanation=explained[i],
+                    indicators=_indicators_out(analysis.indicators),
+                    logit=logit_of[i],
+                    level=None if levels is None else int(np.argmax(levels[i])) + 1,
+                    level_probabilities=probs,
+                    differs=bool(probs)
+                    and differs(float(scores[i]), np.asarray(probs), margin=self.differ_margin),
+                    floor=None if floor is None else floor.says,
                 )
             )
         return out
+
+    def _scores_rows_levels(
+        self, analysed: AnalysedContacts, n: int
+    ) -> tuple[np.ndarray, list[SparseRow], np.ndarray | None]:
+        """Calibrated scores, each contact's feature row and its level probabilities (None
+        for a model without a level estimate). A few contacts of a linear model go row by
+        row, with no sparse matrix; a larger batch goes through the matrix."""
+        if self._linear() and n <= _ROWS_UP_TO:
+            assert self.explainer is not None
+            coef, intercept = self.explainer.coef, self.explainer.intercept
+            rows = self.features.rows(analysed)
+            logits = [intercept + float(r.data.astype(np.float64) @ coef[r.indices]) for r in rows]
+            scores = _calibrated(self.calibrator, np.asarray(logits, dtype=np.float64))
+            levels = None if self.level_model is None else self.level_model.rows(rows)
+            return scores, rows, levels
+        X = self.features.transform(analysed)
+        # The rows' arrays, not X[i]: slicing a sparse row costs more than explaining it.
+        indptr, indices, data = X.indptr, X.indices, X.data
+        rows = [
+            SparseRow(indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]])
+            for i in range(X.shape[0])
+        ]
+        levels = None if self.level_model is None else self.level_model.probabilities(X)
+        return self.score_matrix(X), rows, levels
 
     def explain(
         self, text: str, source: str | None = None
@@ -192,7 +206,9 @@ class ScreenerModel:
 
     def predict_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The pyfunc contract: DataFrame[text, source?] -> DataFrame[score, priority, band,
-        explanation, indicators]. Explanation and indicators are lists of dicts."""
+        level, level_probabilities, differs, floor, explanation, indicators]. Explanation and
+        indicators are lists of dicts; ``level`` is 0 and ``level_probabilities`` empty for a
+        model without a level estimate, ``floor`` "" where none applies."""
         texts = [str(t) for t in frame["text"].tolist()]
         sources = frame["source"].tolist() if "source" in frame else [None] * len(texts)
         sources = [
@@ -205,6 +221,10 @@ class ScreenerModel:
                 "score": [r.score for r in records],
                 "priority": [r.priority for r in records],
                 "band": [r.band for r in records],
+                "level": [r.level or 0 for r in records],
+                "level_probabilities": [list(r.level_probabilities) for r in records],
+                "differs": [r.differs for r in records],
+                "floor": [r.floor or "" for r in records],
                 "explanation": [
                     [
                         {
@@ -239,6 +259,25 @@ class ScreenerModel:
 #: Up to this many contacts a linear model is scored row by row (no sparse matrix: its
 #: fixed cost is a millisecond per call); a larger batch is faster through the vectorisers.
 _ROWS_UP_TO = 64
+_BAND_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def _indicators_out(matches: Any) -> tuple[IndicatorOut, ...]:
+    return tuple(
+        IndicatorOut(
+            label=m.label,
+            level=int(m.level),
+            start=int(m.start),
+            end=int(m.end),
+            negated=bool(m.negated),
+            hedged=bool(m.hedged),
+            historical=bool(m.historical),
+            third_party=bool(m.third_party),
+        )
+        for m in matches
+    )
+
+
 #: The model a forked scoring child works with (set by the parent just before the fork).
 _FORKED: dict[str, ScreenerModel] = {}
 

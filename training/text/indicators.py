@@ -55,6 +55,7 @@ __all__ = [
 _PATTERN_FILE = "patterns/indicators.jsonl"
 #: suffix of the internal key under which an indicator's ``exclude`` patterns are matched
 _EXCLUDE = "::exclude"
+_ROLE = "::role"
 _FLAG_NAMES = ("negated", "hedged", "historical", "third_party")
 
 
@@ -142,6 +143,8 @@ class IndicatorMatcher:
                 ex_phrases = [p["phrase"] for p in excludes if isinstance(p, dict)]
                 if ex_phrases:
                     self.phrases.add(key, [nlp.make_doc(p) for p in ex_phrases])
+        # Names of roles and services ("the school nurse"): no indicator is matched on them.
+        self.phrases.add(_ROLE, [nlp.make_doc(p) for p in _role_phrases()])
         self.rules = TokenRules(nlp.vocab, token_patterns, norm=norm_word, lower_as_norm=True)
         self._strings = nlp.vocab.strings
 
@@ -156,16 +159,19 @@ class IndicatorMatcher:
         sent = scope.sent if scope is not None and scope.sent else None
         vetoes: dict[str, list[tuple[int, int]]] = {}
         kept: list[tuple[str, int, int]] = []
+        roles: list[tuple[int, int]] = []
         for key, s, e in found:
-            if key.endswith(_EXCLUDE):
+            if key == _ROLE:
+                roles.append((s, e))
+            elif key.endswith(_EXCLUDE):
                 vetoes.setdefault(key[: -len(_EXCLUDE)], []).append((s, e))
             elif sent is None or sent[s] == sent[e - 1]:
                 kept.append((key, s, e))
-        if vetoes:
+        if vetoes or roles:
             kept = [
                 (k, s, e)
                 for k, s, e in kept
-                if not any(s < b and a < e for a, b in vetoes.get(k, ()))
+                if not any(s < b and a < e for a, b in [*vetoes.get(k, ()), *roles])
             ]
         # Per label, the shortest non-overlapping matches.
         kept.sort(key=lambda m: (m[0], m[2] - m[1], m[1]))
@@ -213,6 +219,13 @@ class IndicatorMatcher:
         out.sort(key=lambda m: (m.start, m.end, m.label))
         doc._.cs_indicators = tuple(out)
         return doc
+
+
+@cache
+def _role_phrases() -> tuple[str, ...]:
+    """The role and service names of ``patterns/roles.json``."""
+    raw = json.loads(resources.files("training.text").joinpath("patterns/roles.json").read_text("utf-8"))
+    return tuple(str(p) for p in raw["phrases"])
 
 
 def _flagged(cue_of: list[int], s: int, e: int) -> bool:

@@ -101,12 +101,20 @@ def test_each_kind_of_check_reads_the_scores_as_documented() -> None:
     assert down.passes([0.6, 0.39], threshold=0.5) and not down.passes([0.6, 0.5], threshold=0.5)
 
 
+def test_an_mft_case_reads_the_band_a_floor_puts_a_contact_in() -> None:
+    high = _case("MFT", {"score": "high"}, (4,))
+    low = _case("MFT", {"score": "low"}, (1,))
+    assert high.passes([0.2], threshold=0.5, floored=True)
+    assert not low.passes([0.2], threshold=0.5, floored=True)
+    assert low.passes([0.2], threshold=0.5, floored=False)
+
+
 def test_the_runner_keeps_rates_for_both_halves_but_failed_ids_of_development_only() -> None:
     cases = [
         _case("MFT", {"score": "high"}, (4,), "development"),
         _case("MFT", {"score": "high"}, (4,), "reporting"),
     ]
-    result = run_suite(lambda texts, sources: np.zeros(len(texts)), cases)
+    result = run_suite(lambda texts, sources: (np.zeros(len(texts)), None), cases)
     assert result.halves["development"].rate == 1.0 and result.halves["reporting"].rate == 1.0
     assert result.must_never_miss["reporting"].failed == 1
     assert result.failed_development == (cases[0].id,)

@@ -62,6 +62,11 @@ def test_the_ordinal_candidate_is_trained_on_outcome_ranks_and_served_exactly():
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
     _, X = model.featurize([text], ["police"])
     assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), abs=1e-6)
+    # An asserted serious indicator never lowers a score: its weights are 0 or above.
+    mask = model.features.nonnegative_columns()
+    assert mask.sum() > 10 and (model.explainer.coef[mask] >= 0.0).all()
+    names = model.features.get_feature_names_out()[mask]
+    assert "level:4:asserted" in names and "level:4:negated" not in names
 
 
 def test_the_ordinal_solver_finds_the_repeated_rows_logistic_regression_optimum():
@@ -114,3 +119,25 @@ def test_the_ordinal_solver_works_on_its_own_sorted_copy_of_an_unsorted_matrix()
     assert np.array_equal(unsorted.indices, before)  # the caller's matrix is left as it was
     w_sorted, b_sorted, _ = fit_proportional_odds(sp.csr_matrix(dense), targets)
     assert np.allclose(w_unsorted, w_sorted, atol=1e-9) and np.allclose(b_unsorted, b_sorted, atol=1e-9)
+
+
+def test_weights_held_nonnegative_stay_so_and_the_rest_find_their_optimum():
+    """A feature pushed negative by the data is held at 0 where it must never lower the
+    score; the free weights still move toward the truth, and without the bound the same
+    feature goes negative."""
+    from training.model.ordinal import OrdinalLogisticRegression
+
+    rng = np.random.default_rng(12)
+    n = 4000
+    X = rng.normal(size=(n, 5))
+    latent = X @ np.array([1.2, -0.8, 0.0, 0.5, -1.0]) + rng.logistic(size=n)
+    ranks = np.digitize(latent, [-1.0, 0.0, 1.0, 2.0])
+    free = OrdinalLogisticRegression(C=10.0).fit(sp_csr(X), ranks)
+    assert free.coef_.ravel()[4] < -0.5
+    mask = np.array([False, False, False, False, True])
+    held = OrdinalLogisticRegression(C=10.0, nonnegative=mask).fit(sp_csr(X), ranks)
+    w = held.coef_.ravel()
+    assert w[4] >= 0.0 and abs(w[4]) < 1e-9
+    assert w[0] > 0.8 and w[1] < -0.5
+    # the constrained optimum: no feasible nudge of a free weight lowers the objective
+    assert np.allclose(w[:4], free.coef_.ravel()[:4], atol=0.3)

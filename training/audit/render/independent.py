@@ -36,6 +36,17 @@ def _set_lines(name: str, r: ExternalResult, base: ExternalResult | None) -> lis
     if r.auc_by_layout:
         layouts = ", ".join(f"{k} {num(v, 2)}" for k, v in r.auc_by_layout.items())
         lines.append(f"    AUC by layout: {layouts}")
+    beside = []
+    if r.floored_share:
+        beside.append("floors " + " ".join(f"L{k} {pct(v)}" for k, v in r.floored_share.items()))
+    if r.level_accuracy is not None:
+        beside.append(
+            f"guidance level right {pct(r.level_accuracy)} (AUC of level 3-4 {num(r.level_auc)})"
+        )
+    if r.differ_share is not None:
+        beside.append(f"practice and guidance differ on {pct(r.differ_share)}")
+    if beside:
+        lines.append("    " + "; ".join(beside))
     return lines
 
 

@@ -1,0 +1,54 @@
+"""The guidance corpus (``data/guidance/*.jsonl``): contacts written by hand and graded by
+the published levels of need, read as training rows.
+
+Each row keeps its ``level`` (1-4) and, for the candidates that learn from the outcome
+scale, the contract outcome of that level (1 no further action, 2 early help, 3 referral,
+4 child protection). ``data/guidance/README.md`` is its datasheet.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from training.data.contract import SOURCES
+
+__all__ = ["OUTCOME_OF_LEVEL", "guidance_dir", "read_guidance"]
+
+#: The contract outcome each level of need stands for.
+OUTCOME_OF_LEVEL: dict[int, str] = {1: "nfa", 2: "early_help", 3: "referral", 4: "child_protection"}
+
+
+def guidance_dir() -> Path:
+    """``data/guidance`` of the evaluation data folder (``EVALUATION_DATA_DIR``)."""
+    from training.settings import get_settings
+
+    return get_settings().data_dir() / "guidance"
+
+
+def read_guidance(directory: Path | None = None) -> pd.DataFrame:
+    """Every contact of the corpus as ``contact_id``, ``source``, ``text``, ``level`` and
+    ``outcome``; an empty frame when the folder holds none."""
+    folder = guidance_dir() if directory is None else Path(directory)
+    rows: list[dict[str, object]] = []
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            level = int(raw["level"])
+            if level not in OUTCOME_OF_LEVEL or not str(raw.get("text", "")).strip():
+                raise ValueError(f"{path.name}:{number}: a guidance contact needs text and a level 1-4")
+            source = raw.get("source")
+            rows.append(
+                {
+                    "contact_id": str(raw["id"]),
+                    "source": source if source in SOURCES else None,
+                    "text": str(raw["text"]),
+                    "level": level,
+                    "outcome": OUTCOME_OF_LEVEL[level],
+                }
+            )
+    return pd.DataFrame(rows, columns=["contact_id", "source", "text", "level", "outcome"])
