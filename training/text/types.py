@@ -21,6 +21,9 @@ PII_KINDS: tuple[str, ...] = (
     "nhs_number",
     "dob",
     "school",
+    "handle",
+    "ip",
+    "reference",
 )
 
 

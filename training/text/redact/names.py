@@ -1,0 +1,412 @@
+"""Names in any case: a given-name list and a surname list, plus context.
+
+A word is *strong* when it is a listed name that is no ordinary word ("Jayden", "KHAN",
+"shannon"); it is a name by itself. Other capitalised words are names only with context:
+a title, relationship word, greeting or form label before ("Mrs Ward", "mum Sarah",
+"Name: ..."), an age, role or relationship after ("Kyle (7)", "Sarah (mum)"), a verb after
+at a sentence start ("Liban said"), a capitalised word mid-sentence that is no ordinary
+word, or a listed name beside it ("Tayla Jones", "Grace Okafor"). Words that are names and
+ordinary words ("Will", "Hope", "May") need context; lower-case words are names only when
+listed and no everyday word. Adjacent name words make one span; a name found once is a
+name wherever it recurs in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from training.text.normalise import norm_word
+from training.text.redact.lexicon import Lexicon, get_lexicon, sentence_start
+from training.text.redact.numbers import Add
+
+__all__ = ["find_names"]
+
+_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(chr(c) for c in range(0x100, 0x180) if chr(c).isupper())
+_U = f"[{_UPPER}]"
+_L = rf"[^\W\d_{_UPPER}]"
+#: a capitalised word: "Sarah", "O'Neil-Smith", "McGrath", "JAYDEN"; never the inside of a
+#: CamelCase brand ("TikTok") or of a code glued to it ("SmithSW1A": "Smith" only)
+_CAPWORD = re.compile(
+    rf"(?<![\w@#/\[.'’-])(?:{_U}{{2,}}(?!{_L})|{_U}{_L}*"
+    rf"(?:(?<=Mc){_U}{_L}+|(?<=Mac){_U}{_L}+|(?<=De){_U}{_L}+|(?<=La){_U}{_L}+|(?<=Le){_U}{_L}+)?)"
+    rf"(?:['’]{_U}?{_L}+|-{_U}?{_L}+|-{_U}{{2,}}(?!{_L}))*"
+)
+_GLUED_CODE = re.compile(r"[A-Z]{1,2}\d|\d")
+_MIXED = re.compile(r"^(?:Mc|Mac|O'|O’|De|Di|Da|Le|La|Van|Von|Fitz|Al-|El-)?[^\W\d_][^A-Z]*$")
+_MC = re.compile(r"^(?:Mc[A-Z]|Mac[A-Z]|O['’][A-Z])|^mc[b-df-hj-np-tv-z]")
+_AGE_AFTER = re.compile(
+    r"\s*(?:\(\s*(?:aged?\s*)?\d{1,2}\s*(?:y(?:ea)?rs?|yo|y/o|m(?:on)?ths?|m|weeks?)?\s*[,)]"
+    r"|\(\s*(?:Y|Yr|Year|yr|year)\s*\d{1,2}\s*\)|,?\s+aged?\s+\d|,\s+\d{1,2}(?:\s*(?:yrs?|years?))?,)"
+)
+_VERB_AFTER = re.compile(
+    r"(?:['’]s\b|\s+(?:said|says|told|tells|disclosed|discloses|reported|reports|stated|states|"
+    r"was|is|has|had|who|attended|attends|lives|lived|aged?|came|comes|went|goes|arrived|"
+    r"asked|asks|wants|wanted|ran|refused|seemed|seems|appeared|appears|cried|showed|shared|"
+    r"posted|sent|explained|admitted|denied|denies|became|got|gets|left|hit|hits|can|could|"
+    r"would|will|did|does|didn't|doesn't|isn't|wasn't|hasn't|won't|and\s+(?:her|his))\b|\s*\(\d)"
+)
+_REPORT_AFTER = re.compile(
+    r"\s+(?:said|says|told|tells|disclosed|reported|stated|came|went|asked|asks|wants|ran|cried|"
+    r"mentioned|recognised|recognized|knows|knew|hid|works|worked|lives|explained|admitted|"
+    r"denied|shared|showed|ran|left|arrived|refused|(?:has|had|was|is)\s+(?:been|told|seen|"
+    r"hoping|expecting|contacted|asked|said|found|taken|shouting|crying|hiding))\b"
+)
+_NICKNAME = re.compile(r"\s*\(\s*[\"“'‘]([^\"”'’\n()]{1,24})[\"”'’]\s*\)\s*")
+_ABBREVIATED_TITLES = frozenset(
+    ["dr", "mr", "mrs", "ms", "mx", "prof", "rev", "revd", "fr", "sr", "sgt", "insp", "cllr", "det", "supt", "pc", "dc", "ds", "di", "dci"]
+)
+_SIGN_OFF_END = re.compile(r"[\s.!,]*$")
+_CONTRACTION = re.compile(r"^[^\W\d_]+['’](?:m|ve|ll|d|re|t)$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    low: str
+    shape: str  # "title", "upper", "lower", "initial"
+    strong: bool = False
+    joins: bool = False
+    named: bool = False
+    ambiguous: bool = False
+
+
+def capitalised_words(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` of every word that starts with a capital letter."""
+    return [(m.start(), m.end(), m.group()) for m in _CAPWORD.finditer(text)]
+
+
+def find_names(
+    text: str,
+    add: Add,
+    taken: list[tuple[int, int]],
+    caps: list[tuple[int, int, str]],
+    tokens: set[str],
+) -> None:
+    """Find person names in ``text`` and ``add`` them (kind ``"name"``); ``caps`` are its
+    capitalised words, ``tokens`` its words (any case)."""
+    lex = get_lexicon()
+    words = _candidates(text, lex, taken, caps, tokens)
+    if not words:
+        return
+    for i, w in enumerate(words):
+        if not w.named:
+            w.named = _seeded(text, words, i, lex)
+    runs = _runs(text, words, lex)
+    for run in runs:
+        if not any(w.named for w in run):
+            continue
+        nick = _name_nicknames(text, run[-1], words)
+        if nick is not None:
+            add(*nick, "name")
+        for w in run:
+            w.named = True
+    known = {w.text for w in words if w.named and not w.ambiguous and w.shape != "initial"}
+    for run in runs:
+        if not any(w.named for w in run) and any(w.text in known for w in run):
+            for w in run:
+                w.named = True
+    for run in runs:
+        named = [w for w in run if w.named]
+        if named and not _cue_before(text, named[0].start, lex):
+            while len(named) > 1 and not named[0].strong and _ordinary(named[0], lex):
+                named.pop(0)  # "Historically Sana", "Saturdays Mia"
+        if named and not _organisation(text, run, lex):
+            add(named[0].start, named[-1].end, "name")
+
+
+def _ordinary(w: _Word, lex: Lexicon) -> bool:
+    if _is_first(w.low, lex) or _is_surname(w.low, lex) or w.text in lex.surname_ok:
+        return False
+    return w.text in lex.never or norm_word(w.low) in lex.known_stems
+
+
+def _candidates(
+    text: str,
+    lex: Lexicon,
+    taken: list[tuple[int, int]],
+    caps: list[tuple[int, int, str]],
+    tokens: set[str],
+) -> list[_Word]:
+    """Capitalised words, and lower-case words that are listed names (rarely any)."""
+    spans = caps
+    lows = lex.lower_any.intersection(tokens)
+    if lows:
+        spans = list(caps)
+        for low in lows:
+            spans.extend(
+                (m.start(), m.end(), m.group()) for m in _lower_pattern(low).finditer(text)
+            )
+        spans.sort()
+    n = len(text)
+    blocked = sorted(taken)
+    k = 0
+    out: list[_Word] = []
+    for s, e, word in spans:
+        after = text[e] if e < n else " "
+        if after in "_@]" or (after == "." and e + 1 < n and text[e + 1].isalnum()):
+            continue
+        if after.isalnum() and (word.isupper() or _GLUED_CODE.match(text, e) is None):
+            continue  # inside "TikTok", "Y10", "amz_x_2011"; "SmithSW1A" keeps "Smith"
+        if "'" in word or "’" in word:
+            if _CONTRACTION.match(word):
+                continue  # "I'm", "I've", "You'll"
+            if word[-2:] in ("'s", "’s"):
+                word, e = word[:-2], e - 2
+        while k < len(blocked) and blocked[k][1] <= s:
+            k += 1
+        if k < len(blocked) and blocked[k][0] < e:
+            continue
+        if len(word) == 1:
+            if word.isupper() and after == "." and word not in "IA":
+                out.append(_Word(s, e, word, word.lower(), "initial", joins=True))
+            continue
+        out.append(_word(s, e, word, lex))
+    return out
+
+
+_CLASSES: dict[str, tuple[str, bool, bool, bool]] = {}
+
+
+def _word(s: int, e: int, word: str, lex: Lexicon) -> _Word:
+    """A candidate word with its shape and class (memoised by the word's spelling)."""
+    cls = _CLASSES.get(word)
+    if cls is None:
+        w = _Word(s, e, word, word.lower(), _shape(word))
+        _classify(w, lex)
+        if len(_CLASSES) > 200_000:  # bounded: a service meets new words every day
+            _CLASSES.clear()
+        _CLASSES[word] = (w.shape, w.strong, w.joins, w.ambiguous)
+        return w
+    shape, strong, joins, ambiguous = cls
+    return _Word(s, e, word, word.lower(), shape, strong, joins, False, ambiguous)
+
+
+@lru_cache(maxsize=4096)
+def _lower_pattern(name: str) -> re.Pattern[str]:
+    """Where the lower-case name occurs as a word (possibly hyphenated: "kerry-ann")."""
+    return re.compile(rf"(?<![\w@#/\[.'’-]){re.escape(name)}(?:-[^\W\d_]+)*(?:['’]s)?(?![\w'’-])")
+
+
+def _shape(word: str) -> str:
+    if word.isupper():
+        return "upper" if len(word) > 1 else "title"
+    if word[0].islower():
+        return "lower"
+    if word[1:].islower():
+        return "title"
+    if _MIXED.match(word) is None and _MC.match(word) is None:
+        parts = re.split(r"[-'’]", word)
+        if not all(p[:1].isupper() and p[1:] == p[1:].lower() for p in parts if p):
+            return "mixed"
+    return "title"
+
+
+def _is_first(low: str, lex: Lexicon) -> bool:
+    if low in lex.first_names:
+        return True
+    head = low.split("-", 1)[0]
+    return head != low and head in lex.first_names and head not in lex.ambiguous
+
+
+def _is_surname(low: str, lex: Lexicon) -> bool:
+    if low in lex.surnames:
+        return True
+    if "-" in low:
+        return any(p in lex.surnames for p in low.split("-"))
+    return False
+
+
+def _classify(w: _Word, lex: Lexicon) -> None:
+    low = w.low
+    if w.shape == "initial":
+        return
+    first = _is_first(low, lex)
+    sur = _is_surname(low, lex)
+    mc = _MC.match(w.text) is not None
+    w.ambiguous = low in lex.ambiguous
+    never = w.text in lex.never or (w.shape != "title" and low in lex.never_lower)
+    ordinary = norm_word(low) in lex.known_stems and not first
+    listed = (
+        (first and not ordinary) or (sur and not ordinary and low not in lex.name_words) or mc
+    ) and len(low) > 2
+    if w.shape == "title":
+        w.strong = listed and not w.ambiguous and not never
+        w.joins = not never or w.text in lex.surname_ok or first or sur
+    elif w.shape == "upper":
+        w.strong = len(low) >= 3 and listed and not w.ambiguous and not never and not ordinary
+        w.joins = w.strong or (
+            (not never or w.text.capitalize() in lex.surname_ok)
+            and not ordinary
+            and any(c in "AEIOUY" for c in w.text)
+        )
+    elif w.shape == "lower":
+        plain = not w.ambiguous and low not in lex.name_words and not never and not ordinary
+        w.strong = plain and first and len(low) >= 3
+        w.joins = plain and (first or sur or mc)
+    else:  # mixed case ("DeShawn" listed; "TikTok", "HoY" not)
+        w.strong = w.joins = listed and not never
+
+
+def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
+    """Whether word ``i`` is a name by itself or by its immediate context."""
+    w = words[i]
+    if w.strong:
+        return True
+    if w.shape == "initial":
+        return _cue_before(text, w.start, lex)  # "Dr E. Mackintosh", "Mum T. Price"
+    listed = _is_first(w.low, lex) or _is_surname(w.low, lex)
+    ordinary = (not listed and norm_word(w.low) in lex.known_stems) or (
+        w.text in lex.never and w.text not in lex.surname_ok
+    )
+    if _pet_before(text, w.start, lex):
+        return False  # "the dog called Frank"
+    if _cue_before(text, w.start, lex):
+        if w.shape == "lower":
+            return listed and w.low not in lex.ambiguous
+        if w.shape == "upper" and not listed:
+            return text[: w.start].rstrip()[-1:] == ":"  # "Surname: OYELARAN", not "IP mum"
+        if w.joins and not ordinary:
+            return True
+        return listed and not sentence_start(text, w.start)  # "her son Will"
+    if not w.joins or w.shape == "lower" or ordinary:
+        return False
+    if lex.relation_after.match(text, w.end) is not None or _AGE_AFTER.match(text, w.end):
+        return True  # "Sarah (mum)", "Kyle (7)", "Kyle, aged 7"
+    if w.shape == "upper":
+        return _surname_forename(text, words, i)
+    if norm_word(w.low) in lex.known_stems and not listed:
+        return False
+    if w.ambiguous:
+        # "collected by Grace", "Grace said"; never "Will review", "Hope is that"
+        if not sentence_start(text, w.start):
+            return w.text not in lex.never
+        if w.low in lex.sentence_words:
+            return _REPORT_AFTER.match(text, w.end) is not None
+        return _VERB_AFTER.match(text, w.end) is not None
+    if not sentence_start(text, w.start):
+        return not _after_place_word(text, w.start)  # "in Cork" is a place
+    if _VERB_AFTER.match(text, w.end) is not None:
+        return True  # "Liban said", "Megan's number"
+    return _SIGN_OFF_END.fullmatch(text, w.end) is not None and _line_alone(text, w.start)
+
+
+def _pet_before(text: str, start: int, lex: Lexicon) -> bool:
+    words = text[max(0, start - 30) : start].lower().split()[-3:]
+    return bool(words) and words[-1] in ("called", "named") and not lex.not_person.isdisjoint(words)
+
+
+def _surname_forename(text: str, words: list[_Word], i: int) -> bool:
+    """ "SMITH, Jayden": a capitalised surname, a comma, a listed given name."""
+    if i + 1 >= len(words):
+        return False
+    nxt = words[i + 1]
+    return text[words[i].end : nxt.start] in (", ", ",") and nxt.strong and nxt.shape == "title"
+
+
+def _after_place_word(text: str, start: int) -> bool:
+    return text[max(0, start - 3) : start] == "in "
+
+
+def _line_alone(text: str, start: int) -> bool:
+    """A sign-off: the last words of the text, after a line break or a sentence's end."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in "\n.!,"
+
+
+def _cue_before(text: str, start: int, lex: Lexicon) -> bool:
+    """A title, relationship word, greeting, "called"/"named" or form label before ``start``."""
+    pre = text[max(0, start - 40) : start]
+    if "\n" in pre[len(pre.rstrip(" \t(\"“'‘,:=-")) :] and not pre.rstrip(" \t\n").endswith(":"):
+        return False  # a cue on the line before names nothing
+    pre = pre.rstrip()
+    label = pre[-1:] == ":"
+    while pre[-1:] in ("(", ",", ":", "=", "-", '"', "“", "'", "‘"):
+        pre = pre[:-1].rstrip()
+    words = pre.lower().rsplit(None, 3)
+    if not words:
+        return False
+    last = words[-1]
+    if last[-1] in ".!?;":
+        # "Dr. Patel" yes; "... given by Mum. Cannot" no: a sentence ended there.
+        return last[-1] == "." and last[:-1] in _ABBREVIATED_TITLES
+    if label and (last in lex.labels or last.rstrip("0123456789") in lex.labels):
+        return True
+    if label and len(words) >= 2 and f"{words[-2]} {last}" in lex.labels:
+        return True
+    if (
+        len(words) >= 2
+        and words[-2].rstrip("0123456789") in lex.labels
+        and last.isdigit()
+        and label
+    ):
+        return True  # "Subject 1:"
+    cues = lex.cue_words
+    if last in cues:
+        if last in ("called", "named") and any(x in lex.not_person for x in words[:-1]):
+            return False  # "the dog called Frank"
+        return True
+    if len(words) >= 2:
+        if f"{words[-2]} {last}" in cues:
+            return True
+        if last in ("is", "was") and words[-2].rstrip(",") in cues:
+            return True
+    return False
+
+
+def _runs(text: str, words: list[_Word], lex: Lexicon) -> list[list[_Word]]:
+    """Adjacent joinable words (one space or a hyphen apart; an initial and its full stop;
+    a particle such as "ap", "ní", "van" between two of them)."""
+    runs: list[list[_Word]] = []
+    run: list[_Word] = []
+    for w in words:
+        if not w.joins:
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        if run and _adjacent(text, run[-1], w, lex):
+            run.append(w)
+        else:
+            if run:
+                runs.append(run)
+            run = [w]
+    if run:
+        runs.append(run)
+    return [r for r in runs if r[-1].shape != "initial" or len(r) > 1]
+
+
+def _adjacent(text: str, a: _Word, b: _Word, lex: Lexicon) -> bool:
+    gap = text[a.end : b.start]
+    if gap in (" ", "-"):
+        return True
+    if a.shape == "initial":
+        return gap == ". "
+    parts = gap.split()
+    return len(parts) == 1 and gap == f" {parts[0]} " and parts[0].lower() in lex.particles
+
+
+def _name_nicknames(text: str, last: _Word, words: list[_Word]) -> tuple[int, int] | None:
+    """'Rebecca ("Bex") Hollis': the nickname (returned) and the surname after it are names."""
+    m = _NICKNAME.match(text, last.end)
+    if m is None:
+        return None
+    for w in words:
+        if w.start == m.end() and w.joins and w.shape in ("title", "upper"):
+            w.named = True
+    return m.start(1), m.end(1)
+
+
+def _organisation(text: str, run: list[_Word], lex: Lexicon) -> bool:
+    """A run followed by an organisation word ("Northside Surgery", "Chelsea FC") is the
+    name of a place or body, unless a listed given name or a title says otherwise."""
+    end = run[-1].end
+    m = re.match(r" ([A-Z][\w'’]*)", text[end : end + 24])
+    if m is None or m.group(1) not in lex.org_after:
+        return False
+    return not _cue_before(text, run[0].start, lex)

@@ -1,0 +1,506 @@
+"""Addresses (UK, with or without capitals, and foreign) and school names.
+
+An address is found from an anchor: a house or flat number followed by street words and a
+street or building word ("28 high street", "Flat 2b, Rowan Court"), "no. 14 the crescent",
+a street after a preposition ("on ryecroft rd"), an address label ("Address:", "lives
+at"), or a foreign street word with a number ("ul. Długa 5", "12 rue des Lilas"). From the
+anchor it extends over comma-separated street and building parts and a town.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from training.text.normalise import norm_word
+from training.text.redact.lexicon import Lexicon, alternation, get_lexicon, sentence_start
+from training.text.redact.numbers import Add
+
+__all__ = [
+    "AddressPatterns",
+    "address_at_number",
+    "find_addresses",
+    "find_foreign_addresses",
+    "find_schools",
+    "get_patterns",
+]
+
+_U = "A-ZÀ-ÖØ-ÞĀ-Ž"  # capitals (with the Latin Extended-A block, lower case included)
+_CAP = rf"[{_U}][\w'’-]*"
+_WORD = r"[^\W\d_][\w'’-]*"
+_DIRECTION = r"(?:\s+(?:East|West|North|South|Upper|Lower|east|west|north|south))?"
+_HOUSE_BEFORE = re.compile(r"\b(?:at|from)\s+(?:number|no\.?|house)\s+$", re.IGNORECASE)
+_HOUSE_NO = re.compile(r"\d{1,4}[A-Za-z]?\b")
+_FLAT = r"(?:flat|apartment|apt|unit|room|plot|studio|maisonette)\.?"
+_FLAT_BEFORE = re.compile(rf"\b{_FLAT}\s+$", re.IGNORECASE)
+_NUMBER_BEFORE = re.compile(r"\b(?:no\.?|number|house)\s*$", re.IGNORECASE)
+#: street words that count in lower case ("28 high street", "on ryecroft rd")
+_PLAIN_SUFFIXES = frozenset(
+    [
+        "road",
+        "rd",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "lane",
+        "ln",
+        "close",
+        "drive",
+        "dr",
+        "crescent",
+        "way",
+        "grove",
+        "terrace",
+        "gardens",
+        "place",
+        "row",
+        "walk",
+        "mews",
+        "view",
+        "rise",
+        "court",
+        "house",
+        "square",
+        "parade",
+        "vale",
+        "croft",
+        "heights",
+        "side",
+    ]
+)
+_MAIN_STREETS = frozenset(
+    ("Road", "Street", "Avenue", "Lane", "Close", "Drive", "Crescent", "Rd", "St", "Way", "Grove",
+     "Terrace", "Gardens", "Place", "Row", "Walk", "Mews", "Square", "Parade")
+)  # fmt: skip
+_LABEL_FILLERS = frozenset(
+    [
+        "home",
+        "family",
+        "registered",
+        "last",
+        "known",
+        "previous",
+        "current",
+        "new",
+        "on",
+        "given",
+        "as",
+        "at",
+        "to",
+        "from",
+        "system",
+        "file",
+    ]
+)
+_FOREIGN_ENDINGS = ("straße", "strasse", "straat", "laan", "platz", "gasse", "gatan", "iela")
+#: street words that make a street after a preposition in lower case ("on ryecroft rd")
+_PLAIN_STREETS = frozenset(
+    ["road", "rd", "street", "st", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "crescent", "grove", "terrace", "gardens", "mews"]
+)
+_UNIT_WORDS = frozenset(
+    [
+        "times",
+        "time",
+        "days",
+        "day",
+        "weeks",
+        "week",
+        "months",
+        "month",
+        "years",
+        "year",
+        "yrs",
+        "yr",
+        "hours",
+        "hour",
+        "hrs",
+        "mins",
+        "minutes",
+        "children",
+        "kids",
+        "boys",
+        "girls",
+        "people",
+        "men",
+        "women",
+        "adults",
+        "teenagers",
+        "pupils",
+        "occasions",
+        "visits",
+        "calls",
+        "nights",
+        "mornings",
+        "miles",
+        "metres",
+        "meters",
+        "feet",
+        "inches",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AddressPatterns:
+    """Compiled address and school patterns (built once from ``redaction.json``)."""
+
+    numbered: re.Pattern[str]
+    segment: re.Pattern[str]
+    building_before: re.Pattern[str]
+    label: re.Pattern[str]
+    label_part: re.Pattern[str]
+    foreign: re.Pattern[str]
+    town_tail: re.Pattern[str]
+    welsh: re.Pattern[str]
+    school_lower: re.Pattern[str]
+    tail_stop: frozenset[str]
+    street_words: frozenset[str]
+    #: lower-case words that gate the scans: foreign street words, address labels, suffixes
+    foreign_words: frozenset[str]
+    label_words: frozenset[str]
+    lower_suffixes: frozenset[str]
+
+
+@cache
+def get_patterns() -> AddressPatterns:
+    """The compiled address patterns (built on first call)."""
+    lex = get_lexicon()
+    raw = lex.raw
+    streets = alternation(raw["street_suffixes"])
+    buildings = alternation(raw["building_suffixes"])
+    suffix = rf"(?:{streets}|{buildings}|[{_U}][a-z]+(?:way|gate))"
+    ci_words = rf"(?i:(?:the\s+)?(?:{_WORD}\s+){{0,3}})"
+    numbered = re.compile(
+        rf"(?:(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+)?(?:(?i:no\.?|number)\s*)?\d{{1,4}}[A-Za-z]?"
+        rf"(?:-\d{{1,4}})?,?\s+(?:{ci_words}(?i:{suffix})\b{_DIRECTION}"
+        rf"|(?:The\s+)?{_CAP}(?:\s+{_CAP}){{0,2}}(?=,\s*(?:\d{{1,4}}\s+)?{_CAP}))"
+        rf"|(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+(?i:the\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}"
+        rf"(?=\s*(?:,|$|\n|\.\s|\s+(?:said|is|was|has)\b))"
+    )
+    segment = re.compile(
+        rf",?\s+(?:\d{{1,4}}[A-Za-z]?,?\s+)?(?:(?:the\s+)?(?:{_WORD}\s+){{0,3}}(?:{suffix})\b"
+        rf"{_DIRECTION})",
+        re.IGNORECASE,
+    )
+    building_before = re.compile(rf"(?:The\s+)?{_CAP}(?:\s+{_CAP}){{0,3}}\s+(?:{buildings}),\s+$")
+    label = re.compile(
+        r"(?i:\s+(?:at|to|from|as|given\s+as|on\s+(?:the\s+)?(?:system|file)))?\s*"
+        r"(?:is\s+|was\s+|given\s+as\s+|:\s*|-\s*)?"
+    )
+    label_part = re.compile(rf"(?:The\s+)?{_CAP}(?:\s+(?:y|yr|a|de|of|the|{_CAP})){{0,3}}")
+    foreign = re.compile(
+        rf"(?:\b(?:{alternation(raw['foreign_street_words'])})\s+"
+        rf"(?:(?:{alternation(raw['foreign_particles'])})\s+)?{_CAP}(?:\s+{_CAP}){{0,3}}"
+        r",?\s+(?:n[ro°º]\.?\s*)?\d{1,4}[A-Za-z]?(?:/\d{1,4})?"
+        rf"|\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:{alternation(raw['foreign_street_words_after_number'])})"
+        rf"\s+(?:(?:{alternation(raw['foreign_particles'])})\s+)?{_CAP}(?:\s+{_CAP}){{0,2}}"
+        rf"|\b[{_U}][a-zäöüß]+(?:{alternation(raw['foreign_street_endings'])})\s+\d{{1,4}}[a-z]?)",
+    )
+    welsh = re.compile(
+        rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:Pen-y-{_CAP}|(?:{alternation(raw['welsh_street_words'])})\s+"
+        rf"(?:y\s+|yr\s+)?{_CAP}(?:\s+{_CAP})?)"
+    )
+    town_tail = re.compile(
+        rf",\s*([{_U}][^\W\d_]+)([ -][{_U}][^\W\d_]+(?=\s*(?:[,.;:)\n]|$)|\s+[a-z]|\s+[A-Z]{{1,2}}\d))?"
+    )
+    school_lower = re.compile(
+        r"(?<=[a-z] )(?:school|college|academy|nursery|primary|high|grammar)\b"
+    )
+    return AddressPatterns(
+        numbered=numbered,
+        segment=segment,
+        building_before=building_before,
+        label=label,
+        label_part=label_part,
+        foreign=foreign,
+        town_tail=town_tail,
+        welsh=welsh,
+        school_lower=school_lower,
+        tail_stop=frozenset(raw["address_tail_stop"]) | lex.first_names,
+        street_words=frozenset(raw["street_suffixes"] + raw["building_suffixes"]),
+        foreign_words=frozenset(
+            w.lower().strip(".").split("/")[0]
+            for w in raw["foreign_street_words"] + raw["foreign_street_words_after_number"]
+        ),
+        label_words=frozenset(w for label in raw["address_labels"] for w in label.lower().split())
+        - _LABEL_FILLERS,
+        lower_suffixes=frozenset(
+            w.lower() for w in raw["street_suffixes"] + raw["building_suffixes"]
+        ),
+    )
+
+
+def _ordinary(word: str, lex: Lexicon) -> bool:
+    low = word.lower()
+    if low[-2:] in ("'s", "’s"):
+        low = low[:-2]
+    return low in STOP_WORDS or low in lex.never_lower or norm_word(low) in lex.known_stems
+
+
+def _plain_words_ok(words: list[str], lex: Lexicon) -> bool:
+    """Street words without capitals: at least one, no stop or unit word, not all ordinary
+    ("28 high street" yes; "2 older boys walk", "took 2 buses down the road" no)."""
+    if not words:
+        return False
+    low = [w.lower() for w in words]
+    if any(w in STOP_WORDS and w != "the" or w in _UNIT_WORDS for w in low):
+        return False
+    return not all(_ordinary(w, lex) for w in low if w != "the")
+
+
+def _extend(text: str, end: int, p: AddressPatterns) -> int:
+    """Extend an address over further street or building parts and a town."""
+    for _ in range(3):
+        m = p.segment.match(text, end)
+        if m is None:
+            break
+        end = m.end()
+    tail = p.town_tail.match(text, end)
+    if tail is not None and not _POSTCODE_LIKE.match(text, tail.start(1)):
+        if tail.group(2) is not None:
+            end = tail.end()  # "Milton Keynes", "Little Hadham"
+        elif tail.group(1).lower() not in p.tail_stop:
+            end = tail.end(1)
+    return end
+
+
+_POSTCODE_LIKE = re.compile(r"[A-Za-z]{1,2}\d")
+
+
+def _start_with_building(text: str, start: int, p: AddressPatterns) -> int:
+    """Include a building name before the anchor ("Holmefield Children's Home, 2 Mount Road")."""
+    if text[start - 2 : start] != ", ":
+        return start
+    m = p.building_before.search(text, max(0, start - 60), start)
+    return m.start() if m is not None else start
+
+
+def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
+    """The address whose house or flat number is the digit run ``text[s:e]`` (or a house
+    number after "at number")."""
+    if e - s > 4:
+        return None
+    if text[s - 1 : s] == " " and _HOUSE_BEFORE.search(text, max(0, s - 24), s) is not None:
+        h = _HOUSE_NO.match(text, s)
+        if h is not None and not p_street_follows(text, h.end()):
+            return h.start(), h.end(), "address"  # "at number 14"
+    after = text[e : e + 2]
+    if not (after[:1] in (" ", ",") or (after[:1].isalpha() and after[1:2] in (" ", ",", ""))):
+        return None  # "03/04", "(7)", "3pm": no house number
+    p = get_patterns()
+    lex = get_lexicon()
+    start = s
+    before = text[s - 1] if s > 0 else " "
+    if before in " .":
+        for prefix in (_FLAT_BEFORE, _NUMBER_BEFORE):
+            m = prefix.search(text, max(0, s - 14), s)
+            if m is not None:
+                start = m.start()
+                break
+    m = p.welsh.match(text, s) or p.numbered.match(text, start)
+    if m is not None and (e - s == 4 and text[s : s + 2] in ("19", "20")):
+        m = None  # "In 2016, ..." is a year
+    if m is not None:
+        house = _HOUSE_NO.match(text, s)
+        words = re.findall(r"[^\W\d_][\w'’-]*", text[house.end() if house else e : m.end()])
+        if words and not words[-1][:1].isupper() and words[-1] not in p.street_words:
+            m = None
+        elif words and not (words[0][:1].isupper() or words[0].lower() == "the"):
+            # No capitals after the number: the words must look like a street.
+            if words[-1].lower() not in _PLAIN_SUFFIXES or not _plain_words_ok(words[:-1], lex):
+                m = None
+    if m is not None:
+        first = _start_with_building(text, m.start(), p)
+        return first, _extend(text, m.end(), p), "address"
+    return None
+
+
+def p_street_follows(text: str, end: int) -> bool:
+    """A street name follows the house number ("number 6, Windmill Lane")."""
+    return get_patterns().segment.match(text, end) is not None
+
+
+def find_foreign_addresses(text: str, add: Add, vocab: set[str]) -> None:
+    """Foreign street addresses with a number ("ul. Długa 5, Gdańsk", "12 rue des Lilas")."""
+    p = get_patterns()
+    if vocab.isdisjoint(p.foreign_words) and not any(x in text for x in _FOREIGN_ENDINGS):
+        return
+    for m in p.foreign.finditer(text):
+        add(m.start(), _extend(text, m.end(), p), "address")
+
+
+def find_addresses(text: str, add: Add, vocab: set[str]) -> None:
+    """Addresses without a leading house number: labelled addresses ("Address: The Old
+    Forge, Back Lane") and streets after a preposition ("on ryecroft rd")."""
+    p = get_patterns()
+    lex = get_lexicon()
+    for word in vocab & p.label_words:
+        for found in _word_pattern(word).finditer(text):
+            _labelled(text, p.label.match(text, found.end()), p, add)
+    _streets(text, vocab, p, lex, add)
+
+
+def _labelled(text: str, m: re.Match[str] | None, p: AddressPatterns, add: Add) -> None:
+    """The address after a label: a capitalised place name and further parts."""
+    if m is not None:
+        part = p.label_part.match(text, m.end())
+        if part is None:
+            return
+        end = _extend(text, part.end(), p)
+        words = part.group().split()
+        if end > part.end() or words[-1] in p.street_words:
+            add(part.start(), end, "address")
+
+
+_WORD_RE = re.compile(_WORD)
+
+
+@lru_cache(maxsize=1024)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """The word in any case, as a whole word."""
+    return re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+
+
+_DIRECTION_RE = re.compile(_DIRECTION)
+_PREPOSITIONS = frozenset(
+    ["on", "at", "of", "off", "from", "near", "in", "to", "along", "down", "up", "outside"]
+)
+
+
+def _streets(text: str, vocab: set[str], p: AddressPatterns, lex: Lexicon, add: Add) -> None:
+    """Streets after a preposition: "on Station Road", "off ryecroft rd"."""
+    for word in vocab & p.lower_suffixes:
+        for m in _word_pattern(word).finditer(text):
+            if m.group()[:1].islower() and m.group() not in _PLAIN_SUFFIXES:
+                continue
+            before = text[max(0, m.start() - 60) : m.start()].split()[-4:]
+            for k in (1, 2, 3):
+                if len(before) > k and before[-k - 1].lower() in _PREPOSITIONS:
+                    words = before[-k:]
+                    if all(_WORD_RE.fullmatch(w) for w in words):
+                        start = m.start() - len(" ".join(words)) - 1
+                        if text[start : m.start() - 1] == " ".join(words):
+                            tail = _DIRECTION_RE.match(text, m.end())
+                            end = tail.end() if tail else m.end()
+                            _street_only(text, start, end, p, lex, add)
+                    break
+
+
+def _street_only(
+    text: str, start: int, end: int, p: AddressPatterns, lex: Lexicon, add: Add
+) -> None:
+    words = text[start:end].split()
+    if words[-1] in ("East", "West", "North", "South", "Upper", "Lower", "east", "west"):
+        words = words[:-1]
+    if words[-1][:1].isupper():
+        if words[0][:1].isupper() and (
+            not all(_ordinary(w, lex) for w in words[:-1]) or words[-1] in _MAIN_STREETS
+        ):
+            add(start, _extend(text, end, p), "address")
+    elif (
+        words[-1] in _PLAIN_STREETS
+        and all(w.islower() and w.isalpha() for w in words[:-1])
+        and _plain_words_ok(words[:-1], lex)
+        and not any(w == "the" for w in words)
+    ):
+        add(start, _extend(text, end, p), "address")
+
+
+_SCHOOL_TRIGGERS = frozenset(
+    ("School", "Academy", "College", "Nursery", "Primary", "Infants", "Juniors", "Preschool",
+     "Pre-School", "Playgroup", "Kindergarten", "Montessori", "PRU", "UTC", "High", "Grammar",
+     "Unit")
+)  # fmt: skip
+_SCHOOL_PREP = frozenset(("at", "from", "to", "attends", "attending", "attend", "in", "of"))
+_SCHOOL_LOWER = frozenset(("school", "college", "academy", "nursery", "primary", "high", "grammar"))
+_SCHOOL_KEEP = frozenset(("Our", "St", "Saint", "The", "St."))
+_SCHOOL_GAP = re.compile(r"(?:'s|’s)?[ \t]+(?:(?:de|of|la|le|the|and|&|C[ \t]+of)[ \t]+)?|\.[ \t]+")
+_SCHOOL_TAIL = re.compile(r"\s+for\s+(?:Boys|Girls)\b")
+_SCHOOL_PREFIX = frozenset(("Ysgol", "Coleg", "Scoil", "Gaelscoil", "Colaiste", "Coláiste"))
+_WELSH_JOIN = re.compile(r"[ \t]+(?:(?:y|yr|a|na|an)[ \t]+)?")
+
+
+def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: set[str]) -> None:
+    """School, nursery and college names: capitalised words ending in a school word
+    ("Oakfield Primary", "Heath Park High", "Hillside Pupil Referral Unit", "St Bede's RC
+    Academy"), Welsh and Irish names after "Ysgol"/"Scoil", and the same in lower case
+    after words that are no ordinary vocabulary ("kingsmead college")."""
+    lex = get_lexicon()
+    fillers = lex.school_fillers
+    n = len(caps)
+    for i in range(n):
+        word = caps[i][2]
+        if word in _SCHOOL_PREFIX:
+            j = i
+            while (
+                j + 1 < n and j - i < 4 and _WELSH_JOIN.fullmatch(text, caps[j][1], caps[j + 1][0])
+            ):
+                j += 1
+            if j > i:
+                add(caps[i][0], caps[j][1], "school")
+            continue
+        if word not in _SCHOOL_TRIGGERS:
+            continue
+        if word == "Unit" and not (i >= 2 and caps[i - 1][2] == "Referral"):
+            continue
+        if (
+            i + 1 < n
+            and caps[i + 1][2].lower() in fillers
+            and _SCHOOL_GAP.fullmatch(text, caps[i][1], caps[i + 1][0])
+        ):
+            continue  # not the last word of the name ("Primary" in "Primary School")
+        j = _school_start(text, caps, i, lex)
+        names = [c[2] for c in caps[j : i + 1] if c[2].lower() not in fillers]
+        if word in ("High", "Grammar", "Unit", "PRU", "College"):
+            names = [w for w in names if not _ordinary(w, lex)]
+        if names:
+            end = caps[i][1]
+            tail = _SCHOOL_TAIL.match(text, end)
+            add(caps[j][0], tail.end() if tail is not None else end, "school")
+    p = get_patterns()
+    if vocab.isdisjoint(_SCHOOL_LOWER):
+        return
+    for m in p.school_lower.finditer(text):
+        before = text[max(0, m.start() - 50) : m.start()].split()[-4:]
+        words: list[str] = []
+        for w in reversed(before):
+            if not w.isalpha() or not w.islower() or _ordinary(w, lex) or w in fillers:
+                break
+            words.insert(0, w)
+        if words and len(before) > len(words) and before[-len(words) - 1].lower() in _SCHOOL_PREP:
+            start = m.start() - len(" ".join(words)) - 1
+            if text[start : m.start() - 1] == " ".join(words):
+                add(start, m.end(), "school")
+
+
+def _school_start(text: str, caps: list[tuple[int, int, str]], i: int, lex: Lexicon) -> int:
+    fillers = lex.school_fillers
+    j = i
+    while (
+        j > 0
+        and i - j < 6
+        and _SCHOOL_GAP.fullmatch(text, caps[j - 1][1], caps[j][0])
+        and (text[caps[j - 1][1]] != "." or caps[j - 1][2] == "St")  # "St. Mary's"
+    ):
+        j -= 1
+    # Drop leading ordinary words: "Attends Oakfield Primary" -> "Oakfield Primary".
+    while j < i:
+        word = caps[j][2]
+        if word in _SCHOOL_KEEP or word.lower() in fillers:
+            break
+        content = sum(1 for c in caps[j : i + 1] if c[2].lower() not in fillers)
+        if word in lex.never or (
+            content > 1
+            and norm_word(word) in lex.known_stems
+            and word.lower() not in lex.first_names
+            and sentence_start(text, caps[j][0])
+            and (word.lower() in STOP_WORDS or word.endswith(("s", "ed", "ing")))
+        ):
+            j += 1
+        else:
+            break
+    return j
