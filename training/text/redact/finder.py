@@ -114,7 +114,7 @@ class PiiFinder:
         if "school" in k:
             find_schools(text, caps, add, vocab)
         if "address" in k:
-            find_addresses(text, add, vocab)
+            find_addresses(text, add, vocab, caps, tokens)
         if "name" in k:
             find_names(text, add, taken, caps, tokens)
         out.sort(key=lambda p: p.start)

@@ -33,6 +33,7 @@ _CAPWORD = re.compile(
     rf"(?:(?<=Mc){_U}{_L}+|(?<=Mac){_U}{_L}+|(?<=De){_U}{_L}+|(?<=La){_U}{_L}+|(?<=Le){_U}{_L}+)?)"
     rf"(?:['’]{_U}?{_L}+|-{_U}?{_L}+|-{_U}{{2,}}(?!{_L}))*"
 )
+_CAPWORD_FAST = re.compile(rf"(?<![\w@#/\[.'’-]){_U}[^\W\d_]*(?:['’-][^\W\d_]+)*")
 _GLUED_CODE = re.compile(r"[A-Z]{1,2}\d|\d")
 _MIXED = re.compile(r"^(?:Mc|Mac|O'|O’|De|Di|Da|Le|La|Van|Von|Fitz|Al-|El-)?[^\W\d_][^A-Z]*$")
 _MC = re.compile(r"^(?:Mc[A-Z]|Mac[A-Z]|O['’][A-Z])|^mc[b-df-hj-np-tv-z]")
@@ -45,7 +46,11 @@ _VERB_AFTER = re.compile(
     r"was|is|has|had|who|attended|attends|lives|lived|aged?|came|comes|went|goes|arrived|"
     r"asked|asks|wants|wanted|ran|refused|seemed|seems|appeared|appears|cried|showed|shared|"
     r"posted|sent|explained|admitted|denied|denies|became|got|gets|left|hit|hits|can|could|"
-    r"would|will|did|does|didn't|doesn't|isn't|wasn't|hasn't|won't|and\s+(?:her|his))\b|\s*\(\d)"
+    r"would|will|did|does|didn't|doesn't|isn't|wasn't|hasn't|won't|mentioned|recognised|"
+    r"recognized|enjoys|enjoyed|fell|knows|knew|hid|likes|liked|loves|loved|plays|played|"
+    r"screamed|shouted|walked|stayed|stays|sleeps|slept|missed|misses|needs|needed|felt|feels|"
+    r"looked|looks|spoke|speaks|returned|uses|used|tried|tries|says|told|went|ran|"
+    r"and\s+(?:her|his))\b|\s*\(\d)"
 )
 _REPORT_AFTER = re.compile(
     r"\s+(?:said|says|told|tells|disclosed|reported|stated|came|went|asked|asks|wants|ran|cried|"
@@ -55,7 +60,28 @@ _REPORT_AFTER = re.compile(
 )
 _NICKNAME = re.compile(r"\s*\(\s*[\"“'‘]([^\"”'’\n()]{1,24})[\"”'’]\s*\)\s*")
 _ABBREVIATED_TITLES = frozenset(
-    ["dr", "mr", "mrs", "ms", "mx", "prof", "rev", "revd", "fr", "sr", "sgt", "insp", "cllr", "det", "supt", "pc", "dc", "ds", "di", "dci"]
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "prof",
+        "rev",
+        "revd",
+        "fr",
+        "sr",
+        "sgt",
+        "insp",
+        "cllr",
+        "det",
+        "supt",
+        "pc",
+        "dc",
+        "ds",
+        "di",
+        "dci",
+    ]
 )
 _SIGN_OFF_END = re.compile(r"[\s.!,]*$")
 _CONTRACTION = re.compile(r"^[^\W\d_]+['’](?:m|ve|ll|d|re|t)$", re.IGNORECASE)
@@ -76,7 +102,12 @@ class _Word:
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, word)`` of every word that starts with a capital letter."""
-    return [(m.start(), m.end(), m.group()) for m in _CAPWORD.finditer(text)]
+    out = [(m.start(), m.end(), m.group()) for m in _CAPWORD_FAST.finditer(text)]
+    for k, (s, e, word) in enumerate(out):
+        if not (word[1:].islower() or word.isupper() or len(word) == 1):
+            m = _CAPWORD.match(text, s)  # inner capitals: "McGrath", "TikTok", "SmithSW1A"
+            out[k] = (s, m.end(), m.group()) if m is not None else (s, s + 1, word[0])
+    return out
 
 
 def find_names(
@@ -164,24 +195,29 @@ def _candidates(
             if word.isupper() and after == "." and word not in "IA":
                 out.append(_Word(s, e, word, word.lower(), "initial", joins=True))
             continue
-        out.append(_word(s, e, word, lex))
+        w = _word(s, e, word, lex)
+        if w is not None:
+            out.append(w)
     return out
 
 
 _CLASSES: dict[str, tuple[str, bool, bool, bool]] = {}
 
 
-def _word(s: int, e: int, word: str, lex: Lexicon) -> _Word:
-    """A candidate word with its shape and class (memoised by the word's spelling)."""
+def _word(s: int, e: int, word: str, lex: Lexicon) -> _Word | None:
+    """A candidate word with its shape and class (memoised by the word's spelling), or None
+    for a word that can never be part of a name ("The", "Police"): it only ends a run, as
+    the text between two candidates does anyway."""
     cls = _CLASSES.get(word)
     if cls is None:
         w = _Word(s, e, word, word.lower(), _shape(word))
         _classify(w, lex)
         if len(_CLASSES) > 200_000:  # bounded: a service meets new words every day
             _CLASSES.clear()
-        _CLASSES[word] = (w.shape, w.strong, w.joins, w.ambiguous)
-        return w
+        _CLASSES[word] = cls = (w.shape, w.strong, w.joins, w.ambiguous)
     shape, strong, joins, ambiguous = cls
+    if not (strong or joins):
+        return None
     return _Word(s, e, word, word.lower(), shape, strong, joins, False, ambiguous)
 
 
@@ -262,6 +298,8 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
     ordinary = (not listed and norm_word(w.low) in lex.known_stems) or (
         w.text in lex.never and w.text not in lex.surname_ok
     )
+    if not listed and (ordinary or not w.joins):
+        return False  # "The", "Police", "Monday": no context makes them names
     if _pet_before(text, w.start, lex):
         return False  # "the dog called Frank"
     if _cue_before(text, w.start, lex):
@@ -278,8 +316,6 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
         return True  # "Sarah (mum)", "Kyle (7)", "Kyle, aged 7"
     if w.shape == "upper":
         return _surname_forename(text, words, i)
-    if norm_word(w.low) in lex.known_stems and not listed:
-        return False
     if w.ambiguous:
         # "collected by Grace", "Grace said"; never "Will review", "Hope is that"
         if not sentence_start(text, w.start):
@@ -409,4 +445,6 @@ def _organisation(text: str, run: list[_Word], lex: Lexicon) -> bool:
     m = re.match(r" ([A-Z][\w'’]*)", text[end : end + 24])
     if m is None or m.group(1) not in lex.org_after:
         return False
+    if len(run) > 1 and any(w.strong and _is_first(w.low, lex) for w in run):
+        return False  # "Jack Hall NHS no ...": a person's full name
     return not _cue_before(text, run[0].start, lex)

@@ -99,7 +99,24 @@ _LABEL_FILLERS = frozenset(
 _FOREIGN_ENDINGS = ("straße", "strasse", "straat", "laan", "platz", "gasse", "gatan", "iela")
 #: street words that make a street after a preposition in lower case ("on ryecroft rd")
 _PLAIN_STREETS = frozenset(
-    ["road", "rd", "street", "st", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "crescent", "grove", "terrace", "gardens", "mews"]
+    [
+        "road",
+        "rd",
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "lane",
+        "ln",
+        "close",
+        "drive",
+        "dr",
+        "crescent",
+        "grove",
+        "terrace",
+        "gardens",
+        "mews",
+    ]
 )
 _UNIT_WORDS = frozenset(
     [
@@ -333,7 +350,13 @@ def find_foreign_addresses(text: str, add: Add, vocab: set[str]) -> None:
         add(m.start(), _extend(text, m.end(), p), "address")
 
 
-def find_addresses(text: str, add: Add, vocab: set[str]) -> None:
+def find_addresses(
+    text: str,
+    add: Add,
+    vocab: set[str],
+    caps: list[tuple[int, int, str]],
+    tokens: set[str],
+) -> None:
     """Addresses without a leading house number: labelled addresses ("Address: The Old
     Forge, Back Lane") and streets after a preposition ("on ryecroft rd")."""
     p = get_patterns()
@@ -341,7 +364,7 @@ def find_addresses(text: str, add: Add, vocab: set[str]) -> None:
     for word in vocab & p.label_words:
         for found in _word_pattern(word).finditer(text):
             _labelled(text, p.label.match(text, found.end()), p, add)
-    _streets(text, vocab, p, lex, add)
+    _streets(text, caps, tokens, p, lex, add)
 
 
 def _labelled(text: str, m: re.Match[str] | None, p: AddressPatterns, add: Add) -> None:
@@ -371,23 +394,46 @@ _PREPOSITIONS = frozenset(
 )
 
 
-def _streets(text: str, vocab: set[str], p: AddressPatterns, lex: Lexicon, add: Add) -> None:
+def _streets(
+    text: str,
+    caps: list[tuple[int, int, str]],
+    tokens: set[str],
+    p: AddressPatterns,
+    lex: Lexicon,
+    add: Add,
+) -> None:
     """Streets after a preposition: "on Station Road", "off ryecroft rd"."""
-    for word in vocab & p.lower_suffixes:
-        for m in _word_pattern(word).finditer(text):
-            if m.group()[:1].islower() and m.group() not in _PLAIN_SUFFIXES:
-                continue
-            before = text[max(0, m.start() - 60) : m.start()].split()[-4:]
-            for k in (1, 2, 3):
-                if len(before) > k and before[-k - 1].lower() in _PREPOSITIONS:
-                    words = before[-k:]
-                    if all(_WORD_RE.fullmatch(w) for w in words):
-                        start = m.start() - len(" ".join(words)) - 1
-                        if text[start : m.start() - 1] == " ".join(words):
-                            tail = _DIRECTION_RE.match(text, m.end())
-                            end = tail.end() if tail else m.end()
-                            _street_only(text, start, end, p, lex, add)
-                    break
+    for k, (_, e, word) in enumerate(caps):
+        if word in p.street_words and k > 0:
+            first = k
+            while first > 0 and k - first < 3 and text[caps[first - 1][1] : caps[first][0]] == " ":
+                first -= 1
+            if first < k:
+                _after_preposition(text, caps[first][0], e, p, lex, add)
+    for word in tokens & _PLAIN_STREETS:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not text[at - 1].isalnum()) and not text[end : end + 1].isalnum():
+                before = text[max(0, at - 40) : at].split()[-3:]
+                for n in (1, 2):
+                    if len(before) > n and before[-n - 1].lower() in _PREPOSITIONS:
+                        _after_preposition(
+                            text, at - len(" ".join(before[-n:])) - 1, end, p, lex, add
+                        )
+                        break
+            at = text.find(word, end)
+
+
+def _after_preposition(
+    text: str, start: int, end: int, p: AddressPatterns, lex: Lexicon, add: Add
+) -> None:
+    """The street ``text[start:end]`` if a preposition comes before it."""
+    before = text[max(0, start - 12) : start].split()
+    if not before or before[-1].lower() not in _PREPOSITIONS or start < 1 or text[start - 1] != " ":
+        return
+    tail = _DIRECTION_RE.match(text, end)
+    _street_only(text, start, tail.end() if tail else end, p, lex, add)
 
 
 def _street_only(
