@@ -18,12 +18,8 @@ from training.text.redact.numbers import (
     number_at,
     reference_at,
 )
-from training.text.redact.places import (
-    address_at_number,
-    find_addresses,
-    find_foreign_addresses,
-    find_schools,
-)
+from training.text.redact.places import address_at_number, find_addresses, find_foreign_addresses
+from training.text.redact.schools import find_schools
 from training.text.types import PII_KINDS, PiiSpan
 
 __all__ = ["PiiFinder", "apply_redaction", "get_finder"]

@@ -42,6 +42,8 @@ class Lexicon:
     #: capitalised ordinary words, exact case ("Police", "Monday")
     never: frozenset[str]
     never_lower: frozenset[str]
+    #: place names among them ("Lambeth", "Cork"): part of a school's or town's name
+    places: frozenset[str]
     #: never-names that may still be a surname next to a name or after a cue ("Ward")
     surname_ok: frozenset[str]
     #: stems of ordinary words (pattern files, stop words, never-names)
@@ -126,6 +128,7 @@ def get_lexicon() -> Lexicon:
         sentence_words=frozenset(w.lower() for w in raw["sentence_words"]),
         never=never,
         never_lower=frozenset(w.lower() for w in never),
+        places=frozenset(raw["never_places"]),
         surname_ok=frozenset(raw["surname_ok"]),
         known_stems=_known_stems(sorted(never), first),
         titles=frozenset(w.lower() for w in titles),

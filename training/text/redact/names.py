@@ -103,7 +103,7 @@ class _Word:
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, word)`` of every word that starts with a capital letter."""
     out = [(m.start(), m.end(), m.group()) for m in _CAPWORD_FAST.finditer(text)]
-    for k, (s, e, word) in enumerate(out):
+    for k, (s, _, word) in enumerate(out):
         if not (word[1:].islower() or word.isupper() or len(word) == 1):
             m = _CAPWORD.match(text, s)  # inner capitals: "McGrath", "TikTok", "SmithSW1A"
             out[k] = (s, m.end(), m.group()) if m is not None else (s, s + 1, word[0])
@@ -271,7 +271,7 @@ def _classify(w: _Word, lex: Lexicon) -> None:
     ) and len(low) > 2
     if w.shape == "title":
         w.strong = listed and not w.ambiguous and not never
-        w.joins = not never or w.text in lex.surname_ok or first or sur
+        w.joins = not never or w.text in lex.surname_ok or first or sur or w.ambiguous
     elif w.shape == "upper":
         w.strong = len(low) >= 3 and listed and not w.ambiguous and not never and not ordinary
         w.joins = w.strong or (
@@ -294,7 +294,7 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
         return True
     if w.shape == "initial":
         return _cue_before(text, w.start, lex)  # "Dr E. Mackintosh", "Mum T. Price"
-    listed = _is_first(w.low, lex) or _is_surname(w.low, lex)
+    listed = _is_first(w.low, lex) or _is_surname(w.low, lex) or w.ambiguous
     ordinary = (not listed and norm_word(w.low) in lex.known_stems) or (
         w.text in lex.never and w.text not in lex.surname_ok
     )
@@ -384,9 +384,8 @@ def _cue_before(text: str, start: int, lex: Lexicon) -> bool:
         return True  # "Subject 1:"
     cues = lex.cue_words
     if last in cues:
-        if last in ("called", "named") and any(x in lex.not_person for x in words[:-1]):
-            return False  # "the dog called Frank"
-        return True
+        # "the dog called Frank" is no person
+        return not (last in ("called", "named") and any(x in lex.not_person for x in words[:-1]))
     if len(words) >= 2:
         if f"{words[-2]} {last}" in cues:
             return True

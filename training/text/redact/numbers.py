@@ -225,8 +225,8 @@ def find_handles(
                 add(*_trim(text, m.start(), m.end()), "handle")
     for word, tail in cues:
         for found in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
-            m = tail.match(text, found.end())
-            t = _HANDLE_TOKEN.match(text, m.end()) if m is not None else None
+            cue = tail.match(text, found.end())
+            t = _HANDLE_TOKEN.match(text, cue.end()) if cue is not None else None
             if t is not None and _handle_shaped(t.group()):
                 add(*_trim(text, t.start(), t.end()), "handle")
     for m in cues_after.finditer(text) if cues_after is not None else ():

@@ -1,4 +1,4 @@
-"""Addresses (UK, with or without capitals, and foreign) and school names.
+"""Addresses: UK, with or without capitals, and foreign.
 
 An address is found from an anchor: a house or flat number followed by street words and a
 street or building word ("28 high street", "Flat 2b, Rowan Court"), "no. 14 the crescent",
@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
-from training.text.redact.lexicon import Lexicon, alternation, get_lexicon, sentence_start
+from training.text.redact.lexicon import Lexicon, alternation, get_lexicon
 from training.text.redact.numbers import Add
 
 __all__ = [
@@ -24,8 +24,8 @@ __all__ = [
     "address_at_number",
     "find_addresses",
     "find_foreign_addresses",
-    "find_schools",
     "get_patterns",
+    "ordinary_word",
 ]
 
 _U = "A-ZÀ-ÖØ-ÞĀ-Ž"  # capitals (with the Latin Extended-A block, lower case included)
@@ -36,6 +36,7 @@ _HOUSE_BEFORE = re.compile(r"\b(?:at|from)\s+(?:number|no\.?|house)\s+$", re.IGN
 _HOUSE_NO = re.compile(r"\d{1,4}[A-Za-z]?\b")
 _FLAT = r"(?:flat|apartment|apt|unit|room|plot|studio|maisonette)\.?"
 _FLAT_BEFORE = re.compile(rf"\b{_FLAT}\s+$", re.IGNORECASE)
+_FLAT_START = re.compile(_FLAT, re.IGNORECASE)
 _NUMBER_BEFORE = re.compile(r"\b(?:no\.?|number|house)\s*$", re.IGNORECASE)
 #: street words that count in lower case ("28 high street", "on ryecroft rd")
 _PLAIN_SUFFIXES = frozenset(
@@ -173,7 +174,7 @@ class AddressPatterns:
     foreign: re.Pattern[str]
     town_tail: re.Pattern[str]
     welsh: re.Pattern[str]
-    school_lower: re.Pattern[str]
+    welsh_segment: re.Pattern[str]
     tail_stop: frozenset[str]
     street_words: frozenset[str]
     #: lower-case words that gate the scans: foreign street words, address labels, suffixes
@@ -193,8 +194,8 @@ def get_patterns() -> AddressPatterns:
     ci_words = rf"(?i:(?:the\s+)?(?:{_WORD}\s+){{0,3}})"
     numbered = re.compile(
         rf"(?:(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+)?(?:(?i:no\.?|number)\s*)?\d{{1,4}}[A-Za-z]?"
-        rf"(?:-\d{{1,4}})?,?\s+(?:{ci_words}(?i:{suffix})\b{_DIRECTION}"
-        rf"|(?:The\s+)?{_CAP}(?:\s+{_CAP}){{0,2}}(?=,\s*(?:\d{{1,4}}\s+)?{_CAP}))"
+        rf"(?:-\d{{1,4}})?,?\s+{ci_words}(?i:{suffix})\b{_DIRECTION}"
+        rf"|(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+{ci_words}(?i:{suffix})\b{_DIRECTION}"
         rf"|(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+(?i:the\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}"
         rf"(?=\s*(?:,|$|\n|\.\s|\s+(?:said|is|was|has)\b))"
     )
@@ -217,15 +218,15 @@ def get_patterns() -> AddressPatterns:
         rf"\s+(?:(?:{alternation(raw['foreign_particles'])})\s+)?{_CAP}(?:\s+{_CAP}){{0,2}}"
         rf"|\b[{_U}][a-zäöüß]+(?:{alternation(raw['foreign_street_endings'])})\s+\d{{1,4}}[a-z]?)",
     )
+    welsh_segment = re.compile(
+        rf",\s+(?:{alternation(raw['welsh_street_words'])})\s+(?:y\s+|yr\s+)?{_CAP}(?:\s+{_CAP})?"
+    )
     welsh = re.compile(
         rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:Pen-y-{_CAP}|(?:{alternation(raw['welsh_street_words'])})\s+"
         rf"(?:y\s+|yr\s+)?{_CAP}(?:\s+{_CAP})?)"
     )
     town_tail = re.compile(
         rf",\s*([{_U}][^\W\d_]+)([ -][{_U}][^\W\d_]+(?=\s*(?:[,.;:)\n]|$)|\s+[a-z]|\s+[A-Z]{{1,2}}\d))?"
-    )
-    school_lower = re.compile(
-        r"(?<=[a-z] )(?:school|college|academy|nursery|primary|high|grammar)\b"
     )
     return AddressPatterns(
         numbered=numbered,
@@ -236,7 +237,7 @@ def get_patterns() -> AddressPatterns:
         foreign=foreign,
         town_tail=town_tail,
         welsh=welsh,
-        school_lower=school_lower,
+        welsh_segment=welsh_segment,
         tail_stop=frozenset(raw["address_tail_stop"]) | lex.first_names,
         street_words=frozenset(raw["street_suffixes"] + raw["building_suffixes"]),
         foreign_words=frozenset(
@@ -251,7 +252,8 @@ def get_patterns() -> AddressPatterns:
     )
 
 
-def _ordinary(word: str, lex: Lexicon) -> bool:
+def ordinary_word(word: str, lex: Lexicon) -> bool:
+    """A word of the ordinary vocabulary (stop words, never-names, the pattern files' stems)."""
     low = word.lower()
     if low[-2:] in ("'s", "’s"):
         low = low[:-2]
@@ -266,13 +268,13 @@ def _plain_words_ok(words: list[str], lex: Lexicon) -> bool:
     low = [w.lower() for w in words]
     if any(w in STOP_WORDS and w != "the" or w in _UNIT_WORDS for w in low):
         return False
-    return not all(_ordinary(w, lex) for w in low if w != "the")
+    return not all(ordinary_word(w, lex) for w in low if w != "the") or len(low) == 1
 
 
 def _extend(text: str, end: int, p: AddressPatterns) -> int:
     """Extend an address over further street or building parts and a town."""
     for _ in range(3):
-        m = p.segment.match(text, end)
+        m = p.segment.match(text, end) or p.welsh_segment.match(text, end)
         if m is None:
             break
         end = m.end()
@@ -321,19 +323,26 @@ def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
     m = p.welsh.match(text, s) or p.numbered.match(text, start)
     if m is not None and (e - s == 4 and text[s : s + 2] in ("19", "20")):
         m = None  # "In 2016, ..." is a year
-    if m is not None:
+    if m is not None and not _flat_building(text, m, p):
         house = _HOUSE_NO.match(text, s)
         words = re.findall(r"[^\W\d_][\w'’-]*", text[house.end() if house else e : m.end()])
-        if words and not words[-1][:1].isupper() and words[-1] not in p.street_words:
+        # No capitals after the number: the words must look like a street.
+        if (
+            words
+            and not (words[0][:1].isupper() or words[0].lower() == "the")
+            and (words[-1].lower() not in _PLAIN_SUFFIXES or not _plain_words_ok(words[:-1], lex))
+        ):
             m = None
-        elif words and not (words[0][:1].isupper() or words[0].lower() == "the"):
-            # No capitals after the number: the words must look like a street.
-            if words[-1].lower() not in _PLAIN_SUFFIXES or not _plain_words_ok(words[:-1], lex):
-                m = None
     if m is not None:
         first = _start_with_building(text, m.start(), p)
         return first, _extend(text, m.end(), p), "address"
     return None
+
+
+def _flat_building(text: str, m: re.Match[str], p: AddressPatterns) -> bool:
+    """A flat in a named building ("flat 1 the maltings"): no street word needed."""
+    last = m.group().split()[-1].lower()
+    return _FLAT_START.match(m.group()) is not None and last not in p.lower_suffixes
 
 
 def p_street_follows(text: str, end: int) -> bool:
@@ -444,7 +453,7 @@ def _street_only(
         words = words[:-1]
     if words[-1][:1].isupper():
         if words[0][:1].isupper() and (
-            not all(_ordinary(w, lex) for w in words[:-1]) or words[-1] in _MAIN_STREETS
+            not all(ordinary_word(w, lex) for w in words[:-1]) or words[-1] in _MAIN_STREETS
         ):
             add(start, _extend(text, end, p), "address")
     elif (
@@ -454,99 +463,3 @@ def _street_only(
         and not any(w == "the" for w in words)
     ):
         add(start, _extend(text, end, p), "address")
-
-
-_SCHOOL_TRIGGERS = frozenset(
-    ("School", "Academy", "College", "Nursery", "Primary", "Infants", "Juniors", "Preschool",
-     "Pre-School", "Playgroup", "Kindergarten", "Montessori", "PRU", "UTC", "High", "Grammar",
-     "Unit")
-)  # fmt: skip
-_SCHOOL_PREP = frozenset(("at", "from", "to", "attends", "attending", "attend", "in", "of"))
-_SCHOOL_LOWER = frozenset(("school", "college", "academy", "nursery", "primary", "high", "grammar"))
-_SCHOOL_KEEP = frozenset(("Our", "St", "Saint", "The", "St."))
-_SCHOOL_GAP = re.compile(r"(?:'s|’s)?[ \t]+(?:(?:de|of|la|le|the|and|&|C[ \t]+of)[ \t]+)?|\.[ \t]+")
-_SCHOOL_TAIL = re.compile(r"\s+for\s+(?:Boys|Girls)\b")
-_SCHOOL_PREFIX = frozenset(("Ysgol", "Coleg", "Scoil", "Gaelscoil", "Colaiste", "Coláiste"))
-_WELSH_JOIN = re.compile(r"[ \t]+(?:(?:y|yr|a|na|an)[ \t]+)?")
-
-
-def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: set[str]) -> None:
-    """School, nursery and college names: capitalised words ending in a school word
-    ("Oakfield Primary", "Heath Park High", "Hillside Pupil Referral Unit", "St Bede's RC
-    Academy"), Welsh and Irish names after "Ysgol"/"Scoil", and the same in lower case
-    after words that are no ordinary vocabulary ("kingsmead college")."""
-    lex = get_lexicon()
-    fillers = lex.school_fillers
-    n = len(caps)
-    for i in range(n):
-        word = caps[i][2]
-        if word in _SCHOOL_PREFIX:
-            j = i
-            while (
-                j + 1 < n and j - i < 4 and _WELSH_JOIN.fullmatch(text, caps[j][1], caps[j + 1][0])
-            ):
-                j += 1
-            if j > i:
-                add(caps[i][0], caps[j][1], "school")
-            continue
-        if word not in _SCHOOL_TRIGGERS:
-            continue
-        if word == "Unit" and not (i >= 2 and caps[i - 1][2] == "Referral"):
-            continue
-        if (
-            i + 1 < n
-            and caps[i + 1][2].lower() in fillers
-            and _SCHOOL_GAP.fullmatch(text, caps[i][1], caps[i + 1][0])
-        ):
-            continue  # not the last word of the name ("Primary" in "Primary School")
-        j = _school_start(text, caps, i, lex)
-        names = [c[2] for c in caps[j : i + 1] if c[2].lower() not in fillers]
-        if word in ("High", "Grammar", "Unit", "PRU", "College"):
-            names = [w for w in names if not _ordinary(w, lex)]
-        if names:
-            end = caps[i][1]
-            tail = _SCHOOL_TAIL.match(text, end)
-            add(caps[j][0], tail.end() if tail is not None else end, "school")
-    p = get_patterns()
-    if vocab.isdisjoint(_SCHOOL_LOWER):
-        return
-    for m in p.school_lower.finditer(text):
-        before = text[max(0, m.start() - 50) : m.start()].split()[-4:]
-        words: list[str] = []
-        for w in reversed(before):
-            if not w.isalpha() or not w.islower() or _ordinary(w, lex) or w in fillers:
-                break
-            words.insert(0, w)
-        if words and len(before) > len(words) and before[-len(words) - 1].lower() in _SCHOOL_PREP:
-            start = m.start() - len(" ".join(words)) - 1
-            if text[start : m.start() - 1] == " ".join(words):
-                add(start, m.end(), "school")
-
-
-def _school_start(text: str, caps: list[tuple[int, int, str]], i: int, lex: Lexicon) -> int:
-    fillers = lex.school_fillers
-    j = i
-    while (
-        j > 0
-        and i - j < 6
-        and _SCHOOL_GAP.fullmatch(text, caps[j - 1][1], caps[j][0])
-        and (text[caps[j - 1][1]] != "." or caps[j - 1][2] == "St")  # "St. Mary's"
-    ):
-        j -= 1
-    # Drop leading ordinary words: "Attends Oakfield Primary" -> "Oakfield Primary".
-    while j < i:
-        word = caps[j][2]
-        if word in _SCHOOL_KEEP or word.lower() in fillers:
-            break
-        content = sum(1 for c in caps[j : i + 1] if c[2].lower() not in fillers)
-        if word in lex.never or (
-            content > 1
-            and norm_word(word) in lex.known_stems
-            and word.lower() not in lex.first_names
-            and sentence_start(text, caps[j][0])
-            and (word.lower() in STOP_WORDS or word.endswith(("s", "ed", "ing")))
-        ):
-            j += 1
-        else:
-            break
-    return j
