@@ -103,16 +103,15 @@ class PiiFinder:
             out.append(PiiSpan(start, end, kind))
             return True
 
-        tokens = set(text.translate(_SEP).split())
         vocab = set(text.lower().translate(_SEP).split())
         self._structured(text, add, vocab)
         caps = capitalised_words(text)
         if "school" in k:
             find_schools(text, caps, add, vocab)
         if "address" in k:
-            find_addresses(text, add, vocab, caps, tokens)
+            find_addresses(text, add, vocab, caps)
         if "name" in k:
-            find_names(text, add, taken, caps, tokens)
+            find_names(text, add, taken, caps)
         out.sort(key=lambda p: p.start)
         return tuple(out)
 

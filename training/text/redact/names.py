@@ -33,7 +33,11 @@ _CAPWORD = re.compile(
     rf"(?:(?<=Mc){_U}{_L}+|(?<=Mac){_U}{_L}+|(?<=De){_U}{_L}+|(?<=La){_U}{_L}+|(?<=Le){_U}{_L}+)?)"
     rf"(?:['’]{_U}?{_L}+|-{_U}?{_L}+|-{_U}{{2,}}(?!{_L}))*"
 )
-_CAPWORD_FAST = re.compile(rf"(?<![\w@#/\[.'’-]){_U}[^\W\d_]*(?:['’-][^\W\d_]+)*")
+#: without a look-behind, so that the regex engine can skip to capitals; the character
+#: before a match is checked in Python
+_CAPWORD_FAST = re.compile(rf"{_U}[^\W\d_]*(?:['’-][^\W\d_]+)*")
+_NOT_BEFORE = frozenset("_@#/[.'’-")
+_SEP = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~’“”‘"})
 _GLUED_CODE = re.compile(r"[A-Z]{1,2}\d|\d")
 _MIXED = re.compile(r"^(?:Mc|Mac|O'|O’|De|Di|Da|Le|La|Van|Von|Fitz|Al-|El-)?[^\W\d_][^A-Z]*$")
 _MC = re.compile(r"^(?:Mc[A-Z]|Mac[A-Z]|O['’][A-Z])|^mc[b-df-hj-np-tv-z]")
@@ -102,11 +106,17 @@ class _Word:
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, word)`` of every word that starts with a capital letter."""
-    out = [(m.start(), m.end(), m.group()) for m in _CAPWORD_FAST.finditer(text)]
-    for k, (s, _, word) in enumerate(out):
-        if not (word[1:].islower() or word.isupper() or len(word) == 1):
-            m = _CAPWORD.match(text, s)  # inner capitals: "McGrath", "TikTok", "SmithSW1A"
-            out[k] = (s, m.end(), m.group()) if m is not None else (s, s + 1, word[0])
+    out: list[tuple[int, int, str]] = []
+    for m in _CAPWORD_FAST.finditer(text):
+        s = m.start()
+        if s > 0 and (text[s - 1].isalnum() or text[s - 1] in _NOT_BEFORE):
+            continue  # inside a word, a handle or a placeholder
+        word = m.group()
+        if word[1:].islower() or word.isupper() or len(word) == 1:
+            out.append((s, m.end(), word))
+        else:
+            precise = _CAPWORD.match(text, s)  # inner capitals: "McGrath", "TikTok", "SmithSW1A"
+            out.append((s, precise.end(), precise.group()) if precise else (s, s + 1, word[0]))
     return out
 
 
@@ -115,12 +125,11 @@ def find_names(
     add: Add,
     taken: list[tuple[int, int]],
     caps: list[tuple[int, int, str]],
-    tokens: set[str],
 ) -> None:
     """Find person names in ``text`` and ``add`` them (kind ``"name"``); ``caps`` are its
-    capitalised words, ``tokens`` its words (any case)."""
+    capitalised words, ``taken`` the spans already found (no name inside them)."""
     lex = get_lexicon()
-    words = _candidates(text, lex, taken, caps, tokens)
+    words = _candidates(text, lex, taken, caps)
     if not words:
         return
     for i, w in enumerate(words):
@@ -142,7 +151,12 @@ def find_names(
                 w.named = True
     for run in runs:
         named = [w for w in run if w.named]
-        if named and not _cue_before(text, named[0].start, lex):
+        if (
+            len(named) > 1
+            and not named[0].strong
+            and _ordinary(named[0], lex)
+            and not _cue_before(text, named[0].start, lex)
+        ):
             while len(named) > 1 and not named[0].strong and _ordinary(named[0], lex):
                 named.pop(0)  # "Historically Sana", "Saturdays Mia"
         if named and not _organisation(text, run, lex):
@@ -160,11 +174,10 @@ def _candidates(
     lex: Lexicon,
     taken: list[tuple[int, int]],
     caps: list[tuple[int, int, str]],
-    tokens: set[str],
 ) -> list[_Word]:
     """Capitalised words, and lower-case words that are listed names (rarely any)."""
     spans = caps
-    lows = lex.lower_any.intersection(tokens)
+    lows = lex.lower_any.intersection(_words_outside(text, taken))
     if lows:
         spans = list(caps)
         for low in lows:
@@ -176,7 +189,11 @@ def _candidates(
     blocked = sorted(taken)
     k = 0
     out: list[_Word] = []
+    classes = _CLASSES
     for s, e, word in spans:
+        cls = classes.get(word)
+        if cls is not None and not (cls[1] or cls[2]):
+            continue  # never part of a name ("The", "Police")
         after = text[e] if e < n else " "
         if after in "_@]" or (after == "." and e + 1 < n and text[e + 1].isalnum()):
             continue
@@ -219,6 +236,18 @@ def _word(s: int, e: int, word: str, lex: Lexicon) -> _Word | None:
     if not (strong or joins):
         return None
     return _Word(s, e, word, word.lower(), shape, strong, joins, False, ambiguous)
+
+
+def _words_outside(text: str, taken: list[tuple[int, int]]) -> list[str]:
+    """The words of ``text`` outside the spans already taken (e-mail addresses, handles)."""
+    if taken:
+        parts, pos = [], 0
+        for s, e in sorted(taken):
+            parts.append(text[pos:s])
+            pos = max(pos, e)
+        parts.append(text[pos:])
+        text = " ".join(parts)
+    return text.translate(_SEP).split()
 
 
 @lru_cache(maxsize=4096)

@@ -97,7 +97,8 @@ _LABEL_FILLERS = frozenset(
         "file",
     ]
 )
-_FOREIGN_ENDINGS = ("straße", "strasse", "straat", "laan", "platz", "gasse", "gatan", "iela")
+_FOREIGN_ENDING = re.compile("straße|strasse|straat|laan|platz|gasse|gatan|iela")
+
 #: street words that make a street after a preposition in lower case ("on ryecroft rd")
 _PLAIN_STREETS = frozenset(
     [
@@ -353,7 +354,7 @@ def p_street_follows(text: str, end: int) -> bool:
 def find_foreign_addresses(text: str, add: Add, vocab: set[str]) -> None:
     """Foreign street addresses with a number ("ul. Długa 5, Gdańsk", "12 rue des Lilas")."""
     p = get_patterns()
-    if vocab.isdisjoint(p.foreign_words) and not any(x in text for x in _FOREIGN_ENDINGS):
+    if vocab.isdisjoint(p.foreign_words) and _FOREIGN_ENDING.search(text) is None:
         return
     for m in p.foreign.finditer(text):
         add(m.start(), _extend(text, m.end(), p), "address")
@@ -364,7 +365,6 @@ def find_addresses(
     add: Add,
     vocab: set[str],
     caps: list[tuple[int, int, str]],
-    tokens: set[str],
 ) -> None:
     """Addresses without a leading house number: labelled addresses ("Address: The Old
     Forge, Back Lane") and streets after a preposition ("on ryecroft rd")."""
@@ -373,7 +373,7 @@ def find_addresses(
     for word in vocab & p.label_words:
         for found in _word_pattern(word).finditer(text):
             _labelled(text, p.label.match(text, found.end()), p, add)
-    _streets(text, caps, tokens, p, lex, add)
+    _streets(text, caps, vocab, p, lex, add)
 
 
 def _labelled(text: str, m: re.Match[str] | None, p: AddressPatterns, add: Add) -> None:
@@ -406,7 +406,7 @@ _PREPOSITIONS = frozenset(
 def _streets(
     text: str,
     caps: list[tuple[int, int, str]],
-    tokens: set[str],
+    vocab: set[str],
     p: AddressPatterns,
     lex: Lexicon,
     add: Add,
@@ -419,7 +419,7 @@ def _streets(
                 first -= 1
             if first < k:
                 _after_preposition(text, caps[first][0], e, p, lex, add)
-    for word in tokens & _PLAIN_STREETS:
+    for word in vocab & _PLAIN_STREETS:
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
