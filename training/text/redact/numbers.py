@@ -259,8 +259,10 @@ def reference_at(text: str, s: int, e: int, cues: frozenset[str]) -> tuple[int, 
     """A reference number holding the digit run ``text[s:e]``: a code-shaped token
     ("DPP/24/22981", "RBH7721045", "41/22345/24") or a number after a reference word
     ("CAD 1187", "Mosaic ID 5521908", "log 0312 of 14/05/24")."""
-    if e - s < 3 and (s == 0 or text[s - 1] not in _TOKEN_CHARS) and (
-        e == len(text) or text[e] not in _TOKEN_CHARS
+    if (
+        e - s < 3
+        and (s == 0 or text[s - 1] not in _TOKEN_CHARS)
+        and (e == len(text) or text[e] not in _TOKEN_CHARS)
     ):
         return None  # "7", "23:40", "Year 9": too short to be a reference
     start, end = s, e
