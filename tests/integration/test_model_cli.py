@@ -44,7 +44,7 @@ def test_run_records_params_dataset_commit_and_reports_but_no_concern_text(train
     # The persisted input example was redacted before MLflow saw it.
     local = Path(mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="model"))
     example = (local / "input_example.json").read_text()
-    pii = []
+    pii: list[str] = []
     frame = pd.read_parquet(generated_small, columns=["text", "pii_spans"])
     for text, raw in zip(frame["text"], frame["pii_spans"], strict=True):
         pii.extend(text[s:e] for s, e, _ in json.loads(raw))
@@ -78,6 +78,13 @@ def test_bad_model_and_missing_data_are_clear_errors(trained_version, mlflow_env
     assert out.returncode == 2 and "error:" in out.stderr and "Traceback" not in out.stderr
     out = run_screener("train", "--data", str(tmp_path / "nope.parquet"), env=mlflow_env)
     assert out.returncode == 2 and "no such file" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_training_without_the_embedding_table_says_how_to_build_it(mlflow_env, generated_small, tmp_path):
+    env = dict(mlflow_env, SCREENER_EMBEDDINGS_DIR=str(tmp_path / "no-table"))
+    out = run_screener("train", "--data", str(generated_small), env=env)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "no embedding table" in out.stderr and "make embeddings" in out.stderr
 
 
 def test_a_corrupted_artifact_is_refused_before_unpickling(trained_version, use_mlflow_env, tmp_path):

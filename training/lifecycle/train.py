@@ -203,9 +203,11 @@ def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
             raise ValueError(f"the {name} split has only one outcome class; more data is needed")
     jobs = max(1, min(2, os.cpu_count() or 1)) if len(frame) >= PARALLEL_FROM_ROWS else 1
 
+    analyser, features = build_features(config.features)
+    # A missing or changed embedding table is refused now, not after the analysis.
+    features.check_embeddings()
     corpus = read_guidance()
     t0 = time.perf_counter()
-    analyser, features = build_features(config.features)
     analysed = _analyse(analyser, {**splits, "guidance": corpus}, jobs=jobs)
     timings["analyse_seconds"] = time.perf_counter() - t0
 
@@ -291,11 +293,7 @@ def _analyse(
     start = 0
     for name, part in splits.items():
         stop = start + len(part)
-        analysed[name] = AnalysedContacts(
-            everything.word_docs[start:stop],
-            everything.indicator_rows[start:stop],
-            everything.sources[start:stop],
-        )
+        analysed[name] = everything.part(start, stop)
         start = stop
     analyser.set_params(keep_analyses=True, n_jobs=1)
     return analysed
@@ -332,11 +330,7 @@ def _fit_set(
         X = features.fit_transform(analysed["train"])
         X.sort_indices()
         return _FitSet(X, texts, y, ranks, None)
-    t, g = analysed["train"], analysed["guidance"]
-    both = AnalysedContacts(
-        t.word_docs + g.word_docs, t.indicator_rows + g.indicator_rows, t.sources + g.sources
-    )
-    X = features.fit_transform(both)
+    X = features.fit_transform(analysed["train"].plus(analysed["guidance"]))
     X.sort_indices()
     return _FitSet(
         X,
@@ -518,7 +512,7 @@ def _evaluate(
 
 def _ece_without_source(model: ScreenerModel, test: AnalysedContacts, y: np.ndarray) -> float:
     """Calibration error of the test split scored as if no contact had a source."""
-    blind = AnalysedContacts(test.word_docs, test.indicator_rows, (None,) * len(test))
+    blind = test.with_sources((None,) * len(test))
     return float(expected_calibration_error(y, model.score_matrix(model.features.transform(blind))))
 
 
@@ -528,8 +522,9 @@ def _withhold_sources(train: AnalysedContacts, share: float, *, seed: int) -> An
     and scores one sent without its source as calibrated as one with it (decision 0018)."""
     rng = np.random.default_rng(seed)
     hidden = rng.random(len(train)) < share
-    sources = tuple(None if h else s for h, s in zip(hidden, train.sources, strict=True))
-    return AnalysedContacts(train.word_docs, train.indicator_rows, sources)
+    return train.with_sources(
+        tuple(None if h else s for h, s in zip(hidden, train.sources, strict=True))
+    )
 
 
 def _weight_arg(clf: Any) -> str:

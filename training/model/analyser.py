@@ -29,16 +29,42 @@ class AnalysedContacts:
     matches as ``(label, level, negated, hedged, historical, third_party)``; ``analyses``
     keeps each contact's ``training.text.CompactAnalysis`` with token spans and full
     indicator matches only when asked (scoring, for explanations), since holding them for a
-    million training contacts would not fit in memory.
+    million training contacts would not fit in memory. ``plains`` are the words as written
+    (``CompactAnalysis.plain``), which a sentence embedding reads.
     """
 
     word_docs: tuple[str, ...]
     indicator_rows: tuple[tuple[tuple[str, int, bool, bool, bool, bool], ...], ...]
     sources: tuple[str | None, ...]
     analyses: tuple[Any, ...] | None = None
+    plains: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.word_docs)
+
+    def part(self, start: int, stop: int) -> AnalysedContacts:
+        """Contacts ``start`` to ``stop`` (without the full analyses)."""
+        return AnalysedContacts(
+            self.word_docs[start:stop],
+            self.indicator_rows[start:stop],
+            self.sources[start:stop],
+            None,
+            self.plains[start:stop],
+        )
+
+    def plus(self, other: AnalysedContacts) -> AnalysedContacts:
+        """These contacts, then ``other``'s (without the full analyses)."""
+        return AnalysedContacts(
+            self.word_docs + other.word_docs,
+            self.indicator_rows + other.indicator_rows,
+            self.sources + other.sources,
+            None,
+            self.plains + other.plains,
+        )
+
+    def with_sources(self, sources: tuple[str | None, ...]) -> AnalysedContacts:
+        """The same contacts under other sources."""
+        return AnalysedContacts(self.word_docs, self.indicator_rows, sources, self.analyses, self.plains)
 
 
 def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
@@ -77,12 +103,18 @@ def _full_chunk(args: tuple[list[str], int]) -> list[Any]:
     return compact_many(texts, batch_size=batch_size, spans=True)
 
 
-def _compact_chunk(args: tuple[list[str], list[str | None], int]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+def _compact_chunk(
+    args: tuple[list[str], list[str | None], int],
+) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[str, ...]]:
     from training.text import compact_many
 
     texts, _, batch_size = args
     parts = compact_many(texts, batch_size=batch_size)
-    return tuple(p.marked for p in parts), tuple(p.rows for p in parts)
+    return (
+        tuple(p.marked for p in parts),
+        tuple(p.rows for p in parts),
+        tuple(p.plain for p in parts),
+    )
 
 
 class ContactAnalyser(TransformerMixin, BaseEstimator):
@@ -141,7 +173,11 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
             else:
                 full = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
             return AnalysedContacts(
-                tuple(p.marked for p in full), tuple(p.rows for p in full), tuple(sources), full
+                tuple(p.marked for p in full),
+                tuple(p.rows for p in full),
+                tuple(sources),
+                full,
+                tuple(p.plain for p in full),
             )
         docs: list[str] = []
         rows: list[Any] = []
@@ -165,10 +201,12 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
                 parts = list(pool.map(_compact_chunk, chunks))
         else:
             parts = [_compact_chunk(c) for c in chunks]
-        for part_docs, part_rows in parts:
+        plains: list[str] = []
+        for part_docs, part_rows, part_plains in parts:
             docs.extend(part_docs)
             rows.extend(part_rows)
-        return AnalysedContacts(tuple(docs), tuple(rows), tuple(sources), None)
+            plains.extend(part_plains)
+        return AnalysedContacts(tuple(docs), tuple(rows), tuple(sources), None, tuple(plains))
 
     def _full_in_two(self, texts: list[str]) -> list[Any]:
         """Full analyses of a large batch: the second half in a forked child while this

