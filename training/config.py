@@ -36,6 +36,8 @@ class FeatureConfig(_Strict):
     char_ngram_min: int = Field(4, ge=1)
     char_ngram_max: int = Field(4, ge=1)
     char_n_features: int = Field(2**18, ge=2**10)
+    #: The hashed character n-grams (typos, inflections); off only to measure what they add.
+    use_chars: bool = True
     use_source: bool = False
     #: With ``use_source``: the share of training contacts whose source the features never
     #: see, so that a contact sent without one is scored as calibrated as one with it.

@@ -58,7 +58,17 @@ from training.model.floors import load_floor_policy
 from training.model.level import LevelEstimator
 from training.model.screener import ScreenerModel
 
-__all__ = ["CandidateResult", "SplitInfo", "TrainResult", "label_of", "time_split", "train_model"]
+__all__ = [
+    "AnalysedSplits",
+    "CandidateResult",
+    "SplitInfo",
+    "TrainResult",
+    "analyse_splits",
+    "label_of",
+    "time_split",
+    "train_model",
+    "train_on",
+]
 
 
 @dataclass(frozen=True)
@@ -187,30 +197,58 @@ class _Fitted:
     val_scores: np.ndarray
 
 
-def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
-    """Fit, calibrate and select a screener on a validated contact frame.
+@dataclass(frozen=True)
+class AnalysedSplits:
+    """A contact frame split in time and read by the text pipeline once, with the guidance
+    corpus: what every fit reads. Several configurations can be fitted on one (an ablation
+    reads the text once); ``analysed`` is never changed by a fit."""
+
+    frame: pd.DataFrame
+    splits: dict[str, pd.DataFrame]
+    analyser: ContactAnalyser
+    analysed: dict[str, AnalysedContacts]
+    corpus: pd.DataFrame
+    jobs: int
+    analyse_seconds: float
+
+
+def analyse_splits(frame: pd.DataFrame, config: TrainConfig) -> AnalysedSplits:
+    """Split a validated contact frame in time and analyse every split and the corpus.
 
     ``frame`` holds the contract's columns (``received_at`` as datetimes, ``outcome``
     present); ``p_true`` is used only for the oracle comparison when present.
     """
     if len(frame) < 200:
         raise ValueError(f"training needs at least 200 contacts, got {len(frame)}")
-    timings: dict[str, float] = {}
     splits = time_split(frame, config)
-    info = _split_info(splits)
     for name, part in splits.items():
         if len(np.unique(label_of(part))) < 2:
             raise ValueError(f"the {name} split has only one outcome class; more data is needed")
     jobs = max(1, min(2, os.cpu_count() or 1)) if len(frame) >= PARALLEL_FROM_ROWS else 1
-
-    analyser, features = build_features(config.features)
     # A missing or changed embedding table is refused now, not after the analysis.
-    features.check_embeddings()
+    build_features(config.features)[1].check_embeddings()
     corpus = read_guidance()
+    analyser = ContactAnalyser()
     t0 = time.perf_counter()
     analysed = _analyse(analyser, {**splits, "guidance": corpus}, jobs=jobs)
-    timings["analyse_seconds"] = time.perf_counter() - t0
+    return AnalysedSplits(
+        frame, splits, analyser, analysed, corpus, jobs, time.perf_counter() - t0
+    )
 
+
+def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
+    """Fit, calibrate and select a screener on a validated contact frame."""
+    return train_on(analyse_splits(frame, config), config)
+
+
+def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
+    """Fit, calibrate, select and evaluate a screener on contacts analysed already."""
+    frame, splits, jobs, corpus = prepared.frame, prepared.splits, prepared.jobs, prepared.corpus
+    analyser = prepared.analyser
+    timings: dict[str, float] = {"analyse_seconds": prepared.analyse_seconds}
+    info = _split_info(splits)
+    _, features = build_features(config.features)
+    analysed = dict(prepared.analysed)
     if config.features.use_source and config.features.source_withheld > 0:
         analysed["train"] = _withhold_sources(
             analysed["train"], config.features.source_withheld, seed=config.evaluation.seed

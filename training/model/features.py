@@ -127,6 +127,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         char_ngram_min: int = 4,
         char_ngram_max: int = 4,
         char_n_features: int = 2**18,
+        use_chars: bool = True,
         use_source: bool = False,
         use_indicators: bool = True,
         indicator_labels: Sequence[str] | None = None,
@@ -140,6 +141,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         self.char_ngram_min = char_ngram_min
         self.char_ngram_max = char_ngram_max
         self.char_n_features = char_n_features
+        self.use_chars = use_chars
         self.use_source = use_source
         self.use_indicators = use_indicators
         self.indicator_labels = indicator_labels
@@ -310,6 +312,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             state["char_idf_"] = np.asarray(state.pop("char_tfidf_").idf_, dtype=np.float64)
             state.setdefault("text_scales_", None)
             state.pop("n_features_in_", None)
+        state.setdefault("use_chars", True)  # fitted before the switch existed
         for cache in ("_hasher_cache", "_token_cache", "_idf_cache"):
             state.pop(cache, None)
         super().__setstate__(state)
@@ -416,7 +419,11 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
     def _char_counts(self, word_docs: Sequence[str]) -> Counts:
         """Doc x char-n-gram counts. ``char_wb`` n-grams never cross a space, so the counts
         of a document are the sum of its tokens' counts, computed from cached per-token
-        rows: a direct sum for a few documents, (doc x token) @ (token x n-gram) for more."""
+        rows: a direct sum for a few documents, (doc x token) @ (token x n-gram) for more.
+        Off (``use_chars=False``), the block keeps its columns, all empty."""
+        if not self.use_chars:
+            n = len(word_docs)
+            return Counts(np.zeros(0), np.zeros(0, np.int32), np.zeros(n + 1, np.int64))
         index: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []

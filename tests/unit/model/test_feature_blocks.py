@@ -225,3 +225,13 @@ def test_level_counts_keep_how_each_serious_concern_is_stated():
     assert X[0, col["asserted"]] > 0 and X[0, col["hedged"]] == 0
     assert X[1, col["hedged"]] > 0 and X[1, col["asserted"]] == 0
     assert X[2, col["third_party"]] > 0 and X[2, col["negated"]] > 0 and X[2, col["asserted"]] == 0
+
+
+def test_the_char_block_can_be_switched_off_and_keeps_its_columns(analysed):
+    on = features().fit(analysed)
+    off = features().set_params(use_chars=False).fit(analysed)
+    assert on.blocks_ == off.blocks_
+    c0, c1 = off.blocks_["chars"]
+    X = off.transform(analysed)
+    assert X[:, c0:c1].nnz == 0 and on.transform(analysed)[:, c0:c1].nnz > 0
+    assert all(((r.indices < c0) | (r.indices >= c1)).all() for r in off.rows(analysed))
