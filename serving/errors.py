@@ -93,6 +93,20 @@ def _safe_loc(loc: tuple[Any, ...]) -> list[str | int]:
     return [p if isinstance(p, int) else str(p)[:64] for p in loc]
 
 
+#: pydantic's message for a pattern quotes the pattern; the patterns of this API (ids and
+#: filters, ``serving.schemas``) all refuse the same kinds of character.
+_PATTERN_MESSAGE = (
+    "holds a character not allowed here: a control character (NUL included) or a "
+    "bidirectional formatting character"
+)
+
+
+def _message(error: Any) -> str:
+    if error.get("type") == "string_pattern_mismatch":
+        return _PATTERN_MESSAGE
+    return str(error.get("msg", ""))
+
+
 async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
@@ -103,9 +117,7 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
             ),
             status_code=400,
         )
-    fields = [
-        {"loc": _safe_loc(tuple(e.get("loc", ()))), "msg": str(e.get("msg", ""))} for e in errors
-    ]
+    fields = [{"loc": _safe_loc(tuple(e.get("loc", ()))), "msg": _message(e)} for e in errors]
     return JSONResponse(
         error_payload(
             "invalid_request",

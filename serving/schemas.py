@@ -3,21 +3,27 @@ response ever carries concern text."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from training.data.contract import MAX_TEXT_CHARS, Outcome, Source
 from training.model.outputs import ADVISORY_NOTICE
 
 __all__ = [
     "ADVISORY_NOTICE",
+    "ID_PATTERN",
     "MAX_BATCH_ITEMS",
+    "MAX_CONTACT_ID_CHARS",
+    "MAX_NOTE_CHARS",
+    "TEXT_PATTERN",
     "AuditEvent",
     "AuditEventsResponse",
     "BatchScoreRequest",
     "BatchScoreResponse",
+    "ContactId",
     "DecisionRequest",
     "DecisionResponse",
     "ErrorBody",
@@ -35,6 +41,7 @@ __all__ = [
     "ScoreRequest",
     "ScoreResponse",
     "ScoredContact",
+    "unencodable",
 ]
 
 MAX_BATCH_ITEMS = 1_000
@@ -46,36 +53,123 @@ Band = Literal["low", "medium", "high"]
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
+# What the API accepts in a string is stated in OpenAPI as patterns, spelled with \uXXXX
+# escapes only, so that they mean the same to Python's re, ECMA-262 and Rust's regex (what
+# clients and schemathesis check with); the validators below apply exactly these rules,
+# with messages that name the field and never quote it.
 
-def _check_text(value: str) -> str:
-    # Messages never quote the text: they go back to the caller and into nothing else.
-    stripped = value.strip()
-    if not stripped:
+#: Whitespace as ``str.isspace()`` and ``str.strip()`` see it.
+_WHITESPACE: Final = (
+    r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+    r"\u205f\u3000"
+)
+#: Concern text: no NUL (PostgreSQL cannot store it, and it is no part of any concern)
+#: and at least one character that is not whitespace.
+TEXT_PATTERN: Final = rf"^[^\u0000]*[^\u0000{_WHITESPACE}][^\u0000]*$"
+#: Free text beside a decision: anything but NUL (refused before this is checked).
+NOTE_PATTERN: Final = r"^[^\u0000]*$"
+#: Identifiers (contact ids, model versions): no control characters (C0, DEL, C1) and no
+#: bidirectional formatting characters, which would reorder the id wherever it is shown.
+ID_PATTERN: Final = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+$"
+#: TEXT_PATTERN for a string already known to hold no NUL, in linear time (the pattern
+#: itself backtracks quadratically on Python's re around a NUL).
+_NOT_BLANK_RE: Final = re.compile(f"[^{_WHITESPACE}]")
+_ID_RE: Final = re.compile(ID_PATTERN)
+#: A UTF-16 surrogate on its own: JSON may escape one (``"\ud800"``), but it is no Unicode
+#: character, so no text holds it and nothing (UTF-8, the model, the database) encodes it.
+_SURROGATE_RE: Final = re.compile("[\ud800-\udfff]")
+
+
+def unencodable(value: str) -> str | None:
+    """Why ``value`` is not text the service can score, hash and store (a lone surrogate
+    or a NUL), or None. The reason names the character class, never the value."""
+    if _SURROGATE_RE.search(value):
+        return (
+            "holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair), "
+            "which is not Unicode text; send valid UTF-8"
+        )
+    if "\x00" in value:
+        return "holds a NUL character (U+0000), which cannot be stored"
+    return None
+
+
+def _encodable(field: str) -> BeforeValidator:
+    # Before the string's own checks: a lone surrogate would otherwise fail them with
+    # pydantic's "unable to parse raw data" message, or pass them (no constraints) and
+    # fail later in the model or the database as a 500.
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and (reason := unencodable(value)) is not None:
+            raise ValueError(f"{field} {reason}")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _not_blank(value: str) -> str:
+    if _NOT_BLANK_RE.search(value) is None:
         raise ValueError("text is empty or only whitespace")
-    if len(stripped) > MAX_TEXT_CHARS:
-        raise ValueError(f"text is longer than {MAX_TEXT_CHARS} characters after trimming")
     return value
 
 
+def _an_id(field: str) -> AfterValidator:
+    def check(value: str) -> str:
+        # fullmatch: Python's $ would also match before a final newline, ECMA's would not
+        if _ID_RE.fullmatch(value) is None:
+            raise ValueError(f"{field} holds a control or bidirectional formatting character")
+        return value
+
+    return AfterValidator(check)
+
+
+#: The concern as sent: 1 to 20,000 characters, at least one not whitespace, no NUL, no
+#: lone surrogate. The training contract's "1 to 20,000 after trimming" follows from it.
+ConcernText = Annotated[
+    str,
+    _encodable("text"),
+    Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        json_schema_extra={"pattern": TEXT_PATTERN},
+        description="The concern, free text: 1 to 20,000 characters as sent, at least one "
+        "of them not whitespace; no NUL and no lone UTF-16 surrogate. Never stored, logged "
+        "or echoed.",
+    ),
+    AfterValidator(_not_blank),
+]
+#: A contact id: 1 to 200 characters, no control or bidirectional formatting characters.
+ContactId = Annotated[
+    str,
+    _encodable("contact_id"),
+    Field(
+        min_length=1,
+        max_length=MAX_CONTACT_ID_CHARS,
+        json_schema_extra={"pattern": ID_PATTERN},
+        description="The MASH's id for the contact (1 to 200 characters, no control or "
+        "bidirectional formatting characters); links a later decision to this score.",
+    ),
+    _an_id("contact_id"),
+]
+_Note = Annotated[
+    str,
+    _encodable("note"),
+    Field(
+        max_length=MAX_NOTE_CHARS,
+        json_schema_extra={"pattern": NOTE_PATTERN},
+        description="Optional note (up to 5,000 characters, no NUL); stored only redacted, "
+        "and only when configured.",
+    ),
+]
+
+
 class ScoreRequest(BaseModel):
-    """One contact to score. ``text`` is the concern as written (1 to 20,000 characters
-    after trimming); spans in the response are offsets into it as sent."""
+    """One contact to score. ``text`` is the concern as written (1 to 20,000 characters,
+    not all whitespace); spans in the response are offsets into it as sent."""
 
     model_config = _STRICT
 
-    text: str = Field(description="The concern, free text. Never stored, logged or echoed.")
+    text: ConcernText
     source: Source | None = Field(default=None, description="Who raised the concern.")
-    contact_id: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=MAX_CONTACT_ID_CHARS,
-        description="The MASH's id for the contact; links a later decision to this score.",
-    )
-
-    @field_validator("text")
-    @classmethod
-    def _text(cls, value: str) -> str:
-        return _check_text(value)
+    contact_id: ContactId | None = None
 
 
 class BatchScoreRequest(BaseModel):
@@ -193,11 +287,7 @@ class DecisionRequest(BaseModel):
     model_config = _STRICT
 
     decision: Outcome
-    note: str | None = Field(
-        default=None,
-        max_length=MAX_NOTE_CHARS,
-        description="Optional note; stored only redacted, and only when configured.",
-    )
+    note: _Note | None = None
 
 
 class DecisionResponse(BaseModel):
@@ -275,9 +365,13 @@ class AuditEvent(BaseModel):
         description="key events: created or revoked; model events: promoted, forced or refused",
     )
     actor: str | None = None
-    previous_version: str | None = Field(default=None, description="model events: the champion before")
+    previous_version: str | None = Field(
+        default=None, description="model events: the champion before"
+    )
     reason: str | None = Field(default=None, description="model events: why a promotion was forced")
-    failed_checks: str | None = Field(default=None, description="model events: the gate's failed checks")
+    failed_checks: str | None = Field(
+        default=None, description="model events: the gate's failed checks"
+    )
 
 
 class AuditEventsResponse(BaseModel):
@@ -300,11 +394,12 @@ class HealthResponse(BaseModel):
 
 
 class ReadyResponse(BaseModel):
-    """Ready only when a model is loaded and the audit database can be written."""
+    """Ready only when a model is loaded and the audit database can be written. Only an
+    admin key or a caller on the service's own host (loopback) gets more than ``status``."""
 
     status: Literal["ready", "not ready"]
-    reasons: list[str]
-    model: ModelPublic | None
+    reasons: list[str] = Field(default_factory=list, description="Why not ready")
+    model: ModelPublic | None = Field(default=None, description="The model serving")
     warnings: list[str] = Field(
         default_factory=list,
         description="Ready, but worth knowing (e.g. serving the last-known-good model copy)",

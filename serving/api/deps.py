@@ -37,6 +37,7 @@ from serving.settings import ServiceSettings
 __all__ = [
     "AdminKey",
     "AnyKey",
+    "ApiKeyHeader",
     "AuditorKey",
     "CurrentModel",
     "RequestId",
@@ -107,6 +108,8 @@ _api_key_header = APIKeyHeader(
     auto_error=False,
     description="An API key made by `screener keys create --role ROLE`.",
 )
+#: The ``X-API-Key`` header as sent (None without one), for routes where a key is optional.
+ApiKeyHeader = Annotated[str | None, Depends(_api_key_header)]
 
 
 def require_roles(*roles: str) -> Callable[..., Awaitable[Principal]]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BeforeValidator
 from sqlalchemy.exc import SQLAlchemyError
 
 from serving.api.deps import AuditorKey, State
 from serving.api.routes._responses import errors
 from serving.audit import store
 from serving.errors import ApiError
-from serving.schemas import AuditEvent, AuditEventsResponse
+from serving.schemas import ID_PATTERN, MAX_CONTACT_ID_CHARS, AuditEvent, AuditEventsResponse
 
 __all__ = ["router"]
 
@@ -25,11 +27,33 @@ MAX_PAGE = 500
 MAX_ID = 2**63 - 1
 
 
+#: A date-time as ISO 8601 text. pydantic would also take a number as seconds since 1970
+#: (``until=0.5``), which the schema's ``format: date-time`` does not allow.
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_text(value: Any) -> Any:
+    if isinstance(value, str) and _ISO_DATE.match(value) is None:
+        raise ValueError("expected an ISO 8601 date-time, e.g. 2025-01-31T09:00:00Z")
+    return value
+
+
+Instant = Annotated[datetime | None, BeforeValidator(_iso_text)]
+
+
 def _utc(value: datetime | None) -> datetime | None:
-    """Stored times are UTC; compare in UTC (naive inputs are taken as UTC)."""
+    """Stored times are UTC; compare in UTC (naive inputs are taken as UTC). A time whose
+    UTC form falls outside years 1-9999 (9999-12-31T23:00-14:00) is clamped to the end
+    it passed, which matches the same events, instead of overflowing into a 500."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        edge = datetime.max if value.year == datetime.max.year else datetime.min
+        return edge.replace(tzinfo=UTC)
 
 
 def _event(event_type: str, row: dict[str, Any]) -> AuditEvent:
@@ -52,10 +76,14 @@ async def list_audit_events(
         Literal["score", "decision", "key", "model"],
         Query(description="Which events: scores, decisions, key management or promotions"),
     ] = "score",
-    contact_id: Annotated[str | None, Query(max_length=200)] = None,
-    since: Annotated[datetime | None, Query(description="Inclusive, ISO-8601")] = None,
-    until: Annotated[datetime | None, Query(description="Exclusive, ISO-8601")] = None,
-    model_version: Annotated[str | None, Query(max_length=64)] = None,
+    contact_id: Annotated[
+        str | None, Query(min_length=1, max_length=MAX_CONTACT_ID_CHARS, pattern=ID_PATTERN)
+    ] = None,
+    since: Annotated[Instant, Query(description="Inclusive, ISO-8601 (no offset: UTC)")] = None,
+    until: Annotated[Instant, Query(description="Exclusive, ISO-8601 (no offset: UTC)")] = None,
+    model_version: Annotated[
+        str | None, Query(min_length=1, max_length=64, pattern=ID_PATTERN)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
     cursor: Annotated[
         int, Query(ge=0, le=MAX_ID, description="next_cursor of the previous page")

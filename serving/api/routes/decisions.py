@@ -13,7 +13,7 @@ from serving.api.deps import RequestId, ScreenerKey, State
 from serving.api.routes._responses import errors
 from serving.audit import store
 from serving.errors import ApiError
-from serving.schemas import MAX_CONTACT_ID_CHARS, DecisionRequest, DecisionResponse
+from serving.schemas import ID_PATTERN, MAX_CONTACT_ID_CHARS, DecisionRequest, DecisionResponse
 
 __all__ = ["router"]
 
@@ -28,7 +28,9 @@ router = APIRouter(prefix="/v1/contacts", tags=["decisions"])
     responses=errors(400, 401, 403, 413, 422, 503),
 )
 async def record_decision(
-    contact_id: Annotated[str, Path(min_length=1, max_length=MAX_CONTACT_ID_CHARS)],
+    contact_id: Annotated[
+        str, Path(min_length=1, max_length=MAX_CONTACT_ID_CHARS, pattern=ID_PATTERN)
+    ],
     body: DecisionRequest,
     principal: ScreenerKey,
     state: State,

@@ -1,13 +1,26 @@
-"""Liveness, readiness and metrics. No key needed."""
+"""Liveness, readiness and metrics.
+
+``/healthz`` and ``/readyz`` need no key, but only an admin key or a caller on this host
+(loopback) is told why ``/readyz`` is not ready (reasons name the model URI, digests and
+database errors); anyone else gets the status alone. ``/metrics`` (worker ids, the model
+version, traffic by route) needs an admin key except from loopback. Behind a proxy on
+the same host, uvicorn's trusted proxy headers must give the caller's own address, or
+every caller looks local.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import ipaddress
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from serving.api.deps import State
+from serving.api.deps import ApiKeyHeader, State, require_roles
+from serving.api.routes._responses import errors
 from serving.audit import store
+from serving.errors import ApiError
 from serving.metrics import CONTENT_TYPE_LATEST, render_metrics
 from serving.schemas import HealthResponse, ReadyResponse
 from serving.scoring import model_public
@@ -15,6 +28,33 @@ from serving.scoring import model_public
 __all__ = ["router"]
 
 router = APIRouter(tags=["health"])
+
+_admin = require_roles("admin")
+#: A key may be sent, but none is needed (``{}``: anonymous access is allowed too).
+_OPTIONAL_KEY: dict[str, Any] = {"security": [{}]}
+
+
+def _from_loopback(request: Request) -> bool:
+    """The caller is on this host (127.0.0.0/8, ::1)."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name such as "testclient", or nothing
+        return False
+
+
+async def _sees_detail(request: Request, state: State, api_key: str | None) -> bool:
+    """An admin key or a loopback caller; a missing, wrong or other role's key is no
+    error here, it just sees the status alone."""
+    if _from_loopback(request):
+        return True
+    if not api_key:
+        return False
+    try:
+        await _admin(state, api_key)
+    except ApiError:
+        return False
+    return True
 
 
 @router.get("/healthz", response_model=HealthResponse, summary="Liveness (no key)")
@@ -27,11 +67,18 @@ async def healthz() -> HealthResponse:
     "/readyz",
     response_model=ReadyResponse,
     summary="Readiness (no key): model loaded and audit database writable",
-    responses={503: {"model": ReadyResponse, "description": "Not ready; reasons say why"}},
+    responses={
+        503: {
+            "model": ReadyResponse,
+            "description": "Not ready; reasons say why (admin key or loopback only)",
+        }
+    },
+    openapi_extra=_OPTIONAL_KEY,
 )
-async def readyz(state: State) -> JSONResponse:
+async def readyz(request: Request, state: State, api_key: ApiKeyHeader) -> JSONResponse:
     """200 only when a model is loaded and the audit database answers and accepts a
-    (rolled back) write; otherwise 503 with the reasons."""
+    (rolled back) write; otherwise 503. The reasons, model and warnings are given to an
+    admin key or a loopback caller only; anyone else gets the status alone."""
     reasons: list[str] = []
     model = state.models.current
     if model is None:
@@ -61,12 +108,29 @@ async def readyz(state: State) -> JSONResponse:
         model=None if model is None else model_public(model),
         warnings=warnings,
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=503 if reasons else 200)
+    status_code = 503 if reasons else 200
+    if not await _sees_detail(request, state, api_key):
+        return JSONResponse({"status": body.status}, status_code=status_code)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status_code)
 
 
-@router.get("/metrics", summary="Prometheus metrics (no key)", response_class=Response)
-async def metrics() -> Response:
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (role: admin, or no key from this host)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}},
+            "description": "Prometheus text format",
+        },
+        **errors(401, 403),
+    },
+)
+async def metrics(request: Request, state: State, api_key: ApiKeyHeader) -> Response:
     """Request counts and latencies by route, model latency, scores by band, audit
-    failures and the model version, in Prometheus text format."""
+    failures and the model version, in Prometheus text format. A scraper on this host
+    (loopback) needs no key; from elsewhere an admin key is required."""
+    if not _from_loopback(request):
+        await _admin(state, api_key)
     data = await run_in_threadpool(render_metrics)
     return Response(content=data, media_type=CONTENT_TYPE_LATEST)

@@ -52,7 +52,9 @@ def make_service(tmp_path: Path) -> Iterator[MakeService]:
             model=model if model is not None or not inject_model else fake_loaded_model(),
             loader=loader,
         )
-        client = TestClient(app)
+        # The operator's view, from the service's own host: /readyz reasons and /metrics
+        # without a key (tests of what other hosts see make their own client).
+        client = TestClient(app, client=("127.0.0.1", 50000))
         client.__enter__()
         opened.append((client, engine))
         return Service(app, client, engine, keys, key_ids, settings)
