@@ -16,6 +16,7 @@ __all__ = ["JsonFormatter", "log_config", "safe_exception"]
 #: Extra record attributes copied into the JSON line.
 _FIELDS = (
     "request_id",
+    "client_request_id",
     "method",
     "route",
     "status",

@@ -22,10 +22,19 @@ from serving.errors import BodyTooLarge, body_too_large_message, error_payload
 from serving.logs import safe_exception
 from serving.metrics import get_metrics
 
-__all__ = ["CSP", "SECURITY_HEADERS", "RequestContextMiddleware", "with_security_headers"]
+__all__ = [
+    "CLIENT_REQUEST_ID_HEADER",
+    "CSP",
+    "SECURITY_HEADERS",
+    "RequestContextMiddleware",
+    "with_security_headers",
+]
 
 log = logging.getLogger("serving.access")
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+#: What a caller's own ``X-Request-ID`` may be to be kept (beside the server's id, never
+#: as it): a short token that cannot forge a log line or a header.
+_CLIENT_REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+CLIENT_REQUEST_ID_HEADER: Final = b"x-client-request-id"
 
 #: Added to every response unless the route set its own: no MIME sniffing, no framing,
 #: no referrer, and no caching of scores, concern text or audit pages by browsers or
@@ -77,12 +86,15 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-def _request_id(scope: Scope) -> str:
-    """The caller's ``X-Request-ID`` when it is a short token, else a fresh one."""
+def _client_request_id(scope: Scope) -> str | None:
+    """The caller's own ``X-Request-ID`` when it is a short token (else None). It is the
+    caller's to choose, so not unique and not the audit's: it is only kept beside the
+    server's id, in the access log and the ``X-Client-Request-ID`` answer header."""
     incoming = _header(scope, b"x-request-id")
-    if incoming and _REQUEST_ID_RE.match(incoming.decode("latin-1")):
-        return incoming.decode("latin-1")
-    return uuid.uuid4().hex
+    if incoming is None:
+        return None
+    text = incoming.decode("latin-1")
+    return text if _CLIENT_REQUEST_ID_RE.fullmatch(text) else None
 
 
 def _declares_more_than(scope: Scope, limit: int) -> bool:
@@ -95,7 +107,14 @@ def _declares_more_than(scope: Scope, limit: int) -> bool:
         return False
 
 
-async def _send_error(send: Send, status: int, code: str, message: str, request_id: str) -> None:
+async def _send_error(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    request_id: str,
+    ids: list[tuple[bytes, bytes]],
+) -> None:
     body = json.dumps(error_payload(code, message, request_id=request_id)).encode()
     await send(
         {
@@ -105,7 +124,7 @@ async def _send_error(send: Send, status: int, code: str, message: str, request_
                 [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
-                    (b"x-request-id", request_id.encode()),
+                    *ids,
                 ]
             ),
         }
@@ -114,9 +133,10 @@ async def _send_error(send: Send, status: int, code: str, message: str, request_
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (``X-Request-ID``, taken from the caller when it is a
-    short token), refuses bodies over ``max_body_bytes`` (by Content-Length, and by
-    counting as it streams), adds the security headers, and logs one line per request."""
+    """Gives each request a fresh id of the server's (``X-Request-ID`` on the answer, the
+    audit trail's ``request_id``; a caller's own id is kept beside it, as such), refuses
+    bodies over ``max_body_bytes`` (by Content-Length, and by counting as it streams),
+    adds the security headers, and logs one line per request."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
         self.app = app
@@ -127,16 +147,28 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _request_id(scope)
-        scope.setdefault("state", {})["request_id"] = request_id
+        request_id = uuid.uuid4().hex
+        client_id = _client_request_id(scope)
+        state = scope.setdefault("state", {})
+        state["request_id"], state["client_request_id"] = request_id, client_id
+        ids = [(b"x-request-id", request_id.encode())]
+        if client_id is not None:
+            ids.append((CLIENT_REQUEST_ID_HEADER, client_id.encode()))
         if _declares_more_than(scope, self.max_body_bytes):
-            await self._too_large(send, request_id)
+            await self._too_large(send, request_id, ids)
             status = 413
         else:
-            status = await self._respond(scope, receive, send, request_id)
-        self._finish(scope, status, started, request_id)
+            status = await self._respond(scope, receive, send, request_id, ids)
+        self._finish(scope, status, started, request_id, client_id)
 
-    async def _respond(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> int:
+    async def _respond(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        request_id: str,
+        ids: list[tuple[bytes, bytes]],
+    ) -> int:
         """Run the app with a counted body and headed responses; return the status sent."""
         limit = self.max_body_bytes
         docs_page = str(scope.get("path", "")).startswith(_DOCS_PATHS)
@@ -158,8 +190,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status, started = message["status"], True
                 message["headers"] = with_security_headers(
-                    list(message.get("headers", [])) + [(b"x-request-id", request_id.encode())],
-                    docs_page=docs_page,
+                    list(message.get("headers", [])) + ids, docs_page=docs_page
                 )
             await send(message)
 
@@ -167,7 +198,7 @@ class RequestContextMiddleware:
             await self.app(scope, limited_receive, headed_send)
         except BodyTooLarge:
             if not started:
-                await self._too_large(send, request_id)
+                await self._too_large(send, request_id, ids)
             return 413
         except Exception:
             # A genuine fault: answer with a bare JSON 500 and log the type and frames
@@ -178,16 +209,18 @@ class RequestContextMiddleware:
             )
             if not started:
                 message = "The server failed; nothing was scored."
-                await _send_error(send, 500, "internal_error", message, request_id)
+                await _send_error(send, 500, "internal_error", message, request_id, ids)
             return 500
         return status
 
-    async def _too_large(self, send: Send, request_id: str) -> None:
+    async def _too_large(self, send: Send, request_id: str, ids: list[tuple[bytes, bytes]]) -> None:
         message = body_too_large_message(self.max_body_bytes)
-        await _send_error(send, 413, "body_too_large", message, request_id)
+        await _send_error(send, 413, "body_too_large", message, request_id, ids)
 
     @staticmethod
-    def _finish(scope: Scope, status: int, started: float, request_id: str) -> None:
+    def _finish(
+        scope: Scope, status: int, started: float, request_id: str, client_id: str | None
+    ) -> None:
         elapsed = time.perf_counter() - started
         route_obj = scope.get("route")
         route = getattr(route_obj, "path", None) or "unmatched"
@@ -198,6 +231,7 @@ class RequestContextMiddleware:
             "request",
             extra={
                 "request_id": request_id,
+                "client_request_id": client_id,
                 "method": scope.get("method"),
                 "route": route,
                 "status": status,

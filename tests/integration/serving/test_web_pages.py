@@ -70,7 +70,9 @@ def test_a_contact_scored_and_decided_on_the_page_is_audited_like_the_api(
     )
     assert r.status_code == 200
     assert 'id="result-heading"' in r.text and '<mark class="raise"' in r.text
-    assert "page-score-1" in r.text and 'value="CT-7"' in r.text
+    request_id = r.headers["x-request-id"]  # the server's own, not the caller's
+    assert request_id != "page-score-1" and r.headers["x-client-request-id"] == "page-score-1"
+    assert request_id in r.text and 'value="CT-7"' in r.text
 
     r = service.client.post(
         "/decision",
@@ -87,7 +89,7 @@ def test_a_contact_scored_and_decided_on_the_page_is_audited_like_the_api(
     [score] = service.client.get(
         "/v1/audit/events", params={"contact_id": "CT-7"}, headers=auditor
     ).json()["events"]
-    assert score["request_id"] == "page-score-1"
+    assert score["request_id"] == request_id
     assert score["key_id"] == service.key_ids["screener"] and score["source"] == "school"
     [decision] = service.client.get(
         "/v1/audit/events", params={"type": "decision", "contact_id": "CT-7"}, headers=auditor
