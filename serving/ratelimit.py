@@ -1,10 +1,16 @@
 """Per-key rate limiting: a token bucket per API key id, in process memory.
 
-Each key may make ``per_minute`` requests a minute on average, with bursts up to
-``per_minute`` (the bucket's capacity). The buckets live in each worker, so with N workers
-the effective limit per key is up to N times ``RATE_LIMIT_PER_MINUTE`` (uvicorn spreads
-connections over workers). It guards against a runaway client or a leaked key hammering
-the service, not against a distributed attack, which belongs at the proxy in front.
+The bucket counts contacts, not requests: a request costs one token, a batch one per
+item, since the model's work (and the audit's) grows with the contacts and one 4 MB batch
+of 1,000 once took 12 s. Each key may have ``per_minute`` tokens a minute on average, with
+bursts up to ``per_minute`` (the bucket's capacity). A batch larger than the capacity is
+admitted once the bucket is full and leaves it in debt: the key then waits until the debt
+is paid back, so large batches cost as much time as the same contacts sent one by one.
+
+The buckets live in each worker, so with N workers the effective limit per key is up to N
+times ``RATE_LIMIT_PER_MINUTE`` (uvicorn spreads connections over workers). It guards
+against a runaway client or a leaked key hammering the service, not against a distributed
+attack, which belongs at the proxy in front.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ __all__ = ["RateLimiter"]
 
 
 class RateLimiter:
-    """``check(key_id)`` takes one token from the key's bucket and returns 0.0, or returns
-    the seconds until a token is available (the request must then be refused)."""
+    """``check(key_id, cost=n)`` takes ``n`` tokens from the key's bucket and returns 0.0,
+    or returns the seconds until the request could be admitted (it must then be refused)."""
 
     #: Buckets kept before idle (full) ones are dropped, to bound memory under key churn.
     MAX_BUCKETS = 10_000
@@ -33,18 +39,26 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # key_id -> (tokens, at)
         self._lock = threading.Lock()
 
-    def check(self, key_id: str) -> float:
+    def check(self, key_id: str, *, cost: int = 1, paid: int = 0) -> float:
+        """Admit a request worth ``paid + cost`` contacts, of which ``paid`` tokens were
+        already taken by an earlier check of the same request, when the bucket holds the
+        rest, or, for a request above the capacity, when the bucket was full; the tokens
+        are taken, and may go below zero for such a request. Otherwise nothing is taken
+        and the answer is the seconds until the request would be admitted."""
+        if cost < 1 or paid < 0:
+            raise ValueError("a check costs at least one token")
+        needed = min(float(cost + paid), self.capacity) - paid
         now = self._clock()
         with self._lock:
             tokens, at = self._buckets.get(key_id, (self.capacity, now))
             tokens = min(self.capacity, tokens + (now - at) * self.rate)
-            if tokens >= 1.0:
+            if tokens >= needed:
                 if len(self._buckets) >= self.MAX_BUCKETS and key_id not in self._buckets:
                     self._prune(now)
-                self._buckets[key_id] = (tokens - 1.0, now)
+                self._buckets[key_id] = (tokens - cost, now)
                 return 0.0
             self._buckets[key_id] = (tokens, now)
-            return (1.0 - tokens) / self.rate
+            return (needed - tokens) / self.rate
 
     def retry_after(self, wait_seconds: float) -> str:
         """The ``Retry-After`` header value (whole seconds, at least 1)."""

@@ -60,9 +60,10 @@ class ServiceSettings(BaseSettings):
     #: 1 keeps the loop responsive at the cost of a thread hop per request. More only help
     #: a model that releases the GIL.
     scoring_threads: int = Field(default=1, ge=0, le=64)
-    #: Requests per minute allowed to each API key (a token bucket with bursts up to this
-    #: many), 429 with ``Retry-After`` above it; 0 turns the limit off. Kept per worker:
-    #: with N workers a key may get up to N times this.
+    #: Contacts per minute allowed to each API key (a token bucket with bursts up to this
+    #: many; a request counts one, a batch one per item, and a batch above this many waits
+    #: for a full bucket and leaves the key in debt), 429 with ``Retry-After`` above it; 0
+    #: turns the limit off. Kept per worker: with N workers a key may get up to N times this.
     rate_limit_per_minute: int = Field(default=600, ge=0)
     #: Refuse to start when the model cannot be loaded (otherwise start, report 503 on
     #: /readyz and on scoring until /v1/admin/reload succeeds).

@@ -14,7 +14,8 @@ _TEXT = {
     403: "The key's role may not use this route.",
     413: "The body is larger than the limit (4 MB by default).",
     422: "The body does not match the schema; `fields` says where (never the values).",
-    429: "Over this key's rate limit (`RATE_LIMIT_PER_MINUTE`); `Retry-After` says when.",
+    429: "Over this key's rate limit (`RATE_LIMIT_PER_MINUTE` contacts a minute: a request "
+    "counts one, a batch one per item); `Retry-After` says when, in seconds.",
     503: "No model loaded, or the audit record could not be written (fail closed).",
 }
 

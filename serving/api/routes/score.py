@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from serving.api.deps import Scoring
+from serving.api.deps import Scoring, State
 from serving.api.routes._responses import errors
+from serving.errors import ApiError
 from serving.schemas import BatchScoreRequest, BatchScoreResponse, ScoreRequest, ScoreResponse
 from serving.scoring import model_public, score_and_audit
 
@@ -25,6 +26,23 @@ def _json(model: BaseModel) -> Response:
     return Response(
         content=model.__pydantic_serializer__.to_json(model), media_type="application/json"
     )
+
+
+def _charge_batch(state: State, key_id: str, items: int) -> None:
+    """Take the rest of a batch's tokens (its key check took one) or refuse it with 429,
+    before any scoring is done."""
+    limiter = state.rate_limiter
+    if limiter is None or items <= 1:
+        return
+    wait = limiter.check(key_id, cost=items - 1, paid=1)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"A batch of {items} contacts is over this key's rate limit, which counts "
+            "contacts; retry after the Retry-After seconds, or send smaller batches.",
+            headers={"Retry-After": limiter.retry_after(wait)},
+        )
 
 
 @router.post(
@@ -55,8 +73,15 @@ async def score_one(body: ScoreRequest, scoring: Scoring) -> Response:
     summary="Score up to 1,000 contacts (role: screener)",
     responses=errors(400, 401, 403, 413, 422, 503),
 )
-async def score_batch(body: BatchScoreRequest, scoring: Scoring) -> Response:
-    """Scores in the order of ``items``, all audited in one transaction (all or none)."""
+async def score_batch(body: BatchScoreRequest, scoring: Scoring, state: State) -> Response:
+    """Scores in the order of ``items``, all audited in one transaction (all or none).
+
+    The key's rate limit counts contacts: a batch costs one token per item. A batch
+    larger than the per-minute limit is admitted when the key's bucket is full and puts
+    it in debt, so the key's next requests wait until those contacts' time has passed.
+    A refused batch (429) costs one token; ``Retry-After`` says when it would be admitted.
+    """
+    _charge_batch(state, scoring.principal.key_id, len(body.items))
     results = await score_and_audit(body.items, scoring, batch=True)
     return _json(
         BatchScoreResponse.model_construct(
