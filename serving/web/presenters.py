@@ -4,22 +4,31 @@ in words, the guidance level beside it, and the labels of sources, outcomes, ban
 levels.
 
 Pure functions of the API's response models; nothing here reads a request or the model.
+Text from a contact is shown with its bidirectional formatting characters made visible
+(``bidi_visible``, ``bidi_plain``: the page's ``bidi`` and ``bidi_plain`` filters).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Final
+
+from markupsafe import Markup, escape
 
 from serving.schemas import ExplanationPublic, IndicatorPublic, ScoredContact
 
 __all__ = [
     "BAND_LABELS",
+    "BIDI_CONTROLS",
     "LEVEL_LABELS",
     "OUTCOME_LABELS",
     "SOURCE_LABELS",
     "Segment",
+    "bidi_plain",
+    "bidi_visible",
     "feature_label",
     "guidance_view",
     "highlight",
@@ -54,6 +63,27 @@ LEVEL_LABELS: Final[dict[int, str]] = {
     4: "protection",
 }
 
+#: Unicode's bidirectional formatting characters (UAX #9): the Arabic letter mark, the
+#: left-to-right and right-to-left marks, embeddings, overrides and isolates. In a page
+#: they reorder what follows them ("is \u202eton\u202c safe" shows as "is not safe"),
+#: so the page never applies them: each is shown as a visible marker instead. The text
+#: scored, hashed and audited is the text as sent.
+BIDI_CONTROLS: Final[dict[str, str]] = {
+    "\u061c": "ALM",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+}
+_BIDI_RE: Final = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+
 #: Phrases listed on each side (raised, lowered), largest weights first.
 MAX_PHRASES: Final = 12
 #: Example quotes shown per phrase, from its first spans.
@@ -68,6 +98,27 @@ class Segment:
     text: str
     kind: str | None = None
     title: str = ""
+
+
+def bidi_plain(text: str) -> str:
+    """``text`` with each bidirectional formatting character replaced by its visible
+    abbreviation in brackets (``[RLO]``): for attributes such as titles."""
+    return _BIDI_RE.sub(lambda m: f"[{BIDI_CONTROLS[m.group()]}]", text)
+
+
+def _bidi_marker(match: re.Match[str]) -> str:
+    char = match.group()
+    name = unicodedata.name(char).lower()
+    return (
+        f'<span class="bidi-control" title="U+{ord(char):04X} {name}: a direction control '
+        f'in the text, shown here and not applied">[{BIDI_CONTROLS[char]}]</span>'
+    )
+
+
+def bidi_visible(text: str) -> Markup:
+    """``text`` escaped for HTML, each bidirectional formatting character shown as a
+    marked-up ``[RLO]`` that names it, so none can reorder the page."""
+    return Markup(_BIDI_RE.sub(_bidi_marker, str(escape(text))))
 
 
 def feature_label(feature: str) -> str:

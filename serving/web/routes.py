@@ -34,7 +34,14 @@ from serving.schemas import (
     ScoreRequest,
 )
 from serving.scoring import model_public, score_and_audit
-from serving.web.presenters import BAND_LABELS, OUTCOME_LABELS, SOURCE_LABELS, result_view
+from serving.web.presenters import (
+    BAND_LABELS,
+    OUTCOME_LABELS,
+    SOURCE_LABELS,
+    bidi_plain,
+    bidi_visible,
+    result_view,
+)
 from serving.web.session import (
     PAGE_ROLE,
     PageSession,
@@ -67,7 +74,9 @@ _NO_MODEL: Final = (
 @functools.cache
 def _templates() -> Jinja2Templates:
     # Built on first use, not at import; Jinja2Templates autoescapes HTML.
-    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.filters.update(bidi=bidi_visible, bidi_plain=bidi_plain)
+    return templates
 
 
 def _render(
