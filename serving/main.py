@@ -27,6 +27,7 @@ from serving.api.routes import model as model_routes
 from serving.api.routes.admin import GENERATION_KEY, set_model_info
 from serving.audit import store
 from serving.audit.db import make_engine
+from serving.docs import install_docs
 from serving.errors import install_error_handlers
 from serving.loaded_model import LoadedModel, ModelLoadError
 from serving.middleware import RequestContextMiddleware
@@ -73,16 +74,31 @@ No key or an invalid/revoked key: **401**. A valid key of the wrong role: **403*
 | `GET /v1/model` | yes | yes | yes |
 | `GET /v1/audit/events` | no | yes | yes |
 | `POST /v1/admin/reload` | no | no | yes |
-| `GET /healthz`, `/readyz`, `/metrics` | no key | no key | no key |
+| `GET /metrics` | no | no | yes |
+| `GET /healthz`, `/readyz` | no key | no key | no key |
+
+`/readyz` gives its reasons, model and warnings only to an admin key or a caller on the
+service's own host (loopback), and `/metrics` needs no key from there; anyone else gets
+the readiness status alone.
 
 Key management (create, list, revoke) is the `screener keys` CLI on the server.
+
+### Requests
+
+Text is valid Unicode: a lone UTF-16 surrogate (`\\ud800`) or a NUL is refused (422),
+as are control and bidirectional formatting characters in ids. The limits the service
+applies (lengths, batch sizes, patterns, enums, ranges) are in the schema below.
+Each answer's `X-Request-ID` is the service's own id for the request, as recorded in the
+audit trail; a caller's own `X-Request-ID` (up to 64 of `A-Z a-z 0-9 . _ -`) is echoed
+as `X-Client-Request-ID` and logged beside it.
 
 ### Errors
 
 Every error is `{{"error": {{"code", "message", "fields"?, "request_id"}}}}`: 400
 malformed JSON or non-UTF-8 body, 401, 403, 413 body over the limit, 422 schema
 violations (locations and messages only, never values), 429 over the per-key rate limit
-(`Retry-After` says when to retry), 503 no model or audit unavailable.
+(which counts contacts: a batch spends one per item; `Retry-After` says when to retry),
+503 no model or audit unavailable.
 """
 
 
@@ -245,16 +261,21 @@ def create_app(
     """The API and the screener pages. ``model`` serves a given model instead of loading
     ``settings.model_uri``; ``loader`` replaces how ``/v1/admin/reload`` (and start-up)
     load a model."""
+    cfg = settings or get_settings()
     app = FastAPI(
         title="concern-screener",
         version="1",
         summary="Advisory scores for child-protection contacts (never a decision).",
         description=DESCRIPTION,
         lifespan=_lifespan(settings, model=model, loader=loader),
+        # FastAPI's own pages load their scripts from a CDN; serving.docs serves them here.
+        docs_url=None,
+        redoc_url=None,
     )
+    if cfg.docs_enabled:
+        install_docs(app)
     install_error_handlers(app)
-    max_body_bytes = (settings or get_settings()).max_body_bytes
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=cfg.max_body_bytes)
     for router in (
         score.router,
         decisions.router,

@@ -25,6 +25,7 @@ from serving.metrics import get_metrics
 __all__ = [
     "CLIENT_REQUEST_ID_HEADER",
     "CSP",
+    "DOCS_CSP",
     "SECURITY_HEADERS",
     "RequestContextMiddleware",
     "with_security_headers",
@@ -55,27 +56,36 @@ CSP: Final = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-#: The API docs pages load Swagger/ReDoc from a CDN with an inline bootstrap script, so
-#: they get the other headers but no policy.
-_DOCS_PATHS: Final = ("/docs", "/redoc")
+#: The API docs page (``serving.docs``) and its assets: scripts, styles, images and fonts
+#: from this origin, and the API document fetched from it. Styles may also be inline
+#: (Swagger UI sets element styles); no inline or foreign script.
+DOCS_CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+def _is_docs_path(path: str) -> bool:
+    return path == "/docs" or path.startswith("/docs/")
 
 
 def with_security_headers(
     headers: list[tuple[bytes, bytes]], *, docs_page: bool = False
 ) -> list[tuple[bytes, bytes]]:
     """``headers`` plus the security headers the response did not set itself; the policy
-    is the JSON one for JSON, none on the API docs pages, the page one otherwise."""
+    is the JSON one for JSON, the docs one on the API docs pages and their assets, the
+    page one otherwise."""
     present = {k.lower() for k, _ in headers}
     extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
     has_csp = _CSP_HEADER in present
     content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
     is_json = content_type.startswith(b"application/json")
-    if is_json and not has_csp:
-        extra.append((_CSP_HEADER, _JSON_CSP))
     if _COOP[0] not in present:
         extra.append(_COOP)
-    if not (is_json or has_csp or docs_page):
-        extra.append((_CSP_HEADER, CSP.encode()))
+    if not has_csp:
+        policy = _JSON_CSP if is_json else DOCS_CSP.encode() if docs_page else CSP.encode()
+        extra.append((_CSP_HEADER, policy))
     return headers + extra
 
 
@@ -171,7 +181,7 @@ class RequestContextMiddleware:
     ) -> int:
         """Run the app with a counted body and headed responses; return the status sent."""
         limit = self.max_body_bytes
-        docs_page = str(scope.get("path", "")).startswith(_DOCS_PATHS)
+        docs_page = _is_docs_path(str(scope.get("path", "")))
         received = 0
         status = 500
         started = False

@@ -130,6 +130,7 @@ ConcernText = Annotated[
         min_length=1,
         max_length=MAX_TEXT_CHARS,
         json_schema_extra={"pattern": TEXT_PATTERN},
+        examples=["Teacher reports a bruise on the child's arm; she said dad hit her."],
         description="The concern, free text: 1 to 20,000 characters as sent, at least one "
         "of them not whitespace; no NUL and no lone UTF-16 surrogate. Never stored, logged "
         "or echoed.",
@@ -144,6 +145,7 @@ ContactId = Annotated[
         min_length=1,
         max_length=MAX_CONTACT_ID_CHARS,
         json_schema_extra={"pattern": ID_PATTERN},
+        examples=["MASH-2025-00123"],
         description="The MASH's id for the contact (1 to 200 characters, no control or "
         "bidirectional formatting characters); links a later decision to this score.",
     ),

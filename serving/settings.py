@@ -71,6 +71,10 @@ class ServiceSettings(BaseSettings):
     #: Run Alembic migrations to head at start.
     auto_migrate: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: Serve the API's documentation page, /docs (Swagger UI, its assets from this service,
+    #: under a content security policy; ``serving.docs``). ``false`` turns it off, e.g. in
+    #: production; /openapi.json is served either way.
+    docs_enabled: bool = True
 
 
 @lru_cache(maxsize=1)
