@@ -41,6 +41,7 @@ __all__ = [
     "ScoreRequest",
     "ScoreResponse",
     "ScoredContact",
+    "is_valid_id",
     "unencodable",
 ]
 
@@ -103,6 +104,12 @@ def _encodable(field: str) -> BeforeValidator:
         return value
 
     return BeforeValidator(check)
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether ``value`` is an id the API accepts (``ID_PATTERN``, 1 to 200 characters):
+    for callers that take an id outside a request model, such as the screener page."""
+    return len(value) <= MAX_CONTACT_ID_CHARS and _ID_RE.fullmatch(value) is not None
 
 
 def _not_blank(value: str) -> str:

@@ -32,6 +32,7 @@ from serving.schemas import (
     MAX_NOTE_CHARS,
     DecisionRequest,
     ScoreRequest,
+    is_valid_id,
 )
 from serving.scoring import model_public, score_and_audit
 from serving.web.presenters import (
@@ -186,6 +187,8 @@ def _decision_form_error(contact: str, decision: str, note: str) -> str | None:
         return (
             f"Enter the contact id (1 to {MAX_CONTACT_ID_CHARS} characters) to record a decision."
         )
+    if not is_valid_id(contact):
+        return "The contact id holds a control or text-direction character; retype it."
     if decision not in get_args(Outcome):
         return "Choose the decision from the list."
     if len(note) > MAX_NOTE_CHARS:

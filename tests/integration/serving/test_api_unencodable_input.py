@@ -145,3 +145,26 @@ def test_text_is_limited_as_sent_as_the_schema_says(service: Service) -> None:
         assert (
             r.json()["error"]["fields"][0]["msg"] == "Value error, text is empty or only whitespace"
         )
+
+
+def test_the_screener_page_refuses_the_same_characters_with_a_message(db_service: Service) -> None:
+    from tests.integration.serving.test_web_pages import sign_in
+
+    svc = db_service
+    csrf = sign_in(svc)
+    for contact in ("a\x00b", "CT\u202e7"):
+        r = svc.client.post(
+            "/decision", data={"contact_id": contact, "decision": "nfa", "csrf_token": csrf}
+        )
+        assert r.status_code == 422 and "control or text-direction character" in r.text
+    r = svc.client.post(
+        "/decision",
+        data={"contact_id": "CT-8", "decision": "nfa", "note": "a\x00b", "csrf_token": csrf},
+    )
+    assert r.status_code == 422
+    r = svc.client.post(
+        "/score", data={"text": SECRET + "\x00", "source": "school", "csrf_token": csrf}
+    )
+    assert r.status_code == 422 and "Zelda" not in r.text
+    ready = svc.client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["reasons"] == []
