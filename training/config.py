@@ -153,6 +153,31 @@ class FloorsConfig(_Strict):
     enabled: bool = True
 
 
+class SimilarConfig(_Strict):
+    #: Build the index of similar cases into the model (the guidance corpus always; past
+    #: contacts only with ``past_contacts``); off, a version shows no examples.
+    enabled: bool = True
+    #: Nearest guidance examples shown beside a score (the issue asks for three to five).
+    k: int = Field(3, ge=1, le=5)
+    #: "embedding": the model's own sentence embedding (TF-IDF when it has none);
+    #: "tfidf": the model's word n-gram block.
+    method: Literal["embedding", "tfidf"] = "embedding"
+    #: Past contacts of the training export in the index too (redacted text, outcome, date
+    #: band; never a name, id or address). Off unless the deployment's data protection
+    #: impact assessment allows it.
+    past_contacts: bool = False
+    #: Nearest past contacts shown beside a score, when they are indexed.
+    past_k: int = Field(2, ge=1, le=5)
+    #: A past contact received more than this many months before a build is not indexed:
+    #: one that ages out drops out of the next version built.
+    retention_months: int = Field(24, ge=1, le=120)
+    #: The most recent past contacts indexed at most (bounds the artifact and the search).
+    past_max: int = Field(5000, ge=1, le=50_000)
+    #: A file of ids flagged for removal, one a line ("#" comments): guidance ids, export
+    #: contact ids or the ids of past contacts as shown ("past-..."); "" for none.
+    removals: str = ""
+
+
 class TrainConfig(_Strict):
     """Everything that shapes a trained model, besides the data and the code."""
 
@@ -165,6 +190,7 @@ class TrainConfig(_Strict):
     explanation: ExplanationConfig = ExplanationConfig()
     guidance: GuidanceConfig = GuidanceConfig()
     floors: FloorsConfig = FloorsConfig()
+    similar: SimilarConfig = SimilarConfig()
 
     def flat_params(self) -> dict[str, str]:
         """Dotted keys to string values, for ``mlflow.log_params`` (values under 500 chars)."""

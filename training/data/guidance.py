@@ -21,6 +21,12 @@ __all__ = ["OUTCOME_OF_LEVEL", "guidance_dir", "read_guidance"]
 OUTCOME_OF_LEVEL: dict[int, str] = {1: "nfa", 2: "early_help", 3: "referral", 4: "child_protection"}
 
 
+#: The columns of the frame ``read_guidance`` returns.
+COLUMNS: tuple[str, ...] = (
+    "contact_id", "source", "text", "level", "outcome", "indicators", "reason",
+)  # fmt: skip
+
+
 def guidance_dir() -> Path:
     """``data/guidance`` of the evaluation data folder (``EVALUATION_DATA_DIR``)."""
     from training.settings import get_settings
@@ -29,8 +35,10 @@ def guidance_dir() -> Path:
 
 
 def read_guidance(directory: Path | None = None) -> pd.DataFrame:
-    """Every contact of the corpus as ``contact_id``, ``source``, ``text``, ``level`` and
-    ``outcome``; an empty frame when the folder holds none."""
+    """Every contact of the corpus as ``contact_id``, ``source``, ``text``, ``level``,
+    ``outcome``, ``indicators`` (a tuple of the indicator names the author gave it, without
+    ``none``) and ``reason`` (the author's one line on why that level); an empty frame when
+    the folder holds none."""
     folder = guidance_dir() if directory is None else Path(directory)
     rows: list[dict[str, object]] = []
     for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
@@ -49,6 +57,8 @@ def read_guidance(directory: Path | None = None) -> pd.DataFrame:
                     "text": str(raw["text"]),
                     "level": level,
                     "outcome": OUTCOME_OF_LEVEL[level],
+                    "indicators": tuple(str(i) for i in raw.get("indicators", ()) if i != "none"),
+                    "reason": str(raw.get("reason", "")),
                 }
             )
-    return pd.DataFrame(rows, columns=["contact_id", "source", "text", "level", "outcome"])
+    return pd.DataFrame(rows, columns=list(COLUMNS))

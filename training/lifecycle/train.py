@@ -15,6 +15,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -22,10 +23,13 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from training.audit.behaviour import read_suite
 from training.audit.evaluate import EvaluationResult, evaluate_scores
+from training.audit.external import SETS, handwritten_dir, read_external
 from training.audit.independent import (
     IndependentReport,
     baseline_scorer,
+    behaviour_dir,
     evaluate_independent,
     screener_scorer,
 )
@@ -57,6 +61,7 @@ from training.model.features import ContactFeatures
 from training.model.floors import load_floor_policy
 from training.model.level import LevelEstimator
 from training.model.screener import ScreenerModel
+from training.model.similar import SimilarIndex, build_similar_index, read_removals
 
 __all__ = [
     "AnalysedSplits",
@@ -64,6 +69,7 @@ __all__ = [
     "SplitInfo",
     "TrainResult",
     "analyse_splits",
+    "evaluation_texts",
     "label_of",
     "time_split",
     "train_model",
@@ -272,7 +278,9 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
     results, best = _select(config, fitted)
     model = _screener(config, analyser, features, fitted, best, y["validation"], info)
     t0 = time.perf_counter()
-    model.level_model = _level_model(features, analysed["guidance"], corpus)
+    # The corpus's feature rows, read once by the level estimate and the similar cases.
+    X_guidance = features.transform(analysed["guidance"]) if len(corpus) else None
+    model.level_model = _level_model(X_guidance, corpus)
     baseline = PlainBaseline().fit(
         fit_set.texts,
         fit_set.y,
@@ -281,6 +289,9 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
         calibration_y=y["validation"],
     )
     timings["fit_level_and_baseline_seconds"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model.similar_index = _similar_index(prepared, features, config, X_guidance)
+    timings["similar_index_seconds"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     validation, test = (
@@ -379,15 +390,56 @@ def _fit_set(
     )
 
 
-def _level_model(
-    features: ContactFeatures, guidance: AnalysedContacts, corpus: pd.DataFrame
-) -> LevelEstimator | None:
-    """The guidance level estimate, fitted on the corpus; None without a corpus that has
-    every level."""
-    if len(corpus) == 0 or set(corpus["level"]) != {1, 2, 3, 4}:
+def _level_model(X: sp.csr_matrix | None, corpus: pd.DataFrame) -> LevelEstimator | None:
+    """The guidance level estimate, fitted on the corpus's feature rows ``X``; None without
+    a corpus that has every level."""
+    if X is None or len(corpus) == 0 or set(corpus["level"]) != {1, 2, 3, 4}:
         return None
-    X = features.transform(guidance)
     return LevelEstimator().fit(X, corpus["level"].to_numpy())
+
+
+def _similar_index(
+    prepared: AnalysedSplits,
+    features: ContactFeatures,
+    config: TrainConfig,
+    X_guidance: sp.csr_matrix | None,
+) -> SimilarIndex | None:
+    """The similar-cases index of the model (decision 0028): the guidance corpus and, where
+    the configuration allows it, the export's contacts within the retention period; never
+    a text of the behavioural suite or a hand-written evaluation set, nor a flagged id."""
+    settings = config.similar
+    if not settings.enabled:
+        return None
+    past = past_frame = None
+    if settings.past_contacts:
+        names = ("train", "validation", "test")
+        past_frame = pd.concat([prepared.splits[n] for n in names], ignore_index=True)
+        past = prepared.analysed[names[0]]
+        for name in names[1:]:
+            past = past.plus(prepared.analysed[name])
+    return build_similar_index(
+        features,
+        prepared.analysed["guidance"],
+        prepared.corpus,
+        config=settings,
+        excluded_texts=evaluation_texts(),
+        removals=read_removals(settings.removals),
+        past=past,
+        past_frame=past_frame,
+        as_of=datetime.now(UTC).date(),
+        guidance_matrix=X_guidance,
+    )
+
+
+def evaluation_texts() -> list[str]:
+    """Every text of the behavioural suite (both halves) and of the hand-written sets:
+    what no example shown beside a score may be (the sets that are present)."""
+    texts = [t for case in read_suite(behaviour_dir()) for t in case.texts]
+    for name in SETS:
+        path = handwritten_dir() / f"{name}.jsonl"
+        if path.is_file():
+            texts += read_external(path)["text"].astype(str).tolist()
+    return texts
 
 
 def _fit_candidates(

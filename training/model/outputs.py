@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["ADVISORY_NOTICE", "Band", "ExplanationPhrase", "IndicatorOut", "ScoreRecord"]
+__all__ = [
+    "ADVISORY_NOTICE",
+    "SIMILAR_NOTICE",
+    "Band",
+    "ExplanationPhrase",
+    "IndicatorOut",
+    "ScoreRecord",
+    "SimilarCase",
+]
 
 Band = Literal["low", "medium", "high"]
 
@@ -47,6 +55,43 @@ class IndicatorOut:
     third_party: bool
 
 
+SIMILAR_NOTICE = (
+    "Advisory context: examples that read alike, for comparison. Their levels and outcomes "
+    "belong to them, not to this contact."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarCase:
+    """An example that reads like the contact scored, shown beside its score for comparison.
+
+    ``kind`` is ``guidance`` (a contact of the guidance corpus, written by hand and graded
+    by the published guidance) or ``past_contact`` (a contact of the training export, where
+    the deployment indexes them). ``id`` names the example in the model version's index:
+    the corpus id (``g2-0107``) or ``past-`` and 12 hex digits of the SHA-256 of its
+    redacted text, never the export's contact id. ``similarity`` is the cosine of the two
+    contacts' vectors (1 the same direction). ``reason`` is one line derived from what the
+    two share (indicators, then word n-grams of the model's vocabulary with no name-like
+    word), never free text of the concern.
+
+    Guidance examples carry ``level`` (1-4), ``indicators`` (the corpus record's) and
+    ``level_reason`` (its author's line on why that level); past contacts carry ``text``
+    (redacted), ``outcome`` (the decision recorded), ``date_band`` ("2024 Q3") and the
+    indicators the text pipeline found asserted in them.
+    """
+
+    kind: Literal["guidance", "past_contact"]
+    id: str
+    similarity: float
+    reason: str
+    indicators: tuple[str, ...] = ()
+    level: int | None = None
+    level_reason: str = ""
+    text: str = ""
+    outcome: str | None = None
+    date_band: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreRecord:
     """The score of one contact: calibrated probability, 1-10 priority, band, and why."""
@@ -67,6 +112,9 @@ class ScoreRecord:
     #: What a must-never-miss floor says ("injury or suspected injury to a baby not yet
     #: mobile") when one put a floor under the band and priority; else None.
     floor: str | None = None
+    #: The nearest examples of the model version's index (guidance first, then past
+    #: contacts); () for a model without an index or when not asked for.
+    similar: tuple[SimilarCase, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

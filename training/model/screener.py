@@ -4,7 +4,8 @@ It chains the text pipeline (``ContactAnalyser``), the features (``ContactFeatur
 classifier (one of the candidates from ``build_candidate``), a calibrator fitted on held-out
 data, the priority decile edges and the band cut points. ``score_records`` turns texts into
 ``training.model.outputs.ScoreRecord``: calibrated score, priority, band, the indicators found and
-the explanation.
+the explanation, and, from the index built with it, the nearest examples
+(``training.model.similar``).
 
 For a linear classifier the explanation is exact: the intercept plus every feature's
 contribution equals the classifier's logit (``explain`` returns all of them; the score
@@ -28,8 +29,9 @@ from training.model.explain import LinearExplainer
 from training.model.features import ContactFeatures, SparseRow
 from training.model.floors import FloorPolicy, floors_enabled
 from training.model.level import LevelEstimator, differs
-from training.model.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord
+from training.model.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord, SimilarCase
 from training.model.parallel import in_two, scoring_processes
+from training.model.similar import SimilarIndex, past_contacts_shown
 
 __all__ = ["ScreenerModel"]
 
@@ -56,6 +58,8 @@ class ScreenerModel:
     floor_policy: FloorPolicy | None = None
     #: "practice and guidance differ" beyond this gap between the score and P(level 3-4)
     differ_margin: float = 0.4
+    #: the similar cases shown beside a score (None: models trained without, or before it)
+    similar_index: SimilarIndex | None = None
 
     def featurize(
         self, texts: Sequence[str], sources: Sequence[str | None]
@@ -99,20 +103,38 @@ class ScreenerModel:
         sources: Sequence[str | None] | None = None,
         *,
         explain: bool = True,
+        similar: bool = True,
     ) -> list[ScoreRecord]:
-        """Score contacts: the pyfunc and the service call this. A large batch in a process
-        with no other thread is scored in two halves, the second in a forked child
-        (analysis, features and explanations alike; see ``parallel.scoring_processes``),
-        when the classifier is linear: a tree model predicts with OpenMP threads, whose
-        pool does not survive a fork (the child would wait on it for ever)."""
+        """Score contacts: the pyfunc and the service call this. With ``similar``, each
+        record carries the nearest examples of the model's index (none for a model without
+        one). A large batch in a process with no other thread is scored in two halves, the
+        second in a forked child (analysis, features and explanations alike; see
+        ``parallel.scoring_processes``), when the classifier is linear: a tree model
+        predicts with OpenMP threads, whose pool does not survive a fork (the child would
+        wait on it for ever)."""
         texts = list(texts)
         sources = [None] * len(texts) if sources is None else list(sources)
         if self._linear() and scoring_processes(len(texts)) > 1:
-            return self._score_in_two(texts, sources, explain)
-        return self._score_here(texts, sources, explain)
+            return self._score_in_two(texts, sources, explain, similar)
+        return self._score_here(texts, sources, explain, similar)
+
+    def similar_cases(
+        self, texts: Sequence[str], *, k: int | None = None, past_k: int | None = None
+    ) -> list[tuple[SimilarCase, ...]]:
+        """The nearest examples of each text alone, without scoring it (``k`` and
+        ``past_k``: the index's own when None); () for each with a model without an index."""
+        texts = list(texts)
+        if self.similar_index is None:
+            return [()] * len(texts)
+        analysed = self.analyser.transform_texts(texts, [None] * len(texts), parallel=False)
+        assert analysed.analyses is not None
+        rows = self.features.rows(analysed)
+        return self.similar_index.query(
+            rows, _asserted(analysed.analyses), k=k, past_k=past_k, past=past_contacts_shown()
+        )
 
     def _score_in_two(
-        self, texts: list[str], sources: list[str | None], explain: bool
+        self, texts: list[str], sources: list[str | None], explain: bool, similar: bool
     ) -> list[ScoreRecord]:
         half = (len(texts) + 1) // 2
         # Both halves read the model from a module global (the child from the memory it
@@ -121,14 +143,14 @@ class ScreenerModel:
         try:
             return in_two(
                 _score_forked,
-                (texts[:half], sources[:half], explain),
-                (texts[half:], sources[half:], explain),
+                (texts[:half], sources[:half], explain, similar),
+                (texts[half:], sources[half:], explain, similar),
             )
         finally:
             _FORKED.clear()
 
     def _score_here(
-        self, texts: list[str], sources: list[str | None], explain: bool
+        self, texts: list[str], sources: list[str | None], explain: bool, similar: bool = True
     ) -> list[ScoreRecord]:
         analysed = self.analyser.transform_texts(texts, sources, parallel=False)
         assert analysed.analyses is not None  # the serving analyser keeps them
@@ -141,6 +163,10 @@ class ScreenerModel:
                     analysed.analyses[i], sources[i], row, top_k=self.top_k
                 )
                 explained[i] = tuple(top)
+        index = self.similar_index
+        cases: list[tuple[SimilarCase, ...]] = [()] * len(rows)
+        if similar and index is not None:
+            cases = index.query(rows, _asserted(analysed.analyses), past=past_contacts_shown())
         priorities = self.priorities(scores)
         bands = self.bands(scores)
         policy = self.floor_policy if floors_enabled() else None
@@ -165,6 +191,7 @@ class ScreenerModel:
                     differs=bool(probs)
                     and differs(float(scores[i]), np.asarray(probs), margin=self.differ_margin),
                     floor=None if floor is None else floor.says,
+                    similar=cases[i],
                 )
             )
         return out
@@ -206,9 +233,10 @@ class ScreenerModel:
 
     def predict_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The pyfunc contract: DataFrame[text, source?] -> DataFrame[score, priority, band,
-        level, level_probabilities, differs, floor, explanation, indicators]. Explanation and
-        indicators are lists of dicts; ``level`` is 0 and ``level_probabilities`` empty for a
-        model without a level estimate, ``floor`` "" where none applies."""
+        level, level_probabilities, differs, floor, explanation, indicators, similar].
+        Explanation, indicators and similar cases are lists of dicts; ``level`` is 0 and
+        ``level_probabilities`` empty for a model without a level estimate, ``floor`` ""
+        where none applies, ``similar`` empty for a model without an index."""
         texts = [str(t) for t in frame["text"].tolist()]
         sources = frame["source"].tolist() if "source" in frame else [None] * len(texts)
         sources = [
@@ -252,6 +280,7 @@ class ScreenerModel:
                     ]
                     for r in records
                 ],
+                "similar": [[_similar_dict(c) for c in r.similar] for r in records],
             }
         )
 
@@ -260,6 +289,27 @@ class ScreenerModel:
 #: fixed cost is a millisecond per call); a larger batch is faster through the vectorisers.
 _ROWS_UP_TO = 64
 _BAND_RANK = {"low": 0, "medium": 1, "high": 2}
+
+
+def _asserted(analyses: Sequence[Any]) -> list[frozenset[str]]:
+    """The indicator labels each contact states (not negated): what a reason may share."""
+    return [frozenset(m.label for m in a.indicators if not m.negated) for a in analyses]
+
+
+def _similar_dict(case: SimilarCase) -> dict[str, Any]:
+    """A similar case as the pyfunc's row gives it (no None: 0 and "" where it has none)."""
+    return {
+        "kind": case.kind,
+        "id": case.id,
+        "similarity": case.similarity,
+        "reason": case.reason,
+        "indicators": list(case.indicators),
+        "level": case.level or 0,
+        "level_reason": case.level_reason,
+        "text": case.text,
+        "outcome": case.outcome or "",
+        "date_band": case.date_band,
+    }
 
 
 def _indicators_out(matches: Any) -> tuple[IndicatorOut, ...]:
@@ -282,9 +332,9 @@ def _indicators_out(matches: Any) -> tuple[IndicatorOut, ...]:
 _FORKED: dict[str, ScreenerModel] = {}
 
 
-def _score_forked(args: tuple[list[str], list[str | None], bool]) -> list[ScoreRecord]:
-    texts, sources, explain = args
-    return _FORKED["model"]._score_here(texts, sources, explain)
+def _score_forked(args: tuple[list[str], list[str | None], bool, bool]) -> list[ScoreRecord]:
+    texts, sources, explain, similar = args
+    return _FORKED["model"]._score_here(texts, sources, explain, similar)
 
 
 def _calibrated(calibrator: Calibrator, logits: np.ndarray) -> np.ndarray:
