@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from training.model.outputs import ScoreRecord
+from training.model.signing import Verification
 
-__all__ = ["LoadedModel", "ModelLoadError", "Scorer"]
+__all__ = ["LoadedModel", "ModelLoadError", "ModelRefusedError", "Scorer"]
 
 
 @runtime_checkable
@@ -44,10 +44,16 @@ class LoadedModel:
     source: Literal["registry", "last_known_good", "injected"] = "registry"
     #: Why the registry was not used, when ``source`` is ``last_known_good``.
     fallback_reason: str | None = None
-    #: The verified artifact behind ``scorer`` and its SHA-256, when known (the local copy).
-    artifact_path: Path | None = field(default=None, repr=False)
-    artifact_sha256: str | None = None
+    #: What vouched for the model's files before anything was unpickled (the signature
+    #: and manifest on its registry version); None for fake and injected models.
+    verification: Verification | None = field(default=None, repr=False)
 
 
 class ModelLoadError(RuntimeError):
     """The model could not be loaded; the message says why (never contains concern text)."""
+
+
+class ModelRefusedError(ModelLoadError):
+    """The registry gave a model that failed verification (its signature, or a file that
+    differs from the signed manifest): refused before anything was unpickled, and never
+    papered over by the last-known-good copy."""

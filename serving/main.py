@@ -162,6 +162,7 @@ def _model_loader(
         fallback=cfg.model_fallback,
         registry_timeout_seconds=cfg.registry_timeout_seconds,
         registry_max_retries=cfg.registry_max_retries,
+        require_signature=cfg.model_require_signature,
     )
 
 

@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-from serving.loaded_model import LoadedModel, ModelLoadError, Scorer
+from serving.loaded_model import LoadedModel, ModelLoadError, ModelRefusedError, Scorer
+from training.model.signing import Verification
 
 __all__ = [
     "Fallback",
     "LoadedModel",
     "ModelLoadError",
+    "ModelRefusedError",
     "ModelStore",
     "Scorer",
     "load_last_known_good",
@@ -56,33 +58,69 @@ FAIRNESS_SUMMARY_ARTIFACTS = ("fairness_summary.json", "fairness/fairness.json",
 # model card (model_card.md) and the fairness summary (fairness_summary.json).
 
 
-def load_model_from_mlflow(uri: str, *, tracking_uri: str) -> LoadedModel:
+def load_model_from_mlflow(
+    uri: str, *, tracking_uri: str, require_signature: bool = True
+) -> LoadedModel:
     """Load a registered model: ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``.
 
     The alias is resolved to a version first and that exact version is loaded, so the
-    version reported is the version served even if the alias moves meanwhile.
-    """
+    version reported is the version served even if the alias moves meanwhile. Its files
+    are copied to a private folder and checked against the signed manifest on the registry
+    version before anything is unpickled (``training.model.signing``)."""
+    with tempfile.TemporaryDirectory(prefix="screener-model-") as tmp:
+        model, _ = _load_from_registry(
+            uri, tracking_uri=tracking_uri, require_signature=require_signature, dst=Path(tmp)
+        )
+    return model
+
+
+def _load_from_registry(
+    uri: str, *, tracking_uri: str, require_signature: bool, dst: Path
+) -> tuple[LoadedModel, Path]:
+    """The model at ``uri`` and its verified folder under ``dst`` (valid while ``dst`` is)."""
     import mlflow
     from mlflow import MlflowClient
 
+    from training.model.pyfunc import fetch_verified, load_folder
+    from training.secrets import SecretsError, key_ring
+
+    if not uri.startswith("models:/"):
+        raise ModelLoadError(
+            f"{uri}: the service loads registered versions only (models:/NAME@ALIAS or "
+            "models:/NAME/VERSION), whose signed manifest is on the registry"
+        )
+    try:
+        ring = key_ring("model_signing")
+    except SecretsError as exc:
+        raise ModelLoadError(f"the model-signing key ring is unusable: {exc}") from None
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri=tracking_uri)
-    name, version, run_id = uri, "unknown", None
-    load_uri = uri
-    if uri.startswith("models:/"):
-        ref = uri[len("models:/") :]
-        if "@" in ref:
-            name, alias = ref.split("@", 1)
-            mv = client.get_model_version_by_alias(name, alias)
-        else:
-            name, _, ver = ref.partition("/")
-            mv = client.get_model_version(name, ver)
-        version, run_id = str(mv.version), mv.run_id
-        load_uri = f"models:/{name}/{version}"
-    pyfunc = mlflow.pyfunc.load_model(load_uri)
-    scorer = pyfunc.unwrap_python_model()
+    ref = uri[len("models:/") :]
+    if "@" in ref:
+        name, alias = ref.split("@", 1)
+        mv = client.get_model_version_by_alias(name, alias)
+    else:
+        name, _, ver = ref.partition("/")
+        mv = client.get_model_version(name, ver)
+    version, run_id = str(mv.version), mv.run_id
+    folder, verification = fetch_verified(
+        client,
+        name=name,
+        version=version,
+        run_id=run_id,
+        tags=dict(mv.tags),
+        dst=dst,
+        ring=ring,
+        require_signature=require_signature,
+    )
+    if verification.kind != "signed":
+        log.warning(
+            "serving a model no key vouches for (MODEL_REQUIRE_SIGNATURE=false)",
+            extra={"model_version": version, "reason": verification.describe()},
+        )
+    scorer = load_folder(folder, verification)
     if not hasattr(scorer, "score_records"):
-        raise ModelLoadError(f"{load_uri}: the python model has no score_records()")
+        raise ModelLoadError(f"{uri}: the python model has no score_records()")
     metrics: dict[str, float] = {}
     card: str | None = None
     fairness: dict[str, Any] | None = None
@@ -99,7 +137,7 @@ def load_model_from_mlflow(uri: str, *, tracking_uri: str) -> LoadedModel:
                         "fairness summary artifact is not JSON", extra={"artifact": candidate}
                     )
                 break
-    return LoadedModel(
+    model = LoadedModel(
         name=name,
         version=version,
         run_id=run_id,
@@ -107,9 +145,9 @@ def load_model_from_mlflow(uri: str, *, tracking_uri: str) -> LoadedModel:
         metrics=metrics,
         model_card_markdown=card,
         fairness_summary=fairness,
-        artifact_path=getattr(scorer, "artifact_path", None),
-        artifact_sha256=getattr(scorer, "artifact_sha256", None) or None,
+        verification=verification,
     )
+    return model, folder
 
 
 @contextlib.contextmanager
@@ -145,15 +183,18 @@ def _read_artifact(client: Any, run_id: str, path: str) -> str | None:
 
 
 # -- the last-known-good copy -------------------------------------------------------------
-# After every load from the registry the verified artifact is copied, with its digest and
-# what /v1/model shows, to MODEL_CACHE_DIR. When the registry cannot be reached at start or
-# on reload and MODEL_FALLBACK=last_known_good, that copy is verified against its digest
-# again and served, marked as such in /v1/model, /readyz and the logs. A damaged artifact in
-# the registry is not a reason to fall back: that refusal stands, so that a tampered
-# registry is noticed rather than papered over.
+# After every load from the registry the verified model folder is copied, with its signed
+# manifest and what /v1/model shows, to MODEL_CACHE_DIR. When the registry cannot be
+# reached at start or on reload and MODEL_FALLBACK=last_known_good, that copy is verified
+# again as the registry's was (the signature against the deployment's key ring, then every
+# file) and served, marked as such in /v1/model, /readyz and the logs. Whoever can write
+# the cache can no more make a changed file verify than whoever can write the registry's
+# artifact store. A model the registry gave that fails verification is not a reason to
+# fall back: that refusal stands, so that a tampered registry is noticed rather than
+# papered over.
 
 _META = "meta.json"
-_ARTIFACT = "screener.joblib"
+_MODEL = "model"
 
 
 def _cache_slot(cache_dir: Path, uri: str) -> Path:
@@ -162,29 +203,41 @@ def _cache_slot(cache_dir: Path, uri: str) -> Path:
     return Path(cache_dir) / hashlib.sha256(uri.encode()).hexdigest()[:16]
 
 
-def save_last_known_good(model: LoadedModel, *, uri: str, cache_dir: Path) -> Path | None:
-    """Copy ``model``'s verified artifact and description under ``cache_dir``; return the
-    folder, or None when the model has no artifact to copy (fake or injected models).
+def _record_meta(verification: Verification) -> dict[str, Any]:
+    manifest = verification.manifest
+    return {
+        "manifest": None if manifest is None else manifest.payload().decode("utf-8"),
+        "signature": verification.signature,
+        "legacy_sha256": verification.legacy_sha256,
+    }
+
+
+def save_last_known_good(
+    model: LoadedModel, folder: Path, *, uri: str, cache_dir: Path
+) -> Path | None:
+    """Copy ``model``'s verified ``folder`` and description under ``cache_dir``; return
+    the slot, or None when the model has no verified files (fake or injected models).
 
     Written to a temporary folder and renamed into place, so a crash mid-copy leaves the
     previous copy whole."""
-    if model.artifact_path is None or not model.artifact_sha256:
+    if model.verification is None:
         return None
     slot = _cache_slot(cache_dir, uri)
-    if _cached_digest(slot) == model.artifact_sha256:
+    record = _record_meta(model.verification)
+    if _cached_record(slot) == record:
         # Already the copy (every worker loads the same champion at start): nothing to do,
         # and no two workers racing to replace the same folder.
         return slot
     slot.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=slot.parent))
     try:
-        shutil.copyfile(model.artifact_path, staging / _ARTIFACT)
+        shutil.copytree(folder, staging / _MODEL, symlinks=True)
         meta = {
             "uri": uri,
             "name": model.name,
             "version": model.version,
             "run_id": model.run_id,
-            "artifact_sha256": model.artifact_sha256,
+            **record,
             "metrics": model.metrics,
             "model_card_markdown": model.model_card_markdown,
             "fairness_summary": model.fairness_summary,
@@ -203,46 +256,74 @@ def save_last_known_good(model: LoadedModel, *, uri: str, cache_dir: Path) -> Pa
     return slot
 
 
-def _cached_digest(slot: Path) -> str | None:
-    """The digest of the copy in ``slot`` when its file still matches its record."""
-    from training.model.pyfunc import file_sha256
+def _cached_record(slot: Path) -> dict[str, Any] | None:
+    """The signing record of the copy in ``slot`` when its files still match it."""
+    from training.model.signing import ArtifactIntegrityError, Manifest, check_files
 
     try:
-        recorded = json.loads((slot / _META).read_text(encoding="utf-8"))["artifact_sha256"]
-        actual = file_sha256(slot / _ARTIFACT)
-    except (OSError, ValueError, KeyError):
+        meta = json.loads((slot / _META).read_text(encoding="utf-8"))
+        record = {k: meta.get(k) for k in ("manifest", "signature", "legacy_sha256")}
+        if record["manifest"]:
+            check_files(slot / _MODEL, Manifest.parse(record["manifest"]))
+        else:
+            return None
+    except (OSError, ValueError, ArtifactIntegrityError):
         return None
-    return actual if actual == recorded else None
+    return record
 
 
-def load_last_known_good(uri: str, *, cache_dir: Path, reason: str) -> LoadedModel:
-    """The local copy of ``uri``'s last good load, verified against its digest before
-    anything is unpickled; ModelLoadError when there is none or it does not verify."""
-    from training.model.pyfunc import ArtifactIntegrityError, load_verified
+def load_last_known_good(
+    uri: str, *, cache_dir: Path, reason: str, require_signature: bool = True
+) -> LoadedModel:
+    """The local copy of ``uri``'s last good load, copied to a private folder and verified
+    like the registry's (signature, then every file) before anything is unpickled;
+    ModelLoadError when there is none or it does not verify."""
+    from training.model.pyfunc import load_folder
+    from training.model.signing import (
+        ArtifactIntegrityError,
+        Manifest,
+        SignedRecord,
+        verify_folder,
+    )
+    from training.secrets import SecretsError, key_ring
 
     slot = _cache_slot(cache_dir, uri)
     try:
         meta = json.loads((slot / _META).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        name, version = str(meta["name"]), str(meta["version"])
+    except (OSError, ValueError, KeyError, TypeError):
         raise ModelLoadError(
             f"{reason}; and there is no last-known-good copy of {uri} in the model cache"
         ) from None
     try:
-        screener = load_verified(slot / _ARTIFACT, meta.get("artifact_sha256"))
-    except ArtifactIntegrityError as exc:
+        ring = key_ring("model_signing")
+        manifest = Manifest.parse(meta["manifest"]) if meta.get("manifest") else None
+        record = SignedRecord(manifest, meta.get("signature"), meta.get("legacy_sha256"))
+        with tempfile.TemporaryDirectory(prefix="screener-lkg-") as tmp:
+            private = Path(tmp) / _MODEL
+            shutil.copytree(slot / _MODEL, private, symlinks=True)
+            verification = verify_folder(
+                private,
+                record,
+                name=name,
+                version=version,
+                ring=ring,
+                require_signature=require_signature,
+            )
+            scorer = load_folder(private, verification)
+    except (ArtifactIntegrityError, SecretsError, OSError) as exc:
         raise ModelLoadError(f"{reason}; and the last-known-good copy is unusable: {exc}") from exc
     return LoadedModel(
-        name=str(meta["name"]),
-        version=str(meta["version"]),
+        name=name,
+        version=version,
         run_id=meta.get("run_id"),
-        scorer=screener,
+        scorer=scorer,
         metrics={k: float(v) for k, v in (meta.get("metrics") or {}).items()},
         model_card_markdown=meta.get("model_card_markdown"),
         fairness_summary=meta.get("fairness_summary"),
         source="last_known_good",
         fallback_reason=reason[:300],
-        artifact_path=slot / _ARTIFACT,
-        artifact_sha256=meta.get("artifact_sha256"),
+        verification=verification,
     )
 
 
@@ -254,13 +335,17 @@ def load_model(
     fallback: Fallback = "refuse",
     registry_timeout_seconds: float = 10.0,
     registry_max_retries: int = 1,
+    require_signature: bool = True,
 ) -> LoadedModel:
     """Load the model at ``uri``; ``fake:`` URIs give the deterministic test scorer.
 
-    With ``cache_dir`` every good load from the registry is also kept as the
-    last-known-good copy; with ``fallback="last_known_good"`` that copy serves when the
-    registry cannot give the model (unreachable, no such version), but never when the
-    registry's artifact fails its digest check.
+    The version's files are verified against the signed manifest on its registry version
+    before anything is unpickled (``require_signature``: only a signature by a key of the
+    deployment's model-signing ring is accepted); a model that fails is refused with
+    ModelRefusedError. With ``cache_dir`` every good load from the registry is also kept
+    as the last-known-good copy; with ``fallback="last_known_good"`` that copy serves,
+    verified again, when the registry cannot give the model (unreachable, no such
+    version), but never when the registry's model was refused.
     """
     if uri.startswith("fake:"):
         from serving.testing import fake_loaded_model
@@ -273,34 +358,44 @@ def load_model(
             )
         except Exception as exc:
             raise ModelLoadError(f"could not load {uri}: {type(exc).__name__}: {exc}") from exc
-    try:
-        with _bounded_registry_calls(registry_timeout_seconds, registry_max_retries):
-            model = load_model_from_mlflow(uri, tracking_uri=tracking_uri)
-    except Exception as exc:
-        from training.model.pyfunc import ArtifactIntegrityError
+    from training.model.signing import ArtifactIntegrityError
 
-        known = isinstance(exc, ModelLoadError)
-        reason = str(exc) if known else f"could not load {uri}: {type(exc).__name__}: {exc}"
-        integrity = any(isinstance(e, ArtifactIntegrityError) for e in _chain(exc))
-        if fallback == "last_known_good" and cache_dir is not None and not integrity:
-            model = load_last_known_good(uri, cache_dir=cache_dir, reason=reason)
-            log.warning(
-                "model registry unavailable: serving the last-known-good copy",
-                extra={"model_version": model.version, "reason": reason[:300]},
-            )
-            return model
-        if known:
-            raise
-        raise ModelLoadError(reason) from exc
-    if cache_dir is not None:
+    with tempfile.TemporaryDirectory(prefix="screener-model-") as tmp:
         try:
-            save_last_known_good(model, uri=uri, cache_dir=cache_dir)
-        except OSError as exc:
-            # Serving goes on; only the fallback is lost. Say so.
-            log.warning(
-                "could not keep a last-known-good copy of the model",
-                extra={"error_type": type(exc).__name__},
-            )
+            with _bounded_registry_calls(registry_timeout_seconds, registry_max_retries):
+                model, folder = _load_from_registry(
+                    uri,
+                    tracking_uri=tracking_uri,
+                    require_signature=require_signature,
+                    dst=Path(tmp),
+                )
+        except Exception as exc:
+            known = isinstance(exc, ModelLoadError)
+            reason = str(exc) if known else f"could not load {uri}: {type(exc).__name__}: {exc}"
+            if any(isinstance(e, ArtifactIntegrityError) for e in _chain(exc)):
+                log.error("model refused", extra={"reason": reason[:500]})
+                raise ModelRefusedError(reason) from exc
+            if fallback == "last_known_good" and cache_dir is not None:
+                model = load_last_known_good(
+                    uri, cache_dir=cache_dir, reason=reason, require_signature=require_signature
+                )
+                log.warning(
+                    "model registry unavailable: serving the last-known-good copy",
+                    extra={"model_version": model.version, "reason": reason[:300]},
+                )
+                return model
+            if known:
+                raise
+            raise ModelLoadError(reason) from exc
+        if cache_dir is not None:
+            try:
+                save_last_known_good(model, folder, uri=uri, cache_dir=cache_dir)
+            except OSError as exc:
+                # Serving goes on; only the fallback is lost. Say so.
+                log.warning(
+                    "could not keep a last-known-good copy of the model",
+                    extra={"error_type": type(exc).__name__},
+                )
     return model
 
 

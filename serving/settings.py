@@ -33,9 +33,15 @@ class ServiceSettings(BaseSettings):
     model_cache_dir: str | None = None
     #: When the registry cannot give the model at start or on reload: ``refuse`` (no model,
     #: 503 until a reload succeeds) or ``last_known_good`` (serve the copy in
-    #: ``MODEL_CACHE_DIR``, verified against its digest, and say so in /v1/model and
-    #: /readyz). A registry artifact that fails its digest check is refused either way.
+    #: ``MODEL_CACHE_DIR``, verified again like the registry's, and say so in /v1/model
+    #: and /readyz). A registry model that fails verification is refused either way.
     model_fallback: Literal["refuse", "last_known_good"] = "refuse"
+    #: Serve only a model whose manifest is signed by a key of the deployment's
+    #: model-signing ring (``SCREENER_MODEL_SIGNING_KEYS`` or ``SCREENER_SECRETS_FILE``).
+    #: ``false`` also accepts an unsigned version whose files match the registry's manifest,
+    #: or, registered before manifests, whose joblib matches the registry's digest (its
+    #: pickled wrapper is never loaded): for a development store only.
+    model_require_signature: bool = True
     #: Bounds on each call to an MLflow tracking server (MLflow's own default retries with
     #: backoff for minutes); the MLFLOW_HTTP_REQUEST_* variables win when set.
     registry_timeout_seconds: float = Field(default=10.0, gt=0)

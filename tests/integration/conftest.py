@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.utils.signing import SIGNING_KEY
+
 SMALL_ROWS = 3000
 
 
@@ -58,6 +60,8 @@ def mlflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         os.environ,
         MLFLOW_TRACKING_URI=f"sqlite:///{root}/mlflow.db",
         MLFLOW_ARTIFACT_ROOT=str(root / "mlruns"),
+        # Versions are signed at registration and verified before loading (decision 0024).
+        SCREENER_MODEL_SIGNING_KEYS=SIGNING_KEY,
     )
 
 
@@ -78,6 +82,7 @@ def use_mlflow_env(mlflow_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_env["MLFLOW_TRACKING_URI"])
     monkeypatch.setenv("MLFLOW_ARTIFACT_ROOT", mlflow_env["MLFLOW_ARTIFACT_ROOT"])
+    monkeypatch.setenv("SCREENER_MODEL_SIGNING_KEYS", mlflow_env["SCREENER_MODEL_SIGNING_KEYS"])
     get_settings.cache_clear()
     yield mlflow_env
     get_settings.cache_clear()

@@ -139,3 +139,120 @@ def test_bench_behaviour_prints_the_table_for_the_model_and_the_baseline(trained
     for capability in ("negation", "messenger", "minimal_pairs"):
         assert capability in out.stdout
     assert "reporting model" in out.stdout
+
+
+# -- the signed manifest (decision 0024) --------------------------------------------------
+
+
+def _stored_folder(version: str) -> Path:
+    """The version's artifact folder in the local store (what an attacker would write)."""
+    from urllib.parse import urlparse
+
+    from training.lifecycle import registry
+
+    uri = registry.configure().get_model_version_download_uri("concern-screener", version)
+    return Path(urlparse(uri).path)
+
+
+def test_the_version_is_logged_as_code_and_its_files_signed(trained_version, use_mlflow_env):
+    from training.lifecycle import registry
+    from training.model.signing import Manifest
+
+    tags = registry.version_details(trained_version)["tags"]
+    manifest = Manifest.parse(tags["model_manifest"])
+    assert (manifest.name, manifest.version) == ("concern-screener", trained_version)
+    assert "artifacts/screener.joblib" in manifest.files and "MLmodel" in manifest.files
+    assert "pyfunc_code.py" in manifest.files
+    assert not any(f.endswith(".pkl") for f in manifest.files)  # no pickled wrapper
+    assert tags["model_signature"].startswith("hmac-sha256:")
+    assert "model_code_path" in (_stored_folder(trained_version) / "MLmodel").read_text()
+
+
+def test_verify_accepts_the_registered_version(trained_version, mlflow_env):
+    out = run_screener("verify", "--version", trained_version, env=mlflow_env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"verified: concern-screener version {trained_version}: signed")
+
+
+@pytest.mark.parametrize("mlmodel", ["kept", "rewritten"])
+def test_verify_refuses_a_version_changed_after_registration(
+    trained_version, use_mlflow_env, mlmodel
+):
+    from tests.utils.signing import restored, rewrite_mlmodel_digest
+
+    with restored(_stored_folder(trained_version)) as folder:
+        joblib_file = folder / "artifacts" / "screener.joblib"
+        joblib_file.write_bytes(joblib_file.read_bytes() + b"\0")
+        if mlmodel == "rewritten":
+            rewrite_mlmodel_digest(folder)
+        out = run_screener("verify", "--version", trained_version, env=use_mlflow_env)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+    [line] = out.stderr.strip().splitlines()
+    assert line.startswith(f"refused: version {trained_version}: ")
+    assert "artifacts/screener.joblib" in line and "changed after registration" in line
+    assert ("MLmodel" in line) == (mlmodel == "rewritten")
+
+
+def test_verify_refuses_an_added_file(trained_version, use_mlflow_env):
+    from tests.utils.signing import restored
+
+    with restored(_stored_folder(trained_version)) as folder:
+        (folder / "python_model.pkl").write_bytes(b"\x80\x04N.")
+        out = run_screener("verify", "--version", trained_version, env=use_mlflow_env)
+    assert out.returncode == 1 and "python_model.pkl added after registration" in out.stderr
+
+
+def test_verify_bad_input_is_exit_2(trained_version, mlflow_env):
+    out = run_screener("verify", "--version", "99", env=mlflow_env)
+    assert out.returncode == 2 and "has no version 99" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = run_screener("verify", "--version", "zero", env=mlflow_env)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    no_key = {k: v for k, v in mlflow_env.items() if k != "SCREENER_MODEL_SIGNING_KEYS"}
+    no_key.pop("SCREENER_SECRETS_FILE", None)
+    out = run_screener("verify", "--version", trained_version, env=no_key)
+    assert out.returncode == 2 and "no model-signing key is configured" in out.stderr
+
+
+def test_verify_resign_rotates_the_signing_key(trained_version, mlflow_env):
+    from tests.utils.signing import SIGNING_KEY
+
+    new_key = "rotated-model-signing-key-abcdefghijklmnopqrstuvwxyz"
+    rotating = dict(mlflow_env, SCREENER_MODEL_SIGNING_KEYS=f"{new_key},{SIGNING_KEY}")
+    only_new = dict(mlflow_env, SCREENER_MODEL_SIGNING_KEYS=new_key)
+    try:
+        assert run_screener("verify", "--version", trained_version, env=only_new).returncode == 1
+        out = run_screener("verify", "--version", trained_version, "--resign", env=rotating)
+        assert out.returncode == 0 and out.stdout.startswith("re-signed:"), out.stderr
+        assert run_screener("verify", "--version", trained_version, env=only_new).returncode == 0
+        old = run_screener("verify", "--version", trained_version, env=mlflow_env)
+        assert old.returncode == 1 and "does not verify" in old.stderr
+    finally:
+        back = dict(mlflow_env, SCREENER_MODEL_SIGNING_KEYS=f"{SIGNING_KEY},{new_key}")
+        out = run_screener("verify", "--version", trained_version, "--resign", env=back)
+        assert out.returncode == 0
+
+
+def test_training_without_a_signing_key_registers_an_unsigned_version_and_says_so(
+    generated_small, tmp_path
+):
+    import os
+
+    secrets = {"SCREENER_MODEL_SIGNING_KEYS", "SCREENER_SECRETS_FILE"}
+    env = {k: v for k, v in os.environ.items() if k not in secrets}
+    env.update(
+        MLFLOW_TRACKING_URI=f"sqlite:///{tmp_path}/mlflow.db",
+        MLFLOW_ARTIFACT_ROOT=str(tmp_path / "mlruns"),
+    )
+    out = run_screener(
+        "train", "--data", str(generated_small), "--candidates", "logreg_words_chars",
+        env=env, cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "registered concern-screener version 1" in out.stdout and "NOT SIGNED" in out.stdout
+    signed = dict(env, SCREENER_MODEL_SIGNING_KEYS="a-key-of-this-deployment-0123456789abcdef")
+    unsigned = run_screener("verify", "--version", "1", env=signed)
+    assert unsigned.returncode == 1 and "is not signed" in unsigned.stderr
+    assert run_screener("verify", "--version", "1", "--resign", env=signed).returncode == 0
+    assert run_screener("verify", "--version", "1", env=signed).returncode == 0

@@ -1,5 +1,5 @@
 """The data scientist's verbs: ``screener data generate|validate``, ``train``, ``evaluate``,
-``promote``. Each command parses its input, calls one function, and turns the result into
+``promote``, ``verify``. Each command parses its input, calls one function, and turns the result into
 output and an exit code: 0 success, 1 a check failed (quarantined rows, gate refused),
 2 bad input (a missing file, a bad flag), never a traceback.
 """
@@ -210,6 +210,36 @@ def promote(
             typer.echo(f"warning: the decision was not written to the audit trail: {type(exc).__name__}", err=True)
     typer.echo(decision.render())
     raise typer.Exit(0 if decision.promoted else 1)
+
+
+@app.command("verify")
+def verify(
+    version: Annotated[int, typer.Option(min=1, help="The registered version to check.")],
+    resign: Annotated[
+        bool,
+        typer.Option(
+            help="Sign the version again with the ring's current key once it verifies "
+            "(key rotation; an unsigned version whose files match its manifest is signed)."
+        ),
+    ] = False,
+) -> None:
+    """Check a version's files against its signed manifest, as the service does before it
+    loads a model: exit 0 verified, 1 refused (which file, or the signature), 2 bad input."""
+    from training.lifecycle.registry import verify_version
+    from training.model.signing import ArtifactIntegrityError
+
+    try:
+        check = verify_version(str(version), resign=resign)
+    except LookupError as exc:
+        fail(str(exc))
+    except ArtifactIntegrityError as exc:
+        typer.echo(f"refused: version {version}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except ValueError as exc:
+        fail(str(exc))
+    ref, verification = check.ref, check.verification
+    action = "re-signed" if check.resigned else "verified"
+    typer.echo(f"{action}: {ref.name} version {ref.version}: {verification.describe()}")
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m training.lifecycle.cli`

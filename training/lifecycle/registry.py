@@ -23,6 +23,7 @@ from training.settings import get_settings
 
 __all__ = [
     "ModelVersionRef",
+    "VersionCheck",
     "configure",
     "get_alias_version",
     "latest_version",
@@ -34,6 +35,7 @@ __all__ = [
     "record_fairness",
     "set_alias",
     "set_version_tags",
+    "verify_version",
     "version_details",
 ]
 
@@ -47,6 +49,9 @@ class ModelVersionRef:
     name: str
     version: str
     run_id: str
+    #: The id of the model-signing key that signed the version at registration, or None
+    #: when it was registered unsigned (no key configured) or is only being referred to.
+    signed_by: str | None = None
 
     @property
     def uri(self) -> str:
@@ -191,14 +196,19 @@ def log_training_run(
             version_tags["baseline_sha256"] = _log_joblib(
                 result.baseline, Path(tmp) / BASELINE_FILE, artifact_path=BASELINE_DIR
             )
-        version, version_tags["artifact_sha256"] = _log_model(model, Path(tmp), input_example)
+        version, version_tags["artifact_sha256"], signing_tags, signed_by = _log_model(
+            model, Path(tmp), input_example
+        )
+        version_tags.update(signing_tags)
         for key in ("roc_auc", "ece", "brier", "oracle_auc", "workload"):
             if f"test_{key}" in metrics:
                 version_tags[f"test_{key}"] = f"{metrics[f'test_{key}']:.6f}"
         if result.independent is not None:
             version_tags.update(result.independent.version_tags())
         set_version_tags(version, version_tags)
-        return ModelVersionRef(settings.registered_model_name, version, run.info.run_id)
+        return ModelVersionRef(
+            settings.registered_model_name, version, run.info.run_id, signed_by=signed_by
+        )
 
 
 #: Where a run keeps its plain baseline (``training.model.baseline``), never served.
@@ -254,30 +264,134 @@ def _log_joblib(obj: Any, path: Path, *, artifact_path: str) -> str:
     return file_sha256(path)
 
 
-def _log_model(model: Any, tmp: Path, input_example: pd.DataFrame) -> tuple[str, str]:
-    """Log the served model as the run's pyfunc and register it: (version, artifact digest)."""
+def _log_model(
+    model: Any, tmp: Path, input_example: pd.DataFrame
+) -> tuple[str, str, dict[str, str], str | None]:
+    """Log the served model as the run's pyfunc (as code: no pickled wrapper), register it,
+    and sign the manifest of its files: (version, joblib digest, the signing tags to set on
+    the version, the id of the key that signed or None when no key is configured).
+
+    The tags are set by the caller with the others, last: a run that dies before leaves a
+    version without a manifest, which the service refuses."""
     import joblib
     import mlflow
 
-    from training.model.pyfunc import ARTIFACT_KEY, ConcernScreenerPyfunc, file_sha256
+    from training.model.pyfunc import ARTIFACT_KEY, CODE_PATH, file_sha256
+    from training.secrets import key_ring
 
+    # Read (and check) the ring before anything is registered: a bad secrets file stops
+    # the run here rather than after a version exists.
+    ring = key_ring("model_signing")
     artifact = tmp / "screener.joblib"
     if model.explainer is not None:
         model.explainer._word_names = None
     joblib.dump(model, artifact, compress=3)
     digest = file_sha256(artifact)
+    name = get_settings().registered_model_name
     info = mlflow.pyfunc.log_model(
         name="model",
-        python_model=ConcernScreenerPyfunc(),
+        python_model=str(CODE_PATH),
         artifacts={ARTIFACT_KEY: str(artifact)},
         model_config={"artifact_sha256": digest},
         signature=_signature(),
         input_example=input_example,
         pip_requirements=_pip_requirements(),
-        registered_model_name=get_settings().registered_model_name,
+        registered_model_name=name,
         metadata={"artifact_sha256": digest, "candidate": model.candidate},
     )
-    return str(info.registered_model_version), digest
+    version = str(info.registered_model_version)
+    tags, signed_by = _signing_tags(
+        mlflow.MlflowClient(), name=name, version=version, ring=ring, tmp=tmp / "signing"
+    )
+    return version, digest, tags, signed_by
+
+
+def _signing_tags(
+    client: Any, *, name: str, version: str, ring: Any, tmp: Path
+) -> tuple[dict[str, str], str | None]:
+    """Digest every file of a registered version's folder into its manifest and sign it
+    with the ring's current key (unsigned when ``ring`` is None): the version tags that
+    record it, and the signing key's id. A manifest too long for a tag is logged as an
+    artifact of the version's run, which the tags name."""
+    from training.model import signing
+    from training.model.pyfunc import download_version
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    folder = download_version(client, name=name, version=version, dst=tmp)
+    manifest = signing.build_manifest(folder, name=name, version=version)
+    signature = signing.sign(manifest, ring) if ring is not None else None
+    tags = signing.record_tags(manifest, signature)
+    if signing.MANIFEST_TAG not in tags:
+        run_id = client.get_model_version(name, version).run_id
+        path = tmp / f"manifest-v{version}.json"
+        path.write_bytes(manifest.payload())
+        client.log_artifact(run_id, str(path), artifact_path=_MANIFEST_DIR)
+        tags[signing.MANIFEST_ARTIFACT_TAG] = f"{_MANIFEST_DIR}/{path.name}"
+    return tags, None if ring is None else signing.key_id(ring.current)
+
+
+#: Run folder of manifests too long for a version tag.
+_MANIFEST_DIR = "model_signing"
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    """A registered version checked against its signed manifest (``screener verify``)."""
+
+    ref: ModelVersionRef
+    #: ``training.model.signing.Verification``: what vouched for the files
+    verification: Any
+    #: True when this check re-signed the version with the ring's current key.
+    resigned: bool = False
+
+
+def verify_version(version: str, *, resign: bool = False) -> VersionCheck:
+    """Check every file of a registered version against the manifest its registry record
+    holds and the manifest's signature against the deployment's model-signing ring, as the
+    service does before it loads a model; nothing is unpickled.
+
+    With ``resign`` a version that verifies (or, unsigned, whose files match the registry's
+    manifest) is signed again with the ring's current key: how a key is rotated out.
+    Raises LookupError for no such version, ValueError when no ring is configured (or it
+    is malformed), and ``signing.ArtifactIntegrityError`` (or ``SignatureError``) saying
+    which file or why the version is refused."""
+    from mlflow.exceptions import MlflowException
+
+    from training.model import signing
+    from training.secrets import key_ring
+
+    ring = key_ring("model_signing")
+    if ring is None:
+        raise ValueError(
+            "no model-signing key is configured (SCREENER_MODEL_SIGNING_KEYS or "
+            "SCREENER_SECRETS_FILE): nothing to check the signature with"
+        )
+    client = configure()
+    name = get_settings().registered_model_name
+    try:
+        ref = _resolve(client, name, version)
+    except MlflowException as exc:
+        raise LookupError(f"{name} has no version {version}") from exc
+    with tempfile.TemporaryDirectory(prefix="screener-verify-") as tmp:
+        _, verification = _fetch(client, ref, Path(tmp), ring=ring, require_signature=not resign)
+    if not resign:
+        return VersionCheck(ref, verification)
+    if verification.manifest is None:
+        raise signing.SignatureError(
+            f"{name} version {version} was registered before signed manifests: its pickled "
+            "wrapper was never digested, so nothing can vouch for it; retrain it instead"
+        )
+    signature = signing.sign(verification.manifest, ring)
+    client.set_model_version_tag(name, ref.version, signing.SIGNATURE_TAG, signature)
+    signed = signing.Verification(
+        "signed",
+        ref.name,
+        ref.version,
+        signed_by=signing.key_id(ring.current),
+        manifest=verification.manifest,
+        signature=signature,
+    )
+    return VersionCheck(ref, signed, resigned=True)
 
 
 def load_baseline(ref: ModelVersionRef) -> Any | None:
@@ -332,12 +446,42 @@ def _resolve(client: Any, name: str, uri: str) -> ModelVersionRef:
 
 
 def load_screener(uri: str) -> tuple[Any, ModelVersionRef]:
-    """Load a registered model (digest-verified) and return its ``ScreenerModel``."""
-    import mlflow
+    """Load a registered model for evaluation and return its ``ScreenerModel``.
+
+    Its files are checked against the manifest on the registry version first, and the
+    signature too when a model-signing ring is configured; an unsigned version loads (this
+    is read-only use: the service is the one that refuses it), and a version from before
+    manifests loads from its joblib alone, checked against the registry's digest, never
+    through its pickled wrapper."""
+    from training.model.pyfunc import load_folder
+    from training.secrets import key_ring
 
     ref = resolve_version(uri)
-    pyfunc = mlflow.pyfunc.load_model(ref.uri)
-    return pyfunc.unwrap_python_model().screener, ref
+    client = configure()
+    with tempfile.TemporaryDirectory(prefix="screener-load-") as tmp:
+        folder, verification = _fetch(
+            client, ref, Path(tmp), ring=key_ring("model_signing"), require_signature=False
+        )
+        pyfunc = load_folder(folder, verification)
+    return pyfunc.screener, ref
+
+
+def _fetch(
+    client: Any, ref: ModelVersionRef, dst: Path, *, ring: Any, require_signature: bool
+) -> tuple[Path, Any]:
+    """A version's files copied under ``dst`` and verified against its registry record."""
+    from training.model.pyfunc import fetch_verified
+
+    return fetch_verified(
+        client,
+        name=ref.name,
+        version=ref.version,
+        run_id=ref.run_id,
+        tags=dict(client.get_model_version(ref.name, ref.version).tags),
+        dst=dst,
+        ring=ring,
+        require_signature=require_signature,
+    )
 
 
 def get_alias_version(alias: str | None = None) -> str | None:

@@ -162,6 +162,13 @@ def _train_and_register(
             for k, v in result.timings.items()
         ),
         f"registered {ref.name} version {ref.version} (run {ref.run_id})",
+        (
+            f"signed the manifest of its files with model-signing key {ref.signed_by}"
+            if ref.signed_by
+            else "NOT SIGNED: no model-signing key is configured (SCREENER_MODEL_SIGNING_KEYS "
+            "or SCREENER_SECRETS_FILE); the service refuses this version unless "
+            f"MODEL_REQUIRE_SIGNATURE=false; sign it with `screener verify --version {ref.version} --resign`"
+        ),
     ]
     return TrainOutcome(result, ref.name, ref.version, ref.run_id, "\n".join(lines))
 

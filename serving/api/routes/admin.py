@@ -11,7 +11,7 @@ from serving.api.deps import AdminKey, State
 from serving.api.routes._responses import errors
 from serving.audit import store
 from serving.errors import ApiError
-from serving.loaded_model import LoadedModel, ModelLoadError
+from serving.loaded_model import LoadedModel, ModelLoadError, ModelRefusedError
 from serving.metrics import get_metrics
 from serving.schemas import ReloadResponse
 from serving.scoring import model_public
@@ -34,10 +34,19 @@ GENERATION_KEY = "model_generation"
 def reload_model(principal: AdminKey, state: State) -> ReloadResponse:
     """Build the new model fully, then swap it in: requests in flight finish with the
     model they started with. Other workers follow within ``RELOAD_POLL_SECONDS``. On
-    failure the old model keeps serving and this returns 503 with the reason."""
+    failure the old model keeps serving and this returns 503: ``model_refused`` with the
+    reason when the registry's model failed verification (its signature or a file; nothing
+    of it was unpickled), ``reload_failed`` otherwise."""
     previous = state.models.current
     try:
         new = state.models.reload()
+    except ModelRefusedError as exc:
+        log.error("model reload refused", extra={"key_id": principal.key_id, "reason": str(exc)})
+        raise ApiError(
+            503,
+            "model_refused",
+            f"The model was refused: {str(exc)[:400]}. The previous one still serves.",
+        ) from None
     except ModelLoadError as exc:
         log.error("model reload failed", extra={"key_id": principal.key_id, "reason": str(exc)})
         raise ApiError(

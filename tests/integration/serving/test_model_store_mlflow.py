@@ -6,6 +6,7 @@ import pytest
 
 from serving.model_store import load_model
 from serving.testing import FakeScorer
+from tests.utils.signing import SIGNING_ENV, SIGNING_KEY, sign_registered
 
 mlflow = pytest.importorskip("mlflow")
 
@@ -21,6 +22,7 @@ class _TinyModel(mlflow.pyfunc.PythonModel):  # type: ignore[misc,name-defined]
 @pytest.mark.slow
 def test_loads_the_champion_with_version_metrics_and_card(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(SIGNING_ENV, SIGNING_KEY)
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     mlflow.set_tracking_uri(uri)
     client = mlflow.MlflowClient(tracking_uri=uri)
@@ -38,6 +40,7 @@ def test_loads_the_champion_with_version_metrics_and_card(tmp_path: Path, monkey
                 pip_requirements=["mlflow"],
             )
             versions.append((info.registered_model_version, run.info.run_id))
+            sign_registered(uri, "concern-screener", str(info.registered_model_version))
     client.set_registered_model_alias("concern-screener", "champion", str(versions[1][0]))
 
     m = load_model("models:/concern-screener@champion", tracking_uri=uri)

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
-from serving.model_store import LoadedModel, ModelLoadError, ModelStore, Scorer, load_model
+from serving.model_store import (
+    LoadedModel,
+    ModelLoadError,
+    ModelRefusedError,
+    ModelStore,
+    Scorer,
+    load_model,
+)
 from serving.testing import FLOOR_SAYS, FakeScorer, fake_loaded_model
 
 
@@ -78,12 +86,52 @@ def test_reloads_are_serialised() -> None:
 def test_mlflow_failures_become_model_load_errors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import serving.model_store as ms
 
-    def boom(uri: str, *, tracking_uri: str) -> LoadedModel:
+    def boom(uri: str, **kwargs: object) -> LoadedModel:
         raise OSError("no such registry")
 
-    monkeypatch.setattr(ms, "load_model_from_mlflow", boom)
-    with pytest.raises(ModelLoadError, match="no such registry"):
+    monkeypatch.setattr(ms, "_load_from_registry", boom)
+    with pytest.raises(ModelLoadError, match="no such registry") as caught:
         load_model("models:/concern-screener@champion", tracking_uri="sqlite:///x.db")
+    assert not isinstance(caught.value, ModelRefusedError)
+
+
+def test_a_model_that_fails_verification_is_refused_and_never_replaced_by_the_copy(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import serving.model_store as ms
+    from training.model.signing import SignatureError
+
+    def tampered(uri: str, **kwargs: object) -> LoadedModel:
+        raise SignatureError("the model signature does not verify under key abc")
+
+    def copy(*args: object, **kwargs: object) -> LoadedModel:
+        raise AssertionError("fell back to the last-known-good copy")
+
+    monkeypatch.setattr(ms, "_load_from_registry", tampered)
+    monkeypatch.setattr(ms, "load_last_known_good", copy)
+    with pytest.raises(ModelRefusedError, match="does not verify"):
+        load_model(
+            "models:/concern-screener@champion",
+            tracking_uri="sqlite:///x.db",
+            cache_dir=tmp_path,
+            fallback="last_known_good",
+        )
+
+
+def test_a_refused_reload_keeps_the_old_model_and_says_it_was_refused() -> None:
+    def refused() -> LoadedModel:
+        raise ModelRefusedError("model files differ from the signed manifest: MLmodel")
+
+    store = ModelStore(refused, model=fake_loaded_model())
+    with pytest.raises(ModelRefusedError):
+        store.reload()
+    assert store.current is not None and store.current.version == "1"
+    assert store.last_error and "signed manifest" in store.last_error
+
+
+def test_only_registered_versions_are_served() -> None:
+    with pytest.raises(ModelLoadError, match="registered versions only"):
+        load_model("runs:/abc/model", tracking_uri="sqlite:///x.db")
 
 
 def test_fake_scorer_is_deterministic_and_negation_aware() -> None:
