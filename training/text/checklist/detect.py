@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any
 
 from spacy.lang.en.lex_attrs import like_num
-from spacy.strings import hash_string  # type: ignore[attr-defined]
+from spacy.strings import get_string_id  # type: ignore[attr-defined]
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -56,6 +56,7 @@ SAFETY_LINE = (
 )
 
 _EXCLUDE = "::exclude"
+_AT_END = "::end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,8 @@ def _token_pattern(slots: Any) -> list[dict[str, Any]]:
     pattern: list[dict[str, Any]] = []
     for slot in slots:
         spec: dict[str, Any]
+        if slot.end:
+            continue
         if slot.words:
             spec = {"NORM": {"IN": list(slot.words)}}
         elif slot.number:
@@ -128,12 +131,15 @@ class ChecklistDetector:
         patterns: dict[str, list[list[dict[str, Any]]]] = {}
         for q in checklist.question:
             for key, phrases in ((q.id, q.phrases), (q.id + _EXCLUDE, q.exclude)):
-                if phrases:
-                    patterns[key] = [
-                        _token_pattern(parse_phrase(p, checklist.words)) for p in phrases
-                    ]
+                for phrase in phrases:
+                    slots = parse_phrase(phrase, checklist.words)
+                    # a phrase anchored at the sentence end is checked after matching
+                    anchored = key + _AT_END if slots[-1].end else key
+                    patterns.setdefault(anchored, []).append(_token_pattern(slots))
         # Pattern words go into a vocabulary of the detector's own (bounded by the file);
-        # draft words are compared by hash and never added to any vocabulary.
+        # draft words are compared by their string ids (spaCy's symbol id for the words it
+        # reserves, such as "number" and "mark", else the hash) and never added to any
+        # vocabulary, so a long-running service does not grow with what it reads.
         vocab = Vocab()
         self._rules = TokenRules(vocab, patterns, norm=_norm)
         # The matcher reads a Doc only for REGEX specs, which phrases never compile to.
@@ -181,7 +187,7 @@ class ChecklistDetector:
         """Per question id, the character span of its first phrase match that counts."""
         if not len(w):
             return {}
-        norms = [hash_string(x) for x in w.norm]
+        norms = [get_string_id(x) for x in w.norm]
         arrays = DocArrays(
             (norms, norms, norms),
             [int(like_num(x)) for x in w.norm],
@@ -196,6 +202,10 @@ class ChecklistDetector:
         for key, s, e in self._rules(arrays):
             if w.sent[s] != w.sent[e - 1]:
                 continue
+            if key.endswith(_AT_END):
+                if e < len(w) and w.sent[e] == w.sent[s]:
+                    continue
+                key = key[: -len(_AT_END)]
             if key.endswith(_EXCLUDE):
                 vetoes.setdefault(key[: -len(_EXCLUDE)], []).append((s, e))
             else:
@@ -220,15 +230,19 @@ class ChecklistDetector:
         for event in self._speech.events(w):
             if event.speaker == "child":
                 out.setdefault("child", event.span)
-            if event.speaker != "referrer" and not self._is_vague(w, event.content):
+            if event.speaker == "child" or (
+                event.speaker != "referrer" and not self._is_vague(w, event.content)
+            ):
                 out.setdefault("concrete", event.span)
             if len(out) == 2:
                 break
         return out
 
     def _is_vague(self, w: DraftWords, content: tuple[int, int]) -> bool:
+        """Whether reported content is a worry, a label or the referral itself (a vague
+        word among its first ten), or a request ("asked school to help")."""
         a, b = content
-        return any(w.norm[k] in self._vague for k in range(a, min(b, a + 10)))
+        return w.norm[a] == "to" or any(w.norm[k] in self._vague for k in range(a, min(b, a + 10)))
 
 
 def _flagged(w: DraftWords, flag: str, s: int, e: int) -> bool:

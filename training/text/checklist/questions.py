@@ -64,8 +64,9 @@ _DISCOURAGING = re.compile(
     re.IGNORECASE,
 )
 
-#: A word of a phrase: letters, digits and "&", or a placeholder such as "[name]".
-_WORD = re.compile(r"^(\[[a-z_]+\]|[a-z0-9&]+)$")
+#: A word of a phrase: letters, digits and "&", a clitic the tokenizer splits off ("'s" of
+#: "she's"), or a placeholder such as "[name]".
+_WORD = re.compile(r"^(\[[a-z_]+\]|[a-z0-9&]+|'[a-z]+)$")
 _GAP = re.compile(r"^~([1-9])$")
 
 
@@ -76,22 +77,30 @@ class ChecklistError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One position of a compiled phrase: ``words`` to match (raw, normalised by the
-    detector), or a number (``number``), or a gap of ``lo`` to ``hi`` words of any kind."""
+    detector), or a number (``number``), or a gap of ``lo`` to ``hi`` words of any kind, or
+    the end of the sentence (``end``)."""
 
     words: tuple[str, ...] = ()
     number: bool = False
     lo: int = 1
     hi: int = 1
+    #: the end of a sentence ("$", last in a phrase): matches no word
+    end: bool = False
 
 
 def parse_phrase(phrase: str, words: dict[str, list[str]]) -> tuple[Slot, ...]:
     """The slots of one phrase (syntax in the checklist file's header), or ValueError
     saying what is wrong with it."""
     parts = phrase.split()
+    at_end = bool(parts) and parts[-1] == "$"
+    if at_end:
+        parts = parts[:-1]
     if not parts:
         raise ValueError("an empty phrase")
     slots: list[Slot] = []
     for part in parts:
+        if part == "$":
+            raise ValueError("'$' (the end of the sentence) may only end a phrase")
         optional = part.endswith("?") and len(part) > 1
         body = part[:-1] if optional else part
         lo = 0 if optional else 1
@@ -117,14 +126,16 @@ def parse_phrase(phrase: str, words: dict[str, list[str]]) -> tuple[Slot, ...]:
                 alternatives.append(alt.lower())
             else:
                 raise ValueError(
-                    f"{part!r}: {alt!r} is not a word (letters, digits, '&' or a placeholder "
-                    "such as [name]; write a hyphenated or quoted word as separate words)"
+                    f"{alt!r} is not a word (letters, digits, '&', a clitic such as 's or a "
+                    "placeholder such as [name]; write a hyphenated word as separate words)"
                 )
         slots.append(Slot(words=tuple(alternatives), lo=lo))
     if all(s.lo == 0 for s in slots):
         raise ValueError("every word of the phrase is optional: it would match anywhere")
     if slots[0].lo == 0 and not slots[0].words and not slots[0].number:
         raise ValueError("a phrase cannot open with a gap")
+    if at_end:
+        slots.append(Slot(lo=0, hi=0, end=True))
     return tuple(slots)
 
 

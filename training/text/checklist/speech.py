@@ -136,15 +136,16 @@ class SpeechReader:
         return "unknown"
 
     def _resolve(self, w: DraftWords, j: int) -> Speaker:
-        """Who a pronoun at ``j`` refers to: the nearest person named before it in its
-        sentence or the two before whose sex does not differ from the pronoun's (other
-        pronouns, groups and quotations skipped). One of unknown sex is passed over when
-        the pronoun's sex owns it ("his key worker ... he said") or, in the pronoun's
-        sentence, it acted on a "him" or "her" of that sex ("took him aside he said").
-        Unknown if none."""
+        """Who a pronoun at ``j`` refers to, among the people named before it in its
+        sentence and the two before (other pronouns, groups and quotations skipped): the
+        nearest whose sex is known to match the pronoun's; else the nearest whose sex is
+        unknown, passing over one the pronoun's sex owns ("his key worker ... he said") or
+        one that, in the pronoun's sentence, acted on a "him" or "her" of that sex ("took
+        him aside he said"). Unknown if none."""
         sex = PRONOUN_SEX.get(w.lower[j])
         floor = w.sent[j] - 2
         acted_on = False
+        fallback: Speaker | None = None
         for k in range(j - 1, -1, -1):
             if w.sent[k] < floor:
                 break
@@ -162,15 +163,20 @@ class SpeechReader:
                 kind, other = "adult", WORD_SEX.get(low, "")
             else:
                 continue
-            if sex and other and other != sex:
+            if not sex or other == sex:
+                return kind
+            if other or fallback is not None:
                 continue
             owned = any(PRONOUN_SEX.get(w.lower[m]) == sex for m in range(max(0, k - 2), k))
-            if not other and sex and (acted_on or owned):
-                continue
-            return kind
-        return "unknown"
+            if not (acted_on or owned):
+                fallback = kind
+        return fallback or "unknown"
 
     # -- what -------------------------------------------------------------------------------
+
+    def _hearer(self, w: DraftWords, j: int) -> bool:
+        """Whether the word at ``j`` names who was told ("me", "to her teacher", "officers")."""
+        return w.norm[j] in _HEARERS or w.lower[j] in _HEARERS or w.norm[j] in self.adult
 
     def _content(self, w: DraftWords, v: int) -> tuple[int, int, bool] | None:
         sent = w.sent[v]
@@ -181,12 +187,10 @@ class SpeechReader:
                 return a, b, True
         n = len(w)
         j = v + 1
-        while (
-            j < n
-            and j <= v + 3
-            and w.sent[j] == sent
-            and (w.norm[j] in _HEARERS or w.lower[j] in _HEARERS or w.norm[j] in self.adult)
-        ):
+        while j < n and j <= v + 3 and w.sent[j] == sent and self._hearer(w, j):
+            # "said to me", but not "said to write it down": a request, kept in the content
+            if w.norm[j] == "to" and not (j + 1 < n and self._hearer(w, j + 1)):
+                break
             j += 1
         end = j
         while end < n and end < j + _CLAUSE_WORDS and w.sent[end] == sent:
