@@ -37,13 +37,14 @@ def _answered(text: str) -> frozenset[str]:
 
 
 def _table(score: MissingScore) -> list[str]:
-    lines = [
-        f"{'question':<18}{'marked missing':>15}{'called missing':>15}{'recall':>8}{'precision':>10}"
-    ]
+    """One row per question; ``base`` is the precision of calling the question missing in
+    every draft (the share of drafts marked missing), what the self-check must beat."""
+    head = f"{'question':<18}{'marked missing':>15}{'called missing':>15}"
+    lines = [head + f"{'recall':>8}{'precision':>10}{'base':>6}"]
     for q in score.questions:
         lines.append(
             f"{q:<18}{score.marked[q]:>15}{score.called[q]:>15}"
-            f"{score.recall(q):>8.2f}{score.precision(q):>10.2f}"
+            f"{score.recall(q):>8.2f}{score.precision(q):>10.2f}{score.marked[q] / score.rows:>6.2f}"
         )
     return lines
 
