@@ -20,7 +20,7 @@ is something the MASH will ask, not a reason to hold a concern back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,7 +31,13 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from training.text import analyse
-from training.text.checklist.questions import Checklist, Question, default_checklist, parse_phrase
+from training.text.checklist.questions import (
+    Checklist,
+    Question,
+    Slot,
+    default_checklist,
+    parse_phrase,
+)
 from training.text.checklist.speech import SpeechReader
 from training.text.checklist.words import DraftWords, draft_words
 from training.text.normalise import norm_word
@@ -101,7 +107,7 @@ def _norm(word: str) -> str:
     return word if word.startswith("[") else norm_word(word)
 
 
-def _token_pattern(slots: Any) -> list[dict[str, Any]]:
+def _token_pattern(slots: Sequence[Slot]) -> list[dict[str, Any]]:
     """A compiled phrase as a token pattern of the matcher ``training.text.rules`` runs."""
     pattern: list[dict[str, Any]] = []
     for slot in slots:
@@ -144,6 +150,7 @@ class ChecklistDetector:
         self._rules = TokenRules(vocab, patterns, norm=_norm)
         # The matcher reads a Doc only for REGEX specs, which phrases never compile to.
         self._empty = Doc(vocab, words=[])
+        self._ignore = {q.id: q.ignore_when for q in checklist.question}
         words = checklist.words
         self._speech = SpeechReader(words) if any(q.speech for q in checklist.question) else None
         self._titles = frozenset(w.lower() for w in words.get("adult_titles", ()))
@@ -210,14 +217,13 @@ class ChecklistDetector:
                 vetoes.setdefault(key[: -len(_EXCLUDE)], []).append((s, e))
             else:
                 matches.append((key, s, e))
-        ignore = {q.id: q.ignore_when for q in self.checklist.question}
         out: dict[str, tuple[int, int]] = {}
         for key, s, e in matches:
             if key in out:
                 continue
             if any(s < b and a < e for a, b in vetoes.get(key, ())):
                 continue
-            if any(_flagged(w, flag, s, e) for flag in ignore[key]):
+            if any(_flagged(w, flag, s, e) for flag in self._ignore[key]):
                 continue
             out[key] = (w.start[s], w.end[e - 1])
         return out

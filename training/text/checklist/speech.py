@@ -8,8 +8,8 @@ negated and not itself inside a quotation, with
   it ("said Kacper"); a passive "was told" has the person after "by" or none. A name is the
   child's unless it is an adult's (:mod:`training.text.checklist.words`); a child word
   ("son", "pupil") is a child, an adult word ("mum", "officer") an adult, "I" and "we" the
-  referrer; "he" or "she" is whoever of matching sex was last named before it, in its
-  sentence or the two before;
+  referrer; "he" or "she" is the person last named before it whose sex matches, else the
+  last of unknown sex, in its sentence or the two before (:meth:`SpeechReader._resolve`);
 * its **content**: a quotation opening within five words after the verb or closing just
   before it, else the reported clause after the hearer ("told me that ..."), at most twelve
   words to the end of the sentence.
@@ -29,24 +29,10 @@ __all__ = ["Speaker", "Speech", "SpeechReader"]
 Speaker = Literal["child", "adult", "referrer", "unknown"]
 
 #: Words after the verb that name who was told, skipped before a reported clause.
-_HEARERS = frozenset(
-    {
-        "to",
-        "me",
-        "us",
-        "pron",
-        "him",
-        "her",
-        "them",
-        "that",
-        "a",
-        "the",
-        "my",
-        "our",
-        "his",
-        "their",
-    }
-)
+_HEARERS = frozenset({
+    "to", "me", "us", "pron", "him", "her", "them", "that", "a", "the", "my", "our", "his",
+    "their",
+})  # fmt: skip
 #: Object and possessive pronouns: never the speaker of a verb after them ("had a burn on
 #: her hand and said" is said by whoever had the burn).
 _NOT_SUBJECTS = frozenset({"him", "her", "his", "their", "them", "its", "my", "our"})

@@ -29,64 +29,18 @@ PRONOUN_SEX: dict[str, str] = {
     "she": "f", "her": "f", "hers": "f", "herself": "f",
 }  # fmt: skip
 WORD_SEX: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "mum",
-            "mummy",
-            "mom",
-            "mother",
-            "mam",
-            "aunt",
-            "aunty",
-            "auntie",
-            "nan",
-            "nana",
-            "gran",
-            "grandma",
-            "grandmother",
-            "girlfriend",
-            "wife",
-            "stepmum",
-            "stepmother",
-            "woman",
-            "female",
-            "sister",
-            "stepsister",
-            "daughter",
-            "girl",
-            "mrs",
-            "ms",
-            "miss",
-            "lady",
-            "niece",
-        ],
-        "f",
-    ),
-    **dict.fromkeys(
-        [
-            "dad",
-            "daddy",
-            "father",
-            "uncle",
-            "grandad",
-            "grandpa",
-            "grandfather",
-            "boyfriend",
-            "husband",
-            "stepdad",
-            "stepfather",
-            "man",
-            "male",
-            "brother",
-            "stepbrother",
-            "son",
-            "boy",
-            "mr",
-            "nephew",
-        ],
-        "m",
-    ),
-}
+    **dict.fromkeys([
+        "mum", "mummy", "mom", "mother", "mam", "aunt", "aunty", "auntie", "nan", "nana", "gran",
+        "grandma", "grandmother", "girlfriend", "wife", "stepmum", "stepmother", "woman",
+        "female", "sister", "stepsister", "daughter", "girl", "mrs", "ms", "miss", "lady",
+        "niece",
+    ], "f"),
+    **dict.fromkeys([
+        "dad", "daddy", "father", "uncle", "grandad", "grandpa", "grandfather", "boyfriend",
+        "husband", "stepdad", "stepfather", "man", "male", "brother", "stepbrother", "son",
+        "boy", "mr", "nephew",
+    ], "m"),
+}  # fmt: skip
 #: Subject pronouns that give the sex of a name they follow closely ("Reggie said he");
 #: "him", "her" and "his" may be someone else's ("Hannah took him aside", "Hannah checked
 #: his arms"), except after "with" ("Reggie lives with his mum").
@@ -318,28 +272,11 @@ def _name_sexes(
 
 #: Words for people in the plural or for bodies rather than one person: never the one a
 #: "he" or "she" refers to, nor a title before an adult's name.
-_GROUPS = frozenset(
-    [
-        "officers",
-        "police",
-        "staff",
-        "parents",
-        "neighbours",
-        "school",
-        "family",
-        "they",
-        "we",
-        "children",
-        "grandparents",
-        "carers",
-        "services",
-        "team",
-        "nursery",
-        "college",
-        "people",
-        "adults",
-    ]
-)
+_GROUPS = frozenset({
+    "officers", "police", "staff", "parents", "neighbours", "school", "family", "they", "we",
+    "children", "grandparents", "carers", "services", "team", "nursery", "college", "people",
+    "adults",
+})  # fmt: skip
 
 
 def is_group(norm: str, lower: str) -> bool:
