@@ -22,11 +22,14 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from serving.loaded_model import LoadedModel, ModelLoadError, ModelRefusedError, Scorer
 from training.model.signing import Verification
+
+if TYPE_CHECKING:
+    from training.secrets import KeyRing
 
 __all__ = [
     "Fallback",
@@ -34,6 +37,7 @@ __all__ = [
     "ModelLoadError",
     "ModelRefusedError",
     "ModelStore",
+    "RingSource",
     "Scorer",
     "load_last_known_good",
     "load_model",
@@ -58,8 +62,28 @@ FAIRNESS_SUMMARY_ARTIFACTS = ("fairness_summary.json", "fairness/fairness.json",
 # model card (model_card.md) and the fairness summary (fairness_summary.json).
 
 
+#: Where the model-signing key ring comes from: called at each load, so that a rotated
+#: ring is read on the next reload. Default: ``training.secrets.key_ring("model_signing")``.
+RingSource = Callable[[], "KeyRing | None"]
+
+
+def _signing_ring(source: RingSource | None) -> KeyRing | None:
+    """The deployment's model-signing ring, or None; ModelLoadError when it is malformed
+    (the message says where, never a key)."""
+    from training.secrets import SecretsError, key_ring
+
+    try:
+        return source() if source is not None else key_ring("model_signing")
+    except SecretsError as exc:
+        raise ModelLoadError(f"the model-signing key ring is unusable: {exc}") from None
+
+
 def load_model_from_mlflow(
-    uri: str, *, tracking_uri: str, require_signature: bool = True
+    uri: str,
+    *,
+    tracking_uri: str,
+    require_signature: bool = True,
+    signing_ring: RingSource | None = None,
 ) -> LoadedModel:
     """Load a registered model: ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``.
 
@@ -69,30 +93,35 @@ def load_model_from_mlflow(
     version before anything is unpickled (``training.model.signing``)."""
     with tempfile.TemporaryDirectory(prefix="screener-model-") as tmp:
         model, _ = _load_from_registry(
-            uri, tracking_uri=tracking_uri, require_signature=require_signature, dst=Path(tmp)
+            uri,
+            tracking_uri=tracking_uri,
+            require_signature=require_signature,
+            dst=Path(tmp),
+            signing_ring=signing_ring,
         )
     return model
 
 
 def _load_from_registry(
-    uri: str, *, tracking_uri: str, require_signature: bool, dst: Path
+    uri: str,
+    *,
+    tracking_uri: str,
+    require_signature: bool,
+    dst: Path,
+    signing_ring: RingSource | None = None,
 ) -> tuple[LoadedModel, Path]:
     """The model at ``uri`` and its verified folder under ``dst`` (valid while ``dst`` is)."""
     import mlflow
     from mlflow import MlflowClient
 
     from training.model.pyfunc import fetch_verified, load_folder
-    from training.secrets import SecretsError, key_ring
 
     if not uri.startswith("models:/"):
         raise ModelLoadError(
             f"{uri}: the service loads registered versions only (models:/NAME@ALIAS or "
             "models:/NAME/VERSION), whose signed manifest is on the registry"
         )
-    try:
-        ring = key_ring("model_signing")
-    except SecretsError as exc:
-        raise ModelLoadError(f"the model-signing key ring is unusable: {exc}") from None
+    ring = _signing_ring(signing_ring)
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri=tracking_uri)
     ref = uri[len("models:/") :]
@@ -273,7 +302,12 @@ def _cached_record(slot: Path) -> dict[str, Any] | None:
 
 
 def load_last_known_good(
-    uri: str, *, cache_dir: Path, reason: str, require_signature: bool = True
+    uri: str,
+    *,
+    cache_dir: Path,
+    reason: str,
+    require_signature: bool = True,
+    signing_ring: RingSource | None = None,
 ) -> LoadedModel:
     """The local copy of ``uri``'s last good load, copied to a private folder and verified
     like the registry's (signature, then every file) before anything is unpickled;
@@ -285,7 +319,6 @@ def load_last_known_good(
         SignedRecord,
         verify_folder,
     )
-    from training.secrets import SecretsError, key_ring
 
     slot = _cache_slot(cache_dir, uri)
     try:
@@ -296,7 +329,7 @@ def load_last_known_good(
             f"{reason}; and there is no last-known-good copy of {uri} in the model cache"
         ) from None
     try:
-        ring = key_ring("model_signing")
+        ring = _signing_ring(signing_ring)
         manifest = Manifest.parse(meta["manifest"]) if meta.get("manifest") else None
         record = SignedRecord(manifest, meta.get("signature"), meta.get("legacy_sha256"))
         with tempfile.TemporaryDirectory(prefix="screener-lkg-") as tmp:
@@ -311,7 +344,7 @@ def load_last_known_good(
                 require_signature=require_signature,
             )
             scorer = load_folder(private, verification)
-    except (ArtifactIntegrityError, SecretsError, OSError) as exc:
+    except (ArtifactIntegrityError, ModelLoadError, OSError) as exc:
         raise ModelLoadError(f"{reason}; and the last-known-good copy is unusable: {exc}") from exc
     return LoadedModel(
         name=name,
@@ -336,12 +369,14 @@ def load_model(
     registry_timeout_seconds: float = 10.0,
     registry_max_retries: int = 1,
     require_signature: bool = True,
+    signing_ring: RingSource | None = None,
 ) -> LoadedModel:
     """Load the model at ``uri``; ``fake:`` URIs give the deterministic test scorer.
 
     The version's files are verified against the signed manifest on its registry version
     before anything is unpickled (``require_signature``: only a signature by a key of the
-    deployment's model-signing ring is accepted); a model that fails is refused with
+    deployment's model-signing ring, from ``signing_ring`` or else the environment, is
+    accepted); a model that fails is refused with
     ModelRefusedError. With ``cache_dir`` every good load from the registry is also kept
     as the last-known-good copy; with ``fallback="last_known_good"`` that copy serves,
     verified again, when the registry cannot give the model (unreachable, no such
@@ -368,6 +403,7 @@ def load_model(
                     tracking_uri=tracking_uri,
                     require_signature=require_signature,
                     dst=Path(tmp),
+                    signing_ring=signing_ring,
                 )
         except Exception as exc:
             known = isinstance(exc, ModelLoadError)
@@ -377,7 +413,11 @@ def load_model(
                 raise ModelRefusedError(reason) from exc
             if fallback == "last_known_good" and cache_dir is not None:
                 model = load_last_known_good(
-                    uri, cache_dir=cache_dir, reason=reason, require_signature=require_signature
+                    uri,
+                    cache_dir=cache_dir,
+                    reason=reason,
+                    require_signature=require_signature,
+                    signing_ring=signing_ring,
                 )
                 log.warning(
                     "model registry unavailable: serving the last-known-good copy",

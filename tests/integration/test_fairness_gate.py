@@ -47,7 +47,8 @@ def audited(tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str]
     for name in ("unbiased", "biased"):
         out = run_screener("train", "--data", str(paths[name]), "--config", str(config), "--candidates", "logreg_words_chars", env=env, cwd=root)
         assert out.returncode == 0, out.stderr[-3000:]
-        versions[name] = out.stdout.strip().splitlines()[-1].split("version ")[1].split()[0]
+        registered = [line for line in out.stdout.splitlines() if line.startswith("registered ")]
+        versions[name] = registered[-1].split("version ")[1].split()[0]
     reports = {}
     for name, version in versions.items():
         out = run_screener("evaluate", "--model", version, "--data", str(paths["eval"]), env=env, cwd=root)

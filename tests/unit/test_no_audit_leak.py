@@ -58,5 +58,5 @@ def test_scrambling_audit_columns_changes_no_score():
     assert np.allclose(sa, sb)
     names = a.features.get_feature_names_out()
     # Every feature comes from the text or the source, by construction of its name.
-    assert {str(n).split(":", 1)[0] for n in names} <= {"word", "char", "indicator", "level", "source"}
+    assert {str(n).split(":", 1)[0] for n in names} <= {"word", "char", "embedding", "indicator", "level", "source"}
     assert not any(str(n).startswith(f"{col}:") for n in names for col in AUDIT_ONLY_COLUMNS)

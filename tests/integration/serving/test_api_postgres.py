@@ -15,7 +15,10 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def pg_service(make_service, postgres_url):  # type: ignore[no-untyped-def]
-    return make_service(database_url=postgres_url, audit_hash_key=None, key_cache_seconds=0)
+    # No rate limit: a batch of 1,000 after a score would wait for a full bucket.
+    return make_service(
+        database_url=postgres_url, audit_hash_key=None, key_cache_seconds=0, rate_limit_per_minute=0
+    )
 
 
 def test_core_flows_on_postgres(pg_service) -> None:  # type: ignore[no-untyped-def]

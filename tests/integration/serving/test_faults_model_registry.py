@@ -412,9 +412,15 @@ def test_an_unsigned_version_is_refused_unless_unsigned_models_are_allowed(
 def test_without_the_signing_key_the_service_refuses_the_model(
     registry_store: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from training.secrets import KeyRing
+
     monkeypatch.delenv(SIGNING_ENV)
     with pytest.raises(ModelLoadError, match="no model-signing key is configured"):
         load_model(CHAMPION, tracking_uri=registry_store["tracking"])
+    # A ring the deployment resolved another way (the service's settings) can be given.
+    ring = KeyRing("model_signing", (SIGNING_KEY.encode(),), "settings")
+    m = load_model(CHAMPION, tracking_uri=registry_store["tracking"], signing_ring=lambda: ring)
+    assert m.verification is not None and m.verification.kind == "signed"
     monkeypatch.setenv(SIGNING_ENV, "another-deployments-key-000000000000000000")
     with pytest.raises(ModelLoadError, match="does not verify"):
         load_model(CHAMPION, tracking_uri=registry_store["tracking"])

@@ -131,6 +131,7 @@ def real_server(
         MODEL_URI=f"models:/concern-screener/{trained_version}",
         MLFLOW_TRACKING_URI=mlflow_env["MLFLOW_TRACKING_URI"],
         MLFLOW_ARTIFACT_ROOT=mlflow_env["MLFLOW_ARTIFACT_ROOT"],
+        SCREENER_MODEL_SIGNING_KEYS=mlflow_env["SCREENER_MODEL_SIGNING_KEYS"],
     ) as srv:
         yield srv
 
