@@ -49,6 +49,7 @@ __all__ = [
     "past_contacts_shown",
     "past_id",
     "read_removals",
+    "shown_text",
 ]
 
 Method = Literal["embedding", "tfidf"]
@@ -64,6 +65,8 @@ _SHINGLE = 4
 _SEEN_MAX = 5_000
 #: A word n-gram in more than this share of the indexed examples is too common to name.
 _COMMON_SHARE = 0.10
+#: ...judged on an index of at least this many examples (a share of a handful means nothing).
+_COMMON_MIN_EXAMPLES = 50
 #: What a scope-marked word n-gram is shown with (``training.text.mark``).
 _QUALIFIER = {"neg": "denied", "past": "in the past", "hedge": "uncertain", "third": "reported"}
 
@@ -99,6 +102,33 @@ def read_removals(path: str | Path) -> frozenset[str]:
         if value:
             ids.add(value)
     return frozenset(ids)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def shown_text(redacted: str) -> str:
+    """A redacted text as a past contact is shown: every word that the redactor's name
+    lists hold (capitalised, not a capitalised ordinary word such as "Police"; or in lower
+    case, a listed name that is no ordinary word) is replaced by ``[name]`` as well. The
+    redactor leaves a name that is also a word ("Grace", "Destiny") where context does not
+    make it one; on a screen beside a score, hiding a few ordinary words is the lesser
+    harm (2,000 generated contacts: no recorded name, address or number left, 63 words
+    hidden besides)."""
+    from training.text.redact.lexicon import get_lexicon
+
+    lexicon = get_lexicon()
+    listed = lexicon.first_names | lexicon.surnames | lexicon.ambiguous
+    lower = lexicon.lower_any - lexicon.name_words - lexicon.known_stems
+
+    def hidden(word: str) -> bool:
+        if word.isupper() and len(word) <= 3:  # "SEN", "GP", "DV": acronyms
+            return False
+        if word[:1].isupper():
+            return word.lower() in listed and word not in lexicon.never
+        return word in lower
+
+    return _WORD.sub(lambda m: "[name]" if hidden(m.group(0)) else m.group(0), redacted)
 
 
 def _words(text: str) -> list[str]:
@@ -504,7 +534,7 @@ def _past_examples(
     seen: set[str] = set()
     shown_removed = 0
     for i in candidates[~near]:
-        redacted = redact(str(texts[i]))[0]
+        redacted = shown_text(redact(str(texts[i]))[0])
         pid = past_id(redacted)
         if pid in removals:
             shown_removed += 1
@@ -604,7 +634,8 @@ def _phrases(
     """How each word column of the indexed examples may be named in a reason, in the
     examples' own written words ("bruis" -> "bruising": the commonest form behind the stem
     in them, never a word of the contact scored). Left out: a column in more than
-    ``_COMMON_SHARE`` of the examples ("mum", "school"), and an n-gram with a function
+    ``_COMMON_SHARE`` of the examples ("mum", "school") of an index of at least
+    ``_COMMON_MIN_EXAMPLES``, and an n-gram with a function
     word, a placeholder, a word for the referrer or the contact, or a word that is also a
     listed name."""
     from training.text.redact.lexicon import get_lexicon
@@ -628,7 +659,7 @@ def _phrases(
 
     grams: dict[int, list[str]] = {}
     for c, n in counts.items():
-        if n > _COMMON_SHARE * total:
+        if total >= _COMMON_MIN_EXAMPLES and n > _COMMON_SHARE * total:
             continue
         tokens = str(vocabulary[c]).split()
         for t in tokens:
