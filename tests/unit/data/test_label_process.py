@@ -59,7 +59,7 @@ def test_parse_bias_rejects_bad_specs_clearly(spec: str, message: str) -> None:
 
 
 def test_the_label_process_reads_only_what_the_text_says() -> None:
-    """A one-line contact states at most two concerns: the ones it leaves out must not
+    """A one-line contact states one or two concerns, the weightiest first: the ones it leaves out must not
     raise its severity (they once did, an oracle no model could reach from the text)."""
     import random
     from datetime import date
@@ -77,7 +77,7 @@ def test_the_label_process_reads_only_what_the_text_says() -> None:
         args = {"voice": voice, "family": family, "sex": "female", "received": date(2024, 5, 1)}
         line = write_contact(r, plan, length="line", **args)
         kept = line.plan.mentions
-        assert len(kept) == 2 and set(kept) <= set(plan.mentions) and line.plan.protective == 0
+        assert 1 <= len(kept) <= 2 and set(kept) <= set(plan.mentions) and line.plan.protective == 0
         assert severity(line.plan) < severity(plan)
         medium = write_contact(random.Random(seed), plan, length="medium", **args)
         assert medium.plan == plan

@@ -35,9 +35,17 @@ def test_scores_priorities_and_bands_are_consistent(model):
         assert 0.0 <= r.score <= 1.0
         assert 1 <= r.priority <= 10
         lo, hi = model.band_cuts
-        assert r.band == ("high" if r.score >= hi else "medium" if r.score >= lo else "low")
-    scores = np.array([r.score for r in records])
-    prios = np.array([r.priority for r in records])
+        if r.floor is None:
+            assert r.band == ("high" if r.score >= hi else "medium" if r.score >= lo else "low")
+        if r.floor is not None:  # a must-never-miss floor lifts band and priority, not the score
+            policy = model.floor_policy
+            assert r.priority >= policy.priority
+            assert r.band == "high" or (policy.band == "medium" and r.band == "medium")
+    # Without a floor, the priority follows the score.
+    plain = [r for r in records if r.floor is None]
+    assert len(plain) >= 25
+    scores = np.array([r.score for r in plain])
+    prios = np.array([r.priority for r in plain])
     order = np.argsort(scores)
     assert np.all(np.diff(prios[order]) >= 0)
 

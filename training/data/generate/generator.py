@@ -1,6 +1,14 @@
 """Generating contacts: blocks of rows drawn deterministically by seed, streamed to frames
 and files.
 
+Each row draws, in this order from its own stream: the plan (what the contact says: its
+concerns with their modes and frequencies, protective factors, early help history), the
+referrer's voice (from the source alone), the family, any bias cues, and then how the
+contact is written: the layout (from the voice), the tone, the register the referrer leans
+to (from the voice) and the length. Nothing after the plan reads the plan, so voice,
+layout, tone, register and length are independent of the label given the source
+(``bench/bench_giveaways.py`` measures what a classifier can still read from the surface).
+
 Rows are produced in fixed internal blocks of ``BLOCK_ROWS``, each with its own random
 streams derived from ``(seed, block index)``, so the data depend only on ``seed`` and
 ``rows``, never on ``chunk_rows`` (which only sets the size of the frames yielded and
@@ -28,6 +36,8 @@ import pandas as pd
 from training.data.contract import COLUMNS, GENERATOR_COLUMNS, SOURCES, met_threshold
 from training.data.generate.labels import (
     BiasSpec,
+    EarlyHelp,
+    Frequency,
     Mention,
     Mode,
     Plan,
@@ -36,12 +46,13 @@ from training.data.generate.labels import (
     decision_logit,
     severity,
 )
-from training.data.generate.lexicon import IndicatorSpec, Voice, load_lexicon
+from training.data.generate.lexicon import IndicatorSpec, Register, Voice, load_lexicon
 from training.data.generate.people import draw_audit_attributes, make_family
-from training.data.generate.text import Written, bias_cue_templates, write_contact
+from training.data.generate.text import Length, Tone, Written, bias_cue_templates, write_contact
 
 __all__ = [
     "BLOCK_ROWS",
+    "DESIGN_COLUMNS",
     "OUTPUT_COLUMNS",
     "SOURCE_SHARES",
     "SPAN_END",
@@ -55,7 +66,7 @@ __all__ = [
 
 T = TypeVar("T")
 BLOCK_ROWS: Final = 5_000
-#: Contacts by source, after the DfE referral-source shares (FIGURES.md).
+#: Contacts by source, after the DfE referral-source shares (Characteristics of children in need, England).
 SOURCE_SHARES: Final[dict[str, float]] = {
     "police": 0.29,
     "school": 0.195,
@@ -68,6 +79,9 @@ SOURCE_SHARES: Final[dict[str, float]] = {
 SPAN_START: Final = np.datetime64("2023-07-01T00:00:00", "s")
 SPAN_END: Final = np.datetime64("2026-06-30T23:59:59", "s")
 OUTPUT_COLUMNS: Final[tuple[str, ...]] = tuple(c.name for c in COLUMNS) + GENERATOR_COLUMNS
+#: How each contact was written, added after OUTPUT_COLUMNS by ``design=True`` (for tests and
+#: benchmarks; outside the contract, never written to a file).
+DESIGN_COLUMNS: Final = ("voice", "layout", "tone", "register", "length_kind", "early_help")
 
 # Shapes of a contact: how many concerns are asserted, how many other mentions (negated,
 # historical, hedged), protective factors and length.
@@ -78,7 +92,29 @@ _OTHER_MODE: Final[tuple[tuple[Mode, ...], tuple[float, ...]]] = (
     (0.45, 0.33, 0.22),
 )
 _N_PROTECTIVE: Final = ((0, 1, 2), (0.55, 0.3, 0.15))
-_LENGTH: Final = (("line", "short", "medium", "long"), (0.1, 0.3, 0.4, 0.2))
+_EARLY_HELP: Final[tuple[tuple[EarlyHelp, ...], tuple[float, ...]]] = (
+    ("none", "engaged", "declined", "failed"),
+    (0.70, 0.15, 0.09, 0.06),
+)
+#: How often a concern that can recur is said to happen (asserted and historical mentions).
+_FREQUENCY: Final[tuple[tuple[Frequency, ...], tuple[float, ...]]] = (
+    ("once", "unstated", "repeated"),
+    (0.22, 0.53, 0.25),
+)
+# How a contact is written: drawn after the plan and never from it.
+_LENGTH: Final[tuple[tuple[Length, ...], tuple[float, ...]]] = (
+    ("line", "short", "medium", "long", "very_long"),
+    (0.07, 0.28, 0.35, 0.2, 0.1),
+)
+_TONE: Final[tuple[tuple[Tone, ...], tuple[float, ...]]] = (
+    ("calm", "neutral", "alarmed"),
+    (0.3, 0.45, 0.25),
+)
+_REGISTERS: Final[tuple[Register, ...]] = ("professional", "lay", "child", "euphemism")
+_REGISTER_WEIGHTS: Final[dict[bool, tuple[float, ...]]] = {
+    False: (0.55, 0.1, 0.2, 0.15),
+    True: (0.1, 0.5, 0.2, 0.2),
+}
 _SOURCE_AFFINITY: Final = 2.5
 #: Most contacts are of lower need; these factors set the mix of levels among asserted
 #: concerns (together with ``prevalence``) so that about a quarter meet the threshold.
@@ -113,7 +149,8 @@ def _weights(source: str, age: int, female: bool, other: bool) -> tuple[list[str
     cumulative: list[float] = []
     total = 0.0
     for spec in load_lexicon().indicators:
-        if not _eligible(spec, age, female):
+        # Early help tried and failed comes with the plan's early help history.
+        if not _eligible(spec, age, female) or spec.group == "early_help":
             continue
         weight = spec.prevalence * _ASSERTED_LEVEL_FACTOR[spec.level]
         weight *= _SOURCE_AFFINITY if source in spec.sources else 1.0
@@ -135,6 +172,13 @@ def _pick(r: random.Random, options: tuple[tuple[T, ...], tuple[float, ...]]) ->
     return r.choices(options[0], weights=options[1])[0]
 
 
+def _often(r: random.Random, label: str) -> Frequency:
+    """How often a mention says its concern happens: unstated unless it can recur."""
+    if not load_lexicon().indicator_by_label[label].frequency:
+        return "unstated"
+    return _pick(r, _FREQUENCY)
+
+
 def _plan(r: random.Random, *, source: str, age: int, female: bool) -> Plan:
     plan = Plan(source=source, age=age)
     labels, cumulative = _weights(source, age, female, False)
@@ -145,14 +189,20 @@ def _plan(r: random.Random, *, source: str, age: int, female: bool) -> Plan:
         if label in asserted:
             continue
         asserted.add(label)
-        plan.mentions.append(Mention(label, "third" if r.random() < third_rate else "first"))
+        mode: Mode = "third" if r.random() < third_rate else "first"
+        plan.mentions.append(Mention(label, mode, _often(r, label)))
     labels, cumulative = _weights(source, age, female, True)
     for _ in range(_pick(r, _N_OTHER)):
         label = r.choices(labels, cum_weights=cumulative)[0]
         if label in asserted:
             continue
-        plan.mentions.append(Mention(label, _pick(r, _OTHER_MODE)))
+        mode = _pick(r, _OTHER_MODE)
+        plan.mentions.append(Mention(label, mode, _often(r, label) if mode == "historical" else "unstated"))
     plan.protective = _pick(r, _N_PROTECTIVE)
+    plan.early_help = _pick(r, _EARLY_HELP)
+    if plan.early_help == "failed":
+        mode = "third" if r.random() < third_rate else "first"
+        plan.mentions.append(Mention("early_help_failed", mode))
     return plan
 
 
@@ -164,6 +214,7 @@ def _block(
     bias: Sequence[BiasSpec],
     bias_text_cues: bool,
     prefix: str,
+    design: bool = False,
 ) -> pd.DataFrame:
     """Rows ``index * BLOCK_ROWS`` onwards (at most BLOCK_ROWS), from their own streams."""
     start = index * BLOCK_ROWS
@@ -204,18 +255,24 @@ def _block(
             "severity": written.severities,
         }
     )
-    return frame[list(OUTPUT_COLUMNS)]
+    columns = list(OUTPUT_COLUMNS)
+    if design:
+        for name, values in zip(DESIGN_COLUMNS, zip(*written.design, strict=True), strict=True):
+            frame[name] = pd.Series(values, dtype=object)
+        columns += DESIGN_COLUMNS
+    return frame[columns]
 
 
 @dataclass(frozen=True, slots=True)
 class _WrittenRows:
-    """A block's contacts as columns: texts, PII spans and asserted indicators as JSON, and
-    the latent severity of what each text says."""
+    """A block's contacts as columns: texts, PII spans and asserted indicators as JSON, the
+    latent severity of what each text says, and how each was written (DESIGN_COLUMNS)."""
 
     texts: list[str]
     spans: list[str]
     indicators: list[str]
     severities: np.ndarray
+    design: list[tuple[str, ...]]
 
 
 def _write_rows(
@@ -230,10 +287,12 @@ def _write_rows(
     ages = attributes["child_age_years"].tolist()
     sexes = attributes["child_sex"].tolist()
     ethnicities = attributes["child_ethnicity"].tolist()
-    rows = _WrittenRows(texts=[], spans=[], indicators=[], severities=np.empty(len(sources)))
+    rows = _WrittenRows(
+        texts=[], spans=[], indicators=[], severities=np.empty(len(sources)), design=[]
+    )
     for i, source in enumerate(sources):
         in_group = [s for s in cue_specs if attributes[s.attribute][i] == s.value]
-        written = _write_row(
+        voice, written = _write_row(
             random.Random(row_base + i),
             source=source,
             age=ages[i],
@@ -247,6 +306,9 @@ def _write_rows(
         # The label process reads what the text says: a one-line contact drops mentions.
         rows.indicators.append(json.dumps(written.plan.asserted))
         rows.severities[i] = severity(written.plan)
+        rows.design.append(
+            (voice, written.layout, written.tone, written.register, written.length, written.plan.early_help)
+        )
     return rows
 
 
@@ -259,9 +321,10 @@ def _write_row(
     ethnicity: str,
     received: date,
     cue_specs: list[BiasSpec],
-) -> Written:
+) -> tuple[str, Written]:
     """One contact: its plan, voice, family, bias cues (``cue_specs`` are the injected
-    biases whose group this child is in) and text, all drawn from ``r`` in that order."""
+    biases whose group this child is in), how it is written and its text, all drawn from
+    ``r`` in that order; returns the voice's name and the written contact."""
     plan = _plan(r, source=source, age=age, female=sex == "female")
     voices, weights = _voices(source)
     voice = r.choices(voices, weights=weights)[0]
@@ -272,7 +335,11 @@ def _write_row(
     for spec in cue_specs:
         if r.random() < _BIAS_CUE_RATE:
             cues += (r.choice(bias_cue_templates(spec.attribute, spec.value)),)
-    return write_contact(
+    layouts = voice.layouts
+    layout = r.choices(tuple(layouts), weights=tuple(layouts.values()))[0]
+    tone = _pick(r, _TONE)
+    register = r.choices(_REGISTERS, weights=_REGISTER_WEIGHTS[voice.lay])[0]
+    written = write_contact(
         r,
         plan,
         voice=voice,
@@ -281,7 +348,11 @@ def _write_row(
         received=received,
         length=_pick(r, _LENGTH),
         cues=cues,
+        layout=layout,
+        tone=tone,
+        register=register,
     )
+    return voice.name, written
 
 
 def generate_frames(
@@ -291,6 +362,7 @@ def generate_frames(
     bias: Sequence[BiasSpec] = (),
     bias_text_cues: bool = False,
     chunk_rows: int = 20_000,
+    design: bool = False,
 ) -> Iterator[pd.DataFrame]:
     """Yield ``rows`` synthetic contacts in frames of ``chunk_rows`` (the last may be
     shorter), in received_at order. The rows depend only on ``seed``, ``rows``, ``bias``
@@ -299,7 +371,9 @@ def generate_frames(
     Columns: the contract's columns (received_at as 'YYYY-MM-DDTHH:MM:SS') then ``p_true``
     (the probability this contact meets the threshold under the label process),
     ``pii_spans`` (JSON ``[[start, end, kind], ...]``), ``indicators_true`` (JSON list of
-    asserted indicator labels) and ``severity`` (the latent severity).
+    asserted indicator labels) and ``severity`` (the latent severity). With ``design``, the
+    DESIGN_COLUMNS follow: how each contact was written (voice, layout, tone, register,
+    length_kind) and its early help history; they change nothing else.
     """
     if rows < 1:
         raise ValueError(f"rows must be at least 1, got {rows}")
@@ -312,7 +386,13 @@ def generate_frames(
     pending_rows = 0
     for index in range((rows + BLOCK_ROWS - 1) // BLOCK_ROWS):
         block = _block(
-            seed, index, rows=rows, bias=bias, bias_text_cues=bias_text_cues, prefix=prefix
+            seed,
+            index,
+            rows=rows,
+            bias=bias,
+            bias_text_cues=bias_text_cues,
+            prefix=prefix,
+            design=design,
         )
         pending.append(block)
         pending_rows += len(block)
@@ -332,9 +412,12 @@ def generate_frame(
     seed: int,
     bias: Sequence[BiasSpec] = (),
     bias_text_cues: bool = False,
+    design: bool = False,
 ) -> pd.DataFrame:
     """All ``rows`` contacts in one frame (see :func:`generate_frames`); for small data."""
-    frames = list(generate_frames(rows, seed=seed, bias=bias, bias_text_cues=bias_text_cues))
+    frames = list(
+        generate_frames(rows, seed=seed, bias=bias, bias_text_cues=bias_text_cues, design=design)
+    )
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 

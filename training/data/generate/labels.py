@@ -1,13 +1,39 @@
 """The label process: from what a contact says to what a front door decided.
 
 A contact's *plan* lists the indicators it mentions and how (asserted first hand, reported
-third hand, hedged, historical, negated), its protective factors and its source. The
-latent *severity* follows the published levels of need: a level-4 indicator asserted
-alone makes a referral very likely, level 3 likely, level 2 usually early help or advice,
-level 1 no further action. Combinations raise it (domestic abuse with a baby; two or three
-of the "toxic trio"; early help tried and failed alongside another need); protective
-factors lower it; negated mentions count for nothing, historical and hedged ones for
-little, third-hand reports for less.
+third hand, hedged, historical, negated) and how often (once, unstated, repeated), its
+protective factors, its early help history and its source. The latent *severity* follows
+the published levels of need: a level-4 indicator asserted alone
+makes a referral very likely, level 3 likely, level 2 usually early help or advice, level 1
+no further action. Combinations raise it (domestic abuse with a baby; two or three of the
+"toxic trio"; early help tried and failed alongside another need); negated mentions count
+for nothing, historical and hedged ones for little, third-hand reports for less.
+
+How the guidance moves a need, and so the severity (each step is a term of
+:func:`severity`):
+
+* **How often.** A concern that can recur (``IndicatorSpec.frequency``) and is written as a
+  one-off weighs ``FREQUENCY_WEIGHT["once"]`` of its weight, one written as happening again
+  and again ``FREQUENCY_WEIGHT["repeated"]``: persistent and repeated needs sit a level above
+  the same need once (inconsistent care is level 2, persistent neglect level 3). Harm at
+  level 4 is significant harm the first time: a one-off keeps its full weight there and
+  repetition adds less (``FREQUENCY_WEIGHT_LEVEL4``).
+* **Protective factors** lower the severity by ``PROTECTIVE_WEIGHT`` each, but only by
+  ``PROTECTIVE_WEIGHT_LEVEL4`` beside an asserted level-4 concern: a supportive family lowers
+  a child's need, it does not make reasonable cause to suspect significant harm go away.
+* **Early help history** (``Plan.early_help``). *Engaged*: the family have consented to
+  early help and are working with it, which is how the guidance meets a level-2 need and
+  steps a level-3 one down (``EARLY_HELP_ENGAGED``, again much less beside a level-4
+  concern). *Declined*: support was offered for a need of level 2 or more and refused, so
+  the need is unmet and may step up (``EARLY_HELP_DECLINED``). *Failed*: early help tried
+  and failed is a level-3 indicator of its own (``early_help_failed`` in the catalogue,
+  asserted in the plan), with ``EARLY_HELP_BONUS`` more beside another need of level 2 or
+  more. None of them moves a contact with no need of level 2 or more, except engaged,
+  which can only lower it.
+
+How a concern is worded (the register: professional, lay, the child's own words,
+euphemism), the tone it is written in, the layout, boilerplate and length of the contact
+and the referrer's voice never enter the severity: they are drawn independently of it.
 
 The decision logit is ``INTERCEPT + SLOPE * severity + SOURCE_SHIFT[source] + drift(t) +
 bias``; ``p_true`` is its sigmoid and ``met`` a Bernoulli draw from it, so the oracle AUC
@@ -33,8 +59,12 @@ from training.data.generate.lexicon import load_lexicon
 
 __all__ = [
     "CP_CENTRE",
+    "EARLY_HELP",
     "DRIFT_END",
     "DRIFT_START",
+    "EarlyHelp",
+    "FREQUENCY_WEIGHT",
+    "Frequency",
     "INTERCEPT",
     "MODE_WEIGHT",
     "SLOPE",
@@ -51,6 +81,11 @@ __all__ = [
 ]
 
 Mode = Literal["first", "third", "hedged", "historical", "negated"]
+Frequency = Literal["once", "unstated", "repeated"]
+EarlyHelp = Literal["none", "engaged", "declined", "failed"]
+
+#: The early help histories a plan can carry.
+EARLY_HELP: Final[tuple[EarlyHelp, ...]] = ("none", "engaged", "declined", "failed")
 
 #: How much of an indicator's weight each kind of mention carries.
 MODE_WEIGHT: Final[dict[str, float]] = {
@@ -74,25 +109,36 @@ SOURCE_SHIFT: Final[dict[str, float]] = {
     "anonymous": -0.4,
     "other": 0.0,
 }
-INTERCEPT: Final = -3.0
-SLOPE: Final = 1.2
+INTERCEPT: Final = -3.1
+SLOPE: Final = 1.15
 #: Drift of the intercept over the span of received_at: practice tightens by 0.4 logit.
 DRIFT_START: Final = 0.2
 DRIFT_END: Final = -0.2
 #: Severity at which half of the met contacts go to child protection (s47) enquiries.
 CP_CENTRE: Final = 4.5
 PROTECTIVE_WEIGHT: Final = 0.55
+PROTECTIVE_WEIGHT_LEVEL4: Final = 0.2
 DA_BABY_BONUS: Final = 1.0
 TRIO_BONUS: Final = {2: 0.9, 3: 1.5}
 EARLY_HELP_BONUS: Final = 0.8
+#: Early help engaged with and consented to: below level 4, and beside a level-4 concern.
+EARLY_HELP_ENGAGED: Final = -0.7
+EARLY_HELP_ENGAGED_LEVEL4: Final = -0.2
+#: Early help offered and declined, beside a need of level 2 or more.
+EARLY_HELP_DECLINED: Final = 0.6
+#: Share of an indicator's weight by how often it is written to happen (frequency = true).
+FREQUENCY_WEIGHT: Final[dict[str, float]] = {"once": 0.75, "unstated": 1.0, "repeated": 1.3}
+FREQUENCY_WEIGHT_LEVEL4: Final[dict[str, float]] = {"once": 1.0, "unstated": 1.0, "repeated": 1.15}
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One indicator mentioned in a contact, and how."""
+    """One indicator mentioned in a contact, how, and how often it is said to happen
+    ("unstated" unless the text says once or repeated)."""
 
     label: str
     mode: Mode
+    frequency: Frequency = "unstated"
 
 
 @dataclass(slots=True)
@@ -103,6 +149,7 @@ class Plan:
     age: int
     mentions: list[Mention] = field(default_factory=list)
     protective: int = 0
+    early_help: EarlyHelp = "none"
 
     @property
     def asserted(self) -> list[str]:
@@ -115,25 +162,32 @@ class Plan:
 
 
 def severity(plan: Plan) -> float:
-    """The latent severity of a contact (unitless, about -1.5 to 9; 0 = nothing of concern).
+    """The latent severity of a contact (unitless, about -2 to 9; 0 = nothing of concern).
 
-    The strongest concern counts fully, the next at 45% and the rest at 25% each; level-1
-    indicators and protective factors subtract; combinations add the bonuses above.
+    Each mention weighs its indicator's weight times its mode's and, for a concern that can
+    recur, its frequency's share. The strongest concern counts fully, the next at 45% and
+    the rest at 25% each; level-1 indicators subtract; combinations add the bonuses above;
+    protective factors and early help history move it as the module docstring says.
     """
     reliability = SOURCE_RELIABILITY.get(plan.source, 1.0)
     positive: list[float] = []
     negative = 0.0
     groups: set[str] = set()
     asserted_level2_plus = 0
+    top_level = 0
     by_label = load_lexicon().indicator_by_label
     for m in plan.mentions:
         spec = by_label[m.label]
         value = spec.weight * MODE_WEIGHT[m.mode] * reliability
+        if spec.frequency:
+            shares = FREQUENCY_WEIGHT_LEVEL4 if spec.level == 4 else FREQUENCY_WEIGHT
+            value *= shares[m.frequency]
         if value >= 0:
             positive.append(value)
         else:
             negative += value
         if m.mode in ASSERTED_MODES:
+            top_level = max(top_level, spec.level)
             if spec.group:
                 groups.add(spec.group)
             if spec.level >= 2 and spec.group != "early_help":
@@ -150,7 +204,12 @@ def severity(plan: Plan) -> float:
     total += TRIO_BONUS.get(trio, 0.0)
     if "early_help" in groups and asserted_level2_plus:
         total += EARLY_HELP_BONUS
-    total -= PROTECTIVE_WEIGHT * plan.protective
+    level4 = top_level == 4
+    if plan.early_help == "engaged":
+        total += EARLY_HELP_ENGAGED_LEVEL4 if level4 else EARLY_HELP_ENGAGED
+    elif plan.early_help == "declined" and asserted_level2_plus:
+        total += EARLY_HELP_DECLINED
+    total -= (PROTECTIVE_WEIGHT_LEVEL4 if level4 else PROTECTIVE_WEIGHT) * plan.protective
     return round(total, 4)
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "DISABILITY_SHARES",
     "ETHNICITY_SHARES",
     "INTERPRETER_RATE",
+    "MONTHS",
     "SEX_SHARES",
     "Family",
     "draw_audit_attributes",
@@ -139,8 +140,9 @@ _SCHOOL_KIND_PRIMARY: Final = ("Primary", "Primary School", "Infant School", "Ju
 _SCHOOL_KIND_SECONDARY: Final = ("Academy", "High School", "School", "Secondary School", "College")
 _NURSERIES: Final = ("Little Acorns Nursery", "Busy Bees Nursery", "Rainbow Pre-School", "Sunshine Day Nursery", "Tiny Steps Nursery")  # fmt: skip
 _MAIL_DOMAINS: Final = ("gmail.com", "hotmail.co.uk", "outlook.com", "yahoo.co.uk", "icloud.com")
+_MASH_MAILBOXES: Final = ("mash@westnorthants.gov.uk", "mash@northnorthants.gov.uk", "frontdoor@westnorthants.gov.uk", "childrens.mash@nhs.net", "mash.referrals@northnorthants.gov.uk")  # fmt: skip
 _WORK_DOMAINS: Final = ("school.northants.sch.uk", "nhs.net", "northants.police.uk", "westnorthants.gov.uk", "housing.gov.uk")  # fmt: skip
-_MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")  # fmt: skip
+MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,7 @@ class Family:
     sibling: Person
     relative: Person
     referrer: Person
+    worker: Person
     address: str
     postcode: str
     town: str
@@ -173,6 +176,8 @@ class Family:
     phone2: str
     email: str
     work_email: str
+    worker_email: str
+    mash_email: str
     school: str
     dob: date
     nhs_number: str
@@ -219,7 +224,7 @@ def format_dob(r: random.Random, day: date) -> str:
     if roll < 0.9:
         n = day.day
         suffix = "th" if 11 <= n <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix} {_MONTHS[day.month - 1]} {day.year}"
+        return f"{n}{suffix} {MONTHS[day.month - 1]} {day.year}"
     return f"{day.day}.{day.month}.{day.year % 100:02d}"
 
 
@@ -253,6 +258,9 @@ def make_family(r: random.Random, *, ethnicity: str, sex: str, age: int, receive
     local = f"{mother.first}.{mother.last}".lower().replace(" ", "").replace("'", "")
     email = f"{local}{r.randint(1, 99) if r.random() < 0.5 else ''}@{r.choice(_MAIL_DOMAINS)}"
     work_local = f"{referrer.first[0]}.{referrer.last}".lower().replace(" ", "").replace("'", "")
+    # Another professional: the officer, call handler or colleague whose words are forwarded.
+    worker = _person(r, r.choice(("english", "english", "south_asian", "caribbean", "west_african", "east_european")), female=r.random() < 0.7)  # fmt: skip
+    worker_local = f"{worker.first}.{worker.last}".lower().replace(" ", "").replace("'", "")
     return Family(
         child=child,
         mother=mother,
@@ -261,6 +269,7 @@ def make_family(r: random.Random, *, ethnicity: str, sex: str, age: int, receive
         sibling=sibling,
         relative=relative,
         referrer=referrer,
+        worker=worker,
         address=address,
         postcode=_postcode(r, area),
         town=town,
@@ -268,6 +277,8 @@ def make_family(r: random.Random, *, ethnicity: str, sex: str, age: int, receive
         phone2=_phone(r),
         email=email,
         work_email=f"{work_local}@{r.choice(_WORK_DOMAINS)}",
+        worker_email=f"{worker_local}@{r.choice(_WORK_DOMAINS)}",
+        mash_email=r.choice(_MASH_MAILBOXES),
         school=school,
         dob=dob,
         nhs_number=_nhs_number(r),
