@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from serving.settings import ServiceSettings
 
-ROLES = ("screener", "auditor", "admin")
+ROLES = ("screener", "auditor", "admin", "referrer")
 TEXT = "Child arrived at school with a bruise on her arm and said dad hit her at home."
 
 
