@@ -36,6 +36,7 @@ from serving.ratelimit import RateLimiter
 from serving.scoring import AuditWriter, Redactor, load_redactor
 from serving.security import KeyVerifier
 from serving.settings import ServiceSettings, get_settings
+from serving.web import check as check_page
 from serving.web import routes as web
 from training.model.outputs import ADVISORY_NOTICE
 
@@ -298,6 +299,7 @@ def create_app(
         admin.router,
         health.router,
         web.router,
+        check_page.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
