@@ -20,16 +20,11 @@ from serving.audit.tables import check_events
 from serving.checking import split_ask
 from serving.loaded_model import LoadedModel, ModelLoadError
 from serving.testing import FakeScorer
-from tests.utils.serving import MakeService, Service
+from tests.utils.serving import DRAFT, DRAFT_MISSING, MakeService, Service
 from training.model.outputs import SimilarCase
 from training.text.checklist import SAFETY_LINE, default_checklist
 from training.text.checklist.questions import _DISCOURAGING
 
-#: A short draft: it says what was seen and nothing else the MASH will ask.
-SHORT = (
-    "I am worried about Sam in my class. He has had bruises on his arms twice this month "
-    "and seems tired."
-)
 #: A full draft: it answers every question of the packaged checklist.
 FULL = (
     "Sam (7, Year 2) lives with his mum and her partner. Today I saw a bruise on his left "
@@ -52,14 +47,14 @@ def _rows(service: Service) -> list[dict[str, Any]]:
 def test_a_short_draft_gets_the_questions_it_leaves_open_the_safety_line_and_no_score(
     service: Service,
 ) -> None:
-    r = _check(service, {"text": SHORT})
+    r = _check(service, {"text": DRAFT})
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["safety"] == SAFETY_LINE
     assert "999" in body["safety"] and "in doubt, refer" in body["safety"]
     assert not NOT_IN_A_CHECK & set(body)
     missing = [q["id"] for q in body["missing"]]
-    assert missing == ["age", "household", "child_words", "tried", "parents_aware", "immediate_safety"]
+    assert missing == DRAFT_MISSING
     assert body["answered"] == ["seen_or_said"]
     age = body["missing"][0]
     assert age["question"] == "How old is the child?"
@@ -68,7 +63,7 @@ def test_a_short_draft_gets_the_questions_it_leaves_open_the_safety_line_and_no_
     assert body["resembling"] == [] and body["model"] is None  # the fake model has no index
     assert body["checklist_version"] == default_checklist().version
     assert body["request_id"] == r.headers["x-request-id"]
-    assert SHORT not in r.text and "bruises" not in r.text
+    assert DRAFT not in r.text and "bruises" not in r.text
 
 
 def test_a_full_draft_answers_every_question_and_still_gets_the_safety_line(
@@ -80,7 +75,7 @@ def test_a_full_draft_answers_every_question_and_still_gets_the_safety_line(
     assert body["safety"] == SAFETY_LINE
 
 
-@pytest.mark.parametrize("draft", [SHORT, FULL, "x", "Nothing to worry about, all fine."])
+@pytest.mark.parametrize("draft", [DRAFT, FULL, "x", "Nothing to worry about, all fine."])
 def test_nothing_in_an_answer_tells_anyone_not_to_refer(service: Service, draft: str) -> None:
     body = _check(service, {"text": draft}).json()
     shown = [body["intro"], body["safety"]] + [
@@ -177,14 +172,14 @@ def test_one_audit_event_keeps_counts_question_ids_and_the_keyed_hash_never_the_
 def test_the_check_fails_closed_when_the_audit_table_is_gone(service: Service) -> None:
     with service.engine.begin() as conn:
         conn.execute(text("ALTER TABLE check_events RENAME TO check_events_away"))
-    r = _check(service, {"text": SHORT})
+    r = _check(service, {"text": DRAFT})
     assert r.status_code == 503
     error = r.json()["error"]
     assert error["code"] == "audit_unavailable" and "999" in error["message"]
     assert "missing" not in r.json() and "bruises" not in r.text
     with service.engine.begin() as conn:
         conn.execute(text("ALTER TABLE check_events_away RENAME TO check_events"))
-    assert _check(service, {"text": SHORT}).status_code == 200
+    assert _check(service, {"text": DRAFT}).status_code == 200
 
 
 def test_without_a_model_the_questions_and_the_safety_line_are_still_given(
@@ -194,8 +189,11 @@ def test_without_a_model_the_questions_and_the_safety_line_are_still_given(
         raise ModelLoadError("no registry in this test")
 
     svc = make_service(inject_model=False, loader=no_model)
-    assert svc.client.post("/v1/score", json={"text": SHORT}, headers=svc.h("screener")).status_code == 503
-    body = _check(svc, {"text": SHORT}).json()
+    assert (
+        svc.client.post("/v1/score", json={"text": DRAFT}, headers=svc.h("screener")).status_code
+        == 503
+    )
+    body = _check(svc, {"text": DRAFT}).json()
     assert body["missing"] and body["safety"] == SAFETY_LINE
     assert body["resembling"] == [] and body["model"] is None
 
@@ -258,7 +256,7 @@ def test_guidance_examples_come_with_their_levels_and_past_contacts_never(
 ) -> None:
     model = _indexed(scorer())
     svc = make_service(model=model)
-    r = _check(svc, {"text": SHORT})
+    r = _check(svc, {"text": DRAFT})
     assert r.status_code == 200, r.text
     body = r.json()
     assert [(e["id"], e["level"], e["level_label"]) for e in body["resembling"]] == [
@@ -267,8 +265,10 @@ def test_guidance_examples_come_with_their_levels_and_past_contacts_never(
     ]
     assert body["resembling"][0]["reason"].startswith("Both show observed injury")
     assert body["model"] == {"name": "concern-screener", "version": "7"}
-    assert "past-" not in r.text and "redacted" not in r.text and "referral" not in str(
-        body["resembling"]
+    assert (
+        "past-" not in r.text
+        and "redacted" not in r.text
+        and "referral" not in str(body["resembling"])
     )
     index = model.scorer if isinstance(model.scorer, IndexedScorer) else model.scorer.screener  # type: ignore[attr-defined]
     assert index.asked == [{"n": 1, "k": 3, "past_k": 0}]
@@ -282,7 +282,7 @@ def test_guidance_examples_come_with_their_levels_and_past_contacts_never(
 
 def test_a_failing_index_costs_the_examples_not_the_check(make_service: MakeService) -> None:
     svc = make_service(model=_indexed(IndexedScorer(fail=True)))
-    body = _check(svc, {"text": SHORT}).json()
+    body = _check(svc, {"text": DRAFT}).json()
     assert body["resembling"] == [] and body["missing"] and body["model"] is None
 
 

@@ -11,13 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from serving.audit.tables import check_events
-from tests.utils.serving import Service
+from tests.utils.serving import DRAFT, DRAFT_MISSING, Service
 from training.text.checklist import SAFETY_LINE
 
-SHORT = (
-    "I am worried about Sam in my class. He has had bruises on his arms twice this month "
-    "and seems tired."
-)
 SAFETY_HTML = SAFETY_LINE.replace("'", "&#39;")
 
 
@@ -69,16 +65,21 @@ def test_a_checked_draft_shows_the_missing_questions_and_the_safety_line_twice_a
     service: Service,
 ) -> None:
     csrf = _sign_in(service, "referrer")
-    r = service.client.post("/check", data={"text": SHORT.replace(". ", ".\r\n"), "csrf_token": csrf})
+    r = service.client.post(
+        "/check", data={"text": DRAFT.replace(". ", ".\r\n"), "csrf_token": csrf}
+    )
     assert r.status_code == 200, r.text
     html = r.text
     assert 'id="result-heading"' in html
     missing = re.findall(r'<li id="missing-([a-z_]+)">', html)
-    assert missing == ["age", "household", "child_words", "tried", "parents_aware", "immediate_safety"]
+    assert missing == DRAFT_MISSING
     assert "How old is the child?" in html
     assert html.count(SAFETY_HTML) == 2
     assert 'id="resembling-none"' in html  # the fake model has no index
-    assert re.search(r"\b(score|priority)\b", html.split('id="result"')[1].split("</section>")[0]) is None
+    assert (
+        re.search(r"\b(score|priority)\b", html.split('id="result"')[1].split("</section>")[0])
+        is None
+    )
     # the draft is back in the form to edit, on this page only
     assert "He has had bruises on his arms" in html
     [row] = _rows(service)
@@ -106,14 +107,14 @@ def test_a_draft_the_api_would_refuse_gets_a_message_and_the_safety_line(
 
 
 def test_a_form_without_its_token_or_a_session_is_refused(service: Service) -> None:
-    r = service.client.post("/check", data={"text": SHORT})
+    r = service.client.post("/check", data={"text": DRAFT})
     assert r.status_code == 401 and "sign in" in r.text.lower()
     _sign_in(service, "referrer")
-    r = service.client.post("/check", data={"text": SHORT, "csrf_token": "forged"})
+    r = service.client.post("/check", data={"text": DRAFT, "csrf_token": "forged"})
     assert r.status_code == 403
     r = service.client.post(
         "/check",
-        data={"text": SHORT, "csrf_token": _csrf(service.client.get("/check").text)},
+        data={"text": DRAFT, "csrf_token": _csrf(service.client.get("/check").text)},
         headers={"Origin": "https://evil.example"},
     )
     assert r.status_code == 403
@@ -125,9 +126,7 @@ def test_a_referrer_session_opens_no_screener_page(service: Service) -> None:
     r = service.client.get("/", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/check"
     assert service.client.get("/queue").status_code == 403
-    r = service.client.post(
-        "/score", data={"text": SHORT, "source": "school", "csrf_token": csrf}
-    )
+    r = service.client.post("/score", data={"text": DRAFT, "source": "school", "csrf_token": csrf})
     assert r.status_code == 403 and "referrers check a draft at /check" in r.text
     r = service.client.post(
         "/decision", data={"contact_id": "c-1", "decision": "nfa", "csrf_token": csrf}
@@ -141,7 +140,7 @@ def test_a_screener_session_cannot_use_the_referrer_page(service: Service) -> No
     csrf = _sign_in(service, "screener", lands="/")
     r = service.client.get("/check")
     assert r.status_code == 403 and "This page is for referrers" in r.text
-    r = service.client.post("/check", data={"text": SHORT, "csrf_token": csrf})
+    r = service.client.post("/check", data={"text": DRAFT, "csrf_token": csrf})
     assert r.status_code == 403
     assert _rows(service) == []
 
@@ -155,7 +154,11 @@ def test_a_bad_key_shows_the_referrer_sign_in_again(service: Service) -> None:
     page = service.client.get("/check").text
     r = service.client.post(
         "/signin",
-        data={"api_key": "cs_000000000000_" + "x" * 43, "csrf_token": _csrf(page), "page": "referrer"},
+        data={
+            "api_key": "cs_000000000000_" + "x" * 43,
+            "csrf_token": _csrf(page),
+            "page": "referrer",
+        },
     )
     assert r.status_code == 401
     assert "not valid" in r.text and 'name="page" value="referrer"' in r.text
