@@ -327,3 +327,56 @@ def test_the_check_events_migration_goes_up_and_down(tmp_path: Path) -> None:
         assert "check_events" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+class LeakyIndex(IndexedScorer):
+    """An index whose failure message quotes the draft, as a careless library's might."""
+
+    def similar_cases(
+        self, texts: Sequence[str], *, k: int | None = None, past_k: int | None = None
+    ) -> list[tuple[SimilarCase, ...]]:
+        raise ValueError(f"cannot index {texts[0]!r}")
+
+
+def test_a_failure_quoting_the_draft_reaches_no_log_and_no_answer(
+    make_service: MakeService, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = "Ottoline Brackenbury-Vance says her uncle burns her"
+    svc = make_service(model=_indexed(LeakyIndex()))
+    r = _check(svc, {"text": secret})
+    assert r.status_code == 200 and r.json()["resembling"] == []
+
+    def broken(text: str) -> None:
+        raise RuntimeError(f"checklist failed on {text!r}")
+
+    monkeypatch.setattr("serving.checking.check_draft", broken)
+    r = _check(svc, {"text": secret})
+    assert r.status_code == 500 and "Brackenbury" not in r.text
+    logged = caplog.text + " ".join(str(rec.__dict__) for rec in caplog.records)
+    assert "Brackenbury" not in logged and "burns her" not in logged
+    assert len(_rows(svc)) == 1  # the first check; the failed one recorded nothing
+
+
+def test_screener_keys_create_role_referrer_makes_a_key_for_the_check_alone(
+    make_service: MakeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from serving.cli import app
+    from serving.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        svc = make_service(database_url=url)
+        out = CliRunner().invoke(app, ["keys", "create", "--role", "referrer", "--label", "school"])
+        assert out.exit_code == 0, out.output
+        assert "referrer" in CliRunner().invoke(app, ["keys", "create", "--help"]).output
+    finally:
+        get_settings.cache_clear()
+    key = {"X-API-Key": out.output.strip().splitlines()[-1]}
+    assert svc.client.post("/v1/check", json={"text": DRAFT}, headers=key).status_code == 200
+    assert svc.client.get("/v1/model", headers=key).status_code == 403
+    assert svc.client.post("/v1/score", json={"text": DRAFT}, headers=key).status_code == 403
