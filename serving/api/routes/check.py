@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from serving.api.deps import Checking
 from serving.api.routes._responses import errors
 from serving.checking import check_and_audit
-from serving.schemas import CheckRequest, CheckResponse
+from serving.schemas import CheckRequest, CheckResponse, ErrorResponse
 
 __all__ = ["router"]
 
@@ -18,7 +18,14 @@ router = APIRouter(prefix="/v1/check", tags=["check"])
     "",
     response_model=CheckResponse,
     summary="Check a draft concern before sending it (role: referrer)",
-    responses=errors(400, 401, 403, 413, 422, 503),
+    responses={
+        **errors(400, 401, 403, 413, 422),
+        503: {
+            "model": ErrorResponse,
+            "description": "The audit record could not be written (fail closed), or the "
+            "checklist file cannot be used. A check needs no model.",
+        },
+    },
 )
 async def check_draft(body: CheckRequest, checking: Checking) -> CheckResponse:
     """What the MASH will ask that the draft does not answer yet (each question with a

@@ -380,3 +380,19 @@ def test_screener_keys_create_role_referrer_makes_a_key_for_the_check_alone(
     assert svc.client.post("/v1/check", json={"text": DRAFT}, headers=key).status_code == 200
     assert svc.client.get("/v1/model", headers=key).status_code == 403
     assert svc.client.post("/v1/score", json={"text": DRAFT}, headers=key).status_code == 403
+
+
+def test_a_checklist_file_that_cannot_be_used_is_a_503_that_still_names_999(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from training.text.checklist import ChecklistError
+
+    def refused(text: str) -> None:
+        raise ChecklistError("checklist.toml: question 'age': bad phrase")
+
+    monkeypatch.setattr("serving.checking.check_draft", refused)
+    r = _check(service, {"text": DRAFT})
+    assert r.status_code == 503
+    error = r.json()["error"]
+    assert error["code"] == "checklist_unavailable" and "999" in error["message"]
+    assert _rows(service) == []
