@@ -396,3 +396,16 @@ def test_a_checklist_file_that_cannot_be_used_is_a_503_that_still_names_999(
     error = r.json()["error"]
     assert error["code"] == "checklist_unavailable" and "999" in error["message"]
     assert _rows(service) == []
+
+
+@pytest.mark.postgres
+def test_a_check_is_audited_on_postgres(make_service: MakeService, postgres_url: str) -> None:
+    svc = make_service(database_url=postgres_url)
+    r = _check(svc, {"text": DRAFT})
+    assert r.status_code == 200
+    [row] = _rows(svc)
+    assert row["missing_questions"] == ",".join(DRAFT_MISSING) and row["channel"] == "api"
+    events = svc.client.get(
+        "/v1/audit/events", params={"type": "check"}, headers=svc.h("auditor")
+    ).json()["events"]
+    assert [e["missing_questions"] for e in events] == [DRAFT_MISSING]
