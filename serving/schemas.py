@@ -388,6 +388,9 @@ class AuditEvent(BaseModel):
     checklist_version: str | None = Field(
         default=None, description="check events: the version of the checklist file used"
     )
+    questions: int | None = Field(
+        default=None, description="check events: how many questions the checklist asked"
+    )
     questions_missing: int | None = Field(
         default=None, description="check events: how many questions the draft left unanswered"
     )

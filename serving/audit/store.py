@@ -329,6 +329,7 @@ _EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "role",
         "channel",
         "checklist_version",
+        "questions",
         "questions_missing",
         "missing_questions",
         "resembling",

@@ -162,6 +162,7 @@ def test_one_audit_event_keeps_counts_question_ids_and_the_keyed_hash_never_the_
         q["id"] for q in body["missing"]
     ]
     assert event["questions_missing"] == len(body["missing"]) and event["text_hmac"] == expected
+    assert event["questions"] == len(QUESTIONS) and event["channel"] == "api"
     assert secret_word not in str(events)
     # nowhere in the database file, and nowhere in the logs
     database = Path(service.settings.database_url.removeprefix("sqlite:///"))
