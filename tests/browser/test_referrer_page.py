@@ -87,7 +87,8 @@ def test_a_referrer_checks_a_draft_with_the_keyboard_only_and_sees_questions_and
 
     heading = page.get_by_role("heading", name="What the MASH will ask")
     heading.wait_for()
-    assert _focused(page)["id"] == "result-heading"  # focus lands on the result
+    # Focus lands on the result (screener.js, once the document is parsed).
+    page.wait_for_function("() => document.activeElement.id === 'result-heading'")
     items = page.locator("#missing-list li")
     assert [i.get_attribute("id") for i in items.all()] == [f"missing-{q}" for q in OPEN]
     assert "How old is the child?" in items.first.inner_text()
