@@ -311,6 +311,7 @@ def test_openapi_documents_the_check_with_its_role_rules_and_examples(service: S
 def test_the_check_events_migration_goes_up_and_down(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
     from sqlalchemy import inspect
 
     import serving.audit.migrations as migrations
@@ -320,11 +321,18 @@ def test_the_check_events_migration_goes_up_and_down(tmp_path: Path) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     cfg.attributes["engine"] = engine
+    # The revision that adds the table, found by its name (whatever its place in the chain).
+    [revision] = [
+        r
+        for r in ScriptDirectory.from_config(cfg).walk_revisions()
+        if r.revision.endswith("_check_events")
+    ]
+    assert isinstance(revision.down_revision, str)
     try:
-        command.upgrade(cfg, "0004_check_events")
+        command.upgrade(cfg, revision.revision)
         columns = {c["name"] for c in inspect(engine).get_columns("check_events")}
         assert {c.name for c in check_events.columns} == columns
-        command.downgrade(cfg, "0003_score_guidance")
+        command.downgrade(cfg, revision.down_revision)
         assert "check_events" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
