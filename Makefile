@@ -83,7 +83,7 @@ demo: demo-data demo-secrets ## generate data, validate, train, register, promot
 
 PORT ?= 8000
 demo-keys: $(STAMP) ## create one API key per role and print them
-	@for role in screener auditor admin; do \
+	@for role in screener auditor admin referrer; do \
 	  key=$$($(SCREENER) keys create --role $$role --label demo | tail -n 1); \
 	  echo "demo key for $$role: $$key"; \
 	done

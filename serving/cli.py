@@ -61,7 +61,7 @@ def _engine():  # type: ignore[no-untyped-def]
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[str, typer.Option(help="screener, auditor or admin.")],
+    role: Annotated[str, typer.Option(help="screener, auditor, admin or referrer.")],
     label: Annotated[str | None, typer.Option(help="A note on who holds the key.")] = None,
 ) -> None:
     """Make a key; print it once, alone on the last line. Only its hash is stored."""

@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from serving.api.deps import ServiceState
-from serving.api.routes import admin, audit, decisions, health, score
+from serving.api.routes import admin, audit, check, decisions, health, score
 from serving.api.routes import model as model_routes
 from serving.api.routes.admin import GENERATION_KEY, set_model_info
 from serving.audit import store
@@ -36,6 +36,7 @@ from serving.ratelimit import RateLimiter
 from serving.scoring import AuditWriter, Redactor, load_redactor
 from serving.security import KeyVerifier
 from serving.settings import ServiceSettings, get_settings
+from serving.web import check as check_page
 from serving.web import routes as web
 from training.model.outputs import ADVISORY_NOTICE
 
@@ -62,6 +63,14 @@ for a model without a level estimate), `practice_and_guidance_differ` says when 
 disagree, and `floor` names a must-never-miss floor that has put the band and priority at
 least at its own: a rule beside the score, which it never changes.
 
+### The referrer self-check
+
+`POST /v1/check` (role referrer) answers which questions the MASH will ask that a draft
+concern does not answer yet, the published guidance's examples it reads like (with their
+levels of need), and always the safety line. It never gives a score and never advises
+against a referral. Nothing typed is kept: the audit trail records counts, the missing
+questions' ids and a keyed hash of the draft.
+
 ### Keys and roles
 
 Send a key made by `screener keys create --role ROLE` in the `X-API-Key` header.
@@ -76,6 +85,10 @@ No key or an invalid/revoked key: **401**. A valid key of the wrong role: **403*
 | `POST /v1/admin/reload` | no | no | yes |
 | `GET /metrics` | no | no | yes |
 | `GET /healthz`, `/readyz` | no key | no key | no key |
+
+A fourth role, **referrer** (a teacher, police officer or health visitor outside the
+MASH), may use `POST /v1/check` and the page at `/check`, and nothing else; no other role
+may use them.
 
 `/readyz` gives its reasons, model and warnings only to an admin key or a caller on the
 service's own host (loopback), and `/metrics` needs no key from there; anyone else gets
@@ -279,12 +292,14 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, max_body_bytes=cfg.max_body_bytes)
     for router in (
         score.router,
+        check.router,
         decisions.router,
         model_routes.router,
         audit.router,
         admin.router,
         health.router,
         web.router,
+        check_page.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")

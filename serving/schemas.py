@@ -23,6 +23,8 @@ __all__ = [
     "AuditEventsResponse",
     "BatchScoreRequest",
     "BatchScoreResponse",
+    "CheckRequest",
+    "CheckResponse",
     "ContactId",
     "DecisionRequest",
     "DecisionResponse",
@@ -34,9 +36,11 @@ __all__ = [
     "HealthResponse",
     "IndicatorPublic",
     "ModelPublic",
+    "MissingQuestion",
     "ModelResponse",
     "ReadyResponse",
     "ReloadResponse",
+    "ResemblingExample",
     "Role",
     "ScoreRequest",
     "ScoreResponse",
@@ -49,7 +53,7 @@ MAX_BATCH_ITEMS = 1_000
 MAX_CONTACT_ID_CHARS = 200
 MAX_NOTE_CHARS = 5_000
 
-Role = Literal["screener", "auditor", "admin"]
+Role = Literal["screener", "auditor", "admin", "referrer"]
 Band = Literal["low", "medium", "high"]
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False)
@@ -335,7 +339,7 @@ class ModelResponse(BaseModel):
 class AuditEvent(BaseModel):
     """One audit event. Fields that do not apply to the event's type are null. No text."""
 
-    type: Literal["score", "decision", "key", "model"]
+    type: Literal["score", "decision", "key", "model", "check"]
     id: int
     time: datetime
     key_id: str | None = None
@@ -380,6 +384,26 @@ class AuditEvent(BaseModel):
     reason: str | None = Field(default=None, description="model events: why a promotion was forced")
     failed_checks: str | None = Field(
         default=None, description="model events: the gate's failed checks"
+    )
+    checklist_version: str | None = Field(
+        default=None, description="check events: the version of the checklist file used"
+    )
+    questions: int | None = Field(
+        default=None, description="check events: how many questions the checklist asked"
+    )
+    questions_missing: int | None = Field(
+        default=None, description="check events: how many questions the draft left unanswered"
+    )
+    missing_questions: list[str] | None = Field(
+        default=None,
+        description="check events: the ids of the questions left unanswered (checklist ids, "
+        "never text)",
+    )
+    resembling: int | None = Field(
+        default=None, description="check events: how many guidance examples were shown"
+    )
+    channel: Literal["api", "page"] | None = Field(
+        default=None, description="check events: the API or the referrer page"
     )
 
 
@@ -433,3 +457,104 @@ class ErrorResponse(BaseModel):
     """Every error: a stable ``code`` and a human message, never the submitted text."""
 
     error: ErrorBody
+
+
+# -- the referrer self-check (POST /v1/check) ------------------------------------------
+
+_DRAFT_EXAMPLE = (
+    "I am worried about Sam in my class. He has had bruises on his arms twice this month "
+    "and seems tired."
+)
+
+
+class CheckRequest(BaseModel):
+    """A draft concern to check before it is sent: the same rules as a scored text (1 to
+    20,000 characters, not all whitespace, no NUL, no lone surrogate). Never stored,
+    logged or echoed: the audit trail keeps its keyed hash and counts only."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=False,
+        json_schema_extra={"examples": [{"text": _DRAFT_EXAMPLE}]},
+    )
+
+    text: ConcernText
+
+
+class MissingQuestion(BaseModel):
+    """A question the MASH will ask that the draft does not answer yet. Answering it is
+    optional: it is never a reason to hold a concern back."""
+
+    id: str = Field(description="The checklist's id of the question", examples=["age"])
+    question: str = Field(examples=["How old is the child?"])
+    hint: str = Field(
+        description="What would answer it, in a line; may be empty",
+        examples=["A date of birth, an age or a school year is enough."],
+    )
+
+
+class ResemblingExample(BaseModel):
+    """An example of the published guidance that reads like the draft, with the level of
+    need the guidance gives it. For comparison only: it says nothing about what will
+    happen to this concern."""
+
+    id: str = Field(description="The guidance corpus's id of the example", examples=["g2-0003"])
+    level: int = Field(ge=1, le=4, description="The guidance's level of need of the example")
+    level_label: str = Field(examples=["child in need"])
+    reason: str = Field(
+        description="What the draft and the example share (indicators, the model's words); "
+        "never text of the draft beyond those words",
+        examples=["Both show observed injury; shared words \"bruises\""],
+    )
+    similarity: float = Field(ge=-1, le=1, description="Cosine of the two texts' vectors")
+
+
+class CheckResponse(BaseModel):
+    """What the MASH will ask that the draft does not say yet, guidance examples it reads
+    like, and always the safety line. Never a score, and never advice not to refer."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "safety": "If a child is at immediate risk, phone the police on 999 or "
+                    "the MASH now, as well as writing. If you are in doubt, refer: it is "
+                    "always right to share a worry about a child.",
+                    "intro": "Send your concern whether or not your draft answers these: "
+                    "the MASH will ask them, and answering now saves time for the child.",
+                    "missing": [
+                        {
+                            "id": "household",
+                            "question": "Who lives in the home with the child: parents, "
+                            "partners, brothers and sisters, anyone else?",
+                            "hint": "",
+                        }
+                    ],
+                    "answered": ["age"],
+                    "resembling": [],
+                    "checklist_version": "2026.1",
+                    "model": {"name": "concern-screener", "version": "7"},
+                    "request_id": "4b1d0c3e9a7f4f0e8d2c1b0a99887766",
+                }
+            ]
+        }
+    )
+
+    safety: str = Field(
+        description="Always present: a child at immediate risk needs the police or the MASH "
+        "by phone now; in doubt, refer"
+    )
+    intro: str = Field(description="The line shown above the questions (the checklist's)")
+    missing: list[MissingQuestion] = Field(
+        description="Questions the draft does not answer, in the checklist's order"
+    )
+    answered: list[str] = Field(description="Ids of the questions the draft already answers")
+    resembling: list[ResemblingExample] = Field(
+        description="Guidance examples the draft reads like, nearest first; empty when the "
+        "served model has no similar-cases index (or no model is loaded)"
+    )
+    checklist_version: str
+    model: ModelPublic | None = Field(
+        description="The model whose guidance index gave ``resembling``; null without one"
+    )
+    request_id: str

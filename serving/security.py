@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 KEY_PREFIX = "cs"
-ROLES: tuple[str, ...] = ("screener", "auditor", "admin")
+#: ``referrer``: a professional outside the MASH who may only self-check a draft
+#: (``POST /v1/check`` and the page at ``/check``); nothing else.
+ROLES: tuple[str, ...] = ("screener", "auditor", "admin", "referrer")
 _KEY_RE = re.compile(r"^cs_([0-9a-f]{12})_([A-Za-z0-9_-]{20,100})$")
 
 

@@ -10,6 +10,8 @@ Roles (also in the OpenAPI description):
 | GET /v1/model | yes | yes | yes |
 | GET /v1/audit/events | no | yes | yes |
 | POST /v1/admin/reload | no | no | yes |
+
+``POST /v1/check`` is the referrer's alone, and a referrer key opens nothing else.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 from sqlalchemy import Engine
 
+from serving.checking import CheckContext
 from serving.errors import ApiError
 from serving.loaded_model import LoadedModel
 from serving.model_store import ModelStore
@@ -39,7 +42,10 @@ __all__ = [
     "AnyKey",
     "ApiKeyHeader",
     "AuditorKey",
+    "CheckContext",
+    "Checking",
     "CurrentModel",
+    "ReferrerKey",
     "RequestId",
     "ScreenerKey",
     "Scoring",
@@ -90,6 +96,19 @@ class ServiceState:
             redactor=self.redactor,
             health=self.audit_health,
             writer=self.audit_writer,
+            run=self.run_scoring,
+        )
+
+    def check_context(self, *, principal: Principal, request_id: str) -> CheckContext:
+        """What a referrer's self-check needs from this worker (the model as it is now,
+        None when none is loaded: the check then gives no examples)."""
+        return CheckContext(
+            model=self.models.current,
+            principal=principal,
+            request_id=request_id,
+            hash_key=self.hash_key,
+            engine=self.engine,
+            health=self.audit_health,
             run=self.run_scoring,
         )
 
@@ -157,6 +176,8 @@ ScreenerKey = Annotated[Principal, Depends(require_roles("screener"))]
 AuditorKey = Annotated[Principal, Depends(require_roles("auditor", "admin"))]
 AdminKey = Annotated[Principal, Depends(require_roles("admin"))]
 AnyKey = Annotated[Principal, Depends(require_roles("screener", "auditor", "admin"))]
+#: A referrer (a professional outside the MASH): the self-check and nothing else.
+ReferrerKey = Annotated[Principal, Depends(require_roles("referrer"))]
 
 
 async def get_model(state: State) -> LoadedModel:
@@ -186,3 +207,11 @@ async def get_scoring(
 
 
 Scoring = Annotated[ScoringContext, Depends(get_scoring)]
+
+
+async def get_checking(principal: ReferrerKey, state: State, request_id: RequestId) -> CheckContext:
+    """A referrer's self-check context: the key is checked (and rate limited) first."""
+    return state.check_context(principal=principal, request_id=request_id)
+
+
+Checking = Annotated[CheckContext, Depends(get_checking)]

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from serving.audit.db import write_lock
 from serving.audit.tables import (
     api_keys,
+    check_events,
     decisions,
     key_events,
     model_events,
@@ -34,6 +35,7 @@ __all__ = [
     "get_or_create_setting",
     "get_setting",
     "increment_setting",
+    "insert_check_event",
     "insert_decision",
     "insert_key",
     "insert_score_events",
@@ -44,7 +46,7 @@ __all__ = [
     "revoke_key",
 ]
 
-EventType = Literal["score", "decision", "key", "model"]
+EventType = Literal["score", "decision", "key", "model", "check"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +321,32 @@ _EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "reason",
         "failed_checks",
     ),
+    "check": (
+        "id",
+        "request_id",
+        "created_at",
+        "key_id",
+        "role",
+        "channel",
+        "checklist_version",
+        "questions",
+        "questions_missing",
+        "missing_questions",
+        "resembling",
+        "model_name",
+        "model_version",
+        "text_hmac",
+    ),
 }
+
+
+def insert_check_event(row: Mapping[str, Any], *, engine: Engine) -> int:
+    """Record one referrer self-check (the ``check_events`` columns except ``id``: counts,
+    question ids, the draft's keyed hash; never its text); returns its id."""
+    with write_lock(engine), engine.begin() as conn:
+        key = conn.execute(insert(check_events).values(**row)).inserted_primary_key
+        assert key is not None  # an INSERT always has one
+        return int(key[0])
 
 
 def insert_model_event(
@@ -376,6 +403,7 @@ def list_events(
         "decision": decisions,
         "key": key_events,
         "model": model_events,
+        "check": check_events,
     }[event_type]
     cols = [table.c[name] for name in _EVENT_COLUMNS[event_type]]
     query = select(*cols)
@@ -400,8 +428,8 @@ def list_events(
     if model_version is not None:
         if event_type == "score" or event_type == "decision":
             query = query.where(score_events.c.model_version == model_version)
-        elif event_type == "model":
-            query = query.where(model_events.c.model_version == model_version)
+        elif event_type == "model" or event_type == "check":
+            query = query.where(table.c.model_version == model_version)
         else:
             return []
     if since is not None:

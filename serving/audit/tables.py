@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["api_keys", "decisions", "key_events",
+__all__ = ["api_keys", "check_events", "decisions", "key_events",
     "model_events", "metadata", "score_events", "settings"]
 
 metadata = MetaData()
@@ -111,6 +111,30 @@ model_events = Table(
     Column("actor", String(64), nullable=True),
     Column("reason", Text, nullable=True),
     Column("failed_checks", Text, nullable=True),
+)
+
+#: Referrer self-checks (POST /v1/check and the /check page): counts, the checklist's
+#: question ids and the keyed hash of the draft; never the draft.
+check_events = Table(
+    "check_events",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("request_id", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("checklist_version", String(40), nullable=False),
+    Column("questions", Integer, nullable=False),
+    Column("questions_missing", Integer, nullable=False),
+    #: The missing questions' ids (checklist ids, ``^[a-z][a-z0-9_]*$``), comma-separated.
+    Column("missing_questions", String(1000), nullable=False),
+    Column("resembling", Integer, nullable=False),
+    #: The model whose guidance index gave the examples; null without one.
+    Column("model_name", String(200), nullable=True),
+    Column("model_version", String(64), nullable=True),
+    Column("text_hmac", String(64), nullable=False),
+    Index("ix_check_events_created_at", "created_at"),
 )
 
 settings = Table(

@@ -44,7 +44,9 @@ from serving.web.presenters import (
     result_view,
 )
 from serving.web.session import (
+    PAGE_HOMES,
     PAGE_ROLE,
+    REFERRER_ROLE,
     PageSession,
     Session,
     end_session,
@@ -111,11 +113,18 @@ def _screener_error(
 
 
 def _signin_page(
-    request: Request, *, error: str | None = None, status_code: int = 200
+    request: Request,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+    context: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     token = new_signin_token()
     response = _render(
-        request, "signin.html", {"signin_csrf": token, "error": error}, status_code=status_code
+        request,
+        "signin.html",
+        {"signin_csrf": token, "error": error, **(context or {})},
+        status_code=status_code,
     )
     set_signin_cookie(response, request, token)
     return response
@@ -142,7 +151,11 @@ def _forbidden_role(request: Request, role: str) -> HTMLResponse:
         request,
         title="This page is for screeners",
         message=f"Your key has the {role} role. The screener page needs a screener key; "
-        "auditors and admins use the API (see /docs).",
+        + (
+            "referrers check a draft at /check."
+            if role == REFERRER_ROLE
+            else "auditors and admins use the API (see /docs)."
+        ),
         status_code=403,
     )
 
@@ -200,10 +213,13 @@ def _decision_form_error(contact: str, decision: str, note: str) -> str | None:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def screener_page(request: Request, session: Session) -> HTMLResponse:
-    """The scoring form, or the sign-in form without a session."""
+async def screener_page(request: Request, session: Session) -> Response:
+    """The scoring form, or the sign-in form without a session (a referrer's session
+    lands on its own page)."""
     if session is None:
         return _signin_page(request)
+    if session.role == REFERRER_ROLE:
+        return RedirectResponse(PAGE_HOMES[REFERRER_ROLE], status_code=303)
     return _render(request, "screener.html", {"session": session, "form": {}})
 
 
@@ -213,18 +229,23 @@ async def sign_in(
     state: State,
     api_key: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
+    page: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    """Exchange a screener key for a session cookie."""
+    """Exchange a screener or referrer key for a session cookie; each lands on its page
+    (``page``: which sign-in form was used, to show the same one again on a bad key)."""
     if not signin_form_ok(request, csrf_token):
         return _expired(request)
     principal = await run_in_threadpool(state.keys.verify, api_key.strip())
     if principal is None:
         return _signin_page(
-            request, error="That key is not valid or has been revoked.", status_code=401
+            request,
+            error="That key is not valid or has been revoked.",
+            status_code=401,
+            context={"signin_for": REFERRER_ROLE} if page == REFERRER_ROLE else None,
         )
-    if principal.role != PAGE_ROLE:
+    if principal.role not in PAGE_HOMES:
         return _forbidden_role(request, principal.role)
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(PAGE_HOMES[principal.role], status_code=303)
     await start_session(response, request, state, principal)
     return response
 
@@ -236,7 +257,8 @@ async def sign_out(
     """End the session (the cookie is cleared; the key itself stays valid)."""
     if session is not None and not form_ok(request, session, csrf_token):
         return _expired(request)
-    response = RedirectResponse("/", status_code=303)
+    home = PAGE_HOMES.get(session.role, "/") if session is not None else "/"
+    response = RedirectResponse(home, status_code=303)
     end_session(response)
     return response
 

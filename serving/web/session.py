@@ -35,7 +35,9 @@ from serving.audit import store
 from serving.security import Principal
 
 __all__ = [
+    "PAGE_HOMES",
     "PAGE_ROLE",
+    "REFERRER_ROLE",
     "SESSION_COOKIE",
     "SIGNIN_COOKIE",
     "PageSession",
@@ -56,13 +58,17 @@ SIGNIN_COOKIE: Final = "cs_signin"
 SESSION_SECONDS: Final = 8 * 3600
 SIGNIN_SECONDS: Final = 3600
 SECRET_SETTING: Final = "page_session_key"
-#: The only role the pages serve; auditors and admins use the API.
+#: The role of the screener pages; auditors and admins use the API.
 PAGE_ROLE: Final = "screener"
+#: The role of the referrer's self-check page (``/check``), which opens no other page.
+REFERRER_ROLE: Final = "referrer"
+#: Where each role that may sign in lands.
+PAGE_HOMES: Final[dict[str, str]] = {PAGE_ROLE: "/", REFERRER_ROLE: "/check"}
 
 
 @dataclass(frozen=True, slots=True)
 class PageSession:
-    """A signed-in screener: the key's public id and role, and the form token."""
+    """A signed-in screener or referrer: the key's public id and role, and the form token."""
 
     key_id: str
     role: str

@@ -62,7 +62,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     upgrade_to_head(engine)
     keys: dict[str, str] = {}
     key_ids: dict[str, str] = {}
-    for role in ("screener", "auditor", "admin"):
+    for role in ("screener", "auditor", "admin", "referrer"):
         key_ids[role], keys[role] = create_key(role, engine=engine)
     settings = ServiceSettings(
         database_url=url,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from serving.settings import ServiceSettings
 
-ROLES = ("screener", "auditor", "admin")
+ROLES = ("screener", "auditor", "admin", "referrer")
 TEXT = "Child arrived at school with a bruise on her arm and said dad hit her at home."
 
 
@@ -29,3 +29,11 @@ class Service:
 
 
 MakeService = Callable[..., Service]
+
+#: A draft for the referrer self-check that says what was seen and nothing else the MASH
+#: will ask, and the questions the packaged checklist finds it leaves open.
+DRAFT = (
+    "I am worried about Sam in my class. He has had bruises on his arms twice this month "
+    "and seems tired."
+)
+DRAFT_MISSING = ["age", "household", "child_words", "tried", "parents_aware", "immediate_safety"]

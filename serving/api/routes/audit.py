@@ -60,6 +60,9 @@ def _event(event_type: str, row: dict[str, Any]) -> AuditEvent:
     created = row.pop("created_at")
     if event_type == "decision":
         row["decision"] = row.pop("outcome")
+    if event_type == "check":
+        ids = row.pop("missing_questions")
+        row["missing_questions"] = ids.split(",") if ids else []
     return AuditEvent(type=event_type, time=_utc(created), **row)  # type: ignore[arg-type]
 
 
@@ -73,8 +76,11 @@ async def list_audit_events(
     _principal: AuditorKey,
     state: State,
     type: Annotated[
-        Literal["score", "decision", "key", "model"],
-        Query(description="Which events: scores, decisions, key management or promotions"),
+        Literal["score", "decision", "key", "model", "check"],
+        Query(
+            description="Which events: scores, decisions, key management, promotions or "
+            "referrer self-checks"
+        ),
     ] = "score",
     contact_id: Annotated[
         str | None, Query(min_length=1, max_length=MAX_CONTACT_ID_CHARS, pattern=ID_PATTERN)
@@ -91,8 +97,9 @@ async def list_audit_events(
 ) -> AuditEventsResponse:
     """Score events (model, score, band, guidance level, whether practice and guidance
     differed, the floor that applied, keyed text hash), decisions (with the linked score's
-    model version, score, band, level, differ flag and floor), key events or promotions.
-    Never any concern text."""
+    model version, score, band, level, differ flag and floor), key events, promotions or
+    referrer self-checks (counts, missing question ids, keyed text hash). Never any
+    concern text."""
     try:
         rows = await run_in_threadpool(
             lambda: store.list_events(

@@ -1,4 +1,4 @@
-"""The model now serving. Any role."""
+"""The model now serving. Roles: screener, auditor, admin (a referrer key is refused)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ router = APIRouter(prefix="/v1/model", tags=["model"])
 @router.get(
     "",
     response_model=ModelResponse,
-    summary="Name, version, training metrics, fairness summary, model card (any role)",
-    responses=errors(401, 503),
+    summary="Name, version, training metrics, fairness summary, model card "
+    "(role: screener, auditor or admin)",
+    responses=errors(401, 403, 503),
 )
 async def get_model_info(_principal: AnyKey, model: CurrentModel) -> ModelResponse:
     """What the service scores with; ``model_card`` is null until the model has one."""

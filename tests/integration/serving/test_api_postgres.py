@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from serving.audit.tables import decisions, score_events
 from serving.keys import list_keys, revoke_key
 from serving.testing import FLOOR_SAYS, FLOORED_EXAMPLE
-from tests.utils.serving import TEXT
+from tests.utils.serving import ROLES, TEXT
 
 pytestmark = pytest.mark.postgres
 
@@ -75,7 +75,7 @@ def test_fail_closed_and_recovery_on_postgres(pg_service) -> None:  # type: igno
 
 def test_keys_on_postgres(pg_service) -> None:  # type: ignore[no-untyped-def]
     svc = pg_service
-    assert {k.role for k in list_keys(engine=svc.engine)} == {"screener", "auditor", "admin"}
+    assert {k.role for k in list_keys(engine=svc.engine)} == set(ROLES)
     assert revoke_key(svc.key_ids["screener"], engine=svc.engine)
     assert not revoke_key(svc.key_ids["screener"], engine=svc.engine)
     r = svc.client.post("/v1/score", json={"text": TEXT}, headers=svc.h("screener"))

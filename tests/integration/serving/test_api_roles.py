@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.utils.serving import TEXT, Service
+from tests.utils.serving import ROLES, TEXT, Service
 
 # route -> (method, path, body, roles allowed)
 ROUTES: dict[str, tuple[str, str, Any, set[str]]] = {
@@ -14,6 +14,8 @@ ROUTES: dict[str, tuple[str, str, Any, set[str]]] = {
     "model": ("GET", "/v1/model", None, {"screener", "auditor", "admin"}),
     "audit": ("GET", "/v1/audit/events", None, {"auditor", "admin"}),
     "reload": ("POST", "/v1/admin/reload", None, {"admin"}),
+    # The referrer's one route; no other role may use it (decision 0030).
+    "check": ("POST", "/v1/check", {"text": TEXT}, {"referrer"}),
 }
 
 
@@ -37,7 +39,7 @@ def test_every_route_refuses_an_invalid_or_malformed_key(service: Service, route
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES))
-@pytest.mark.parametrize("role", ["screener", "auditor", "admin"])
+@pytest.mark.parametrize("role", ROLES)
 def test_role_matrix(service: Service, route: str, role: str) -> None:
     r = _call(service, route, service.h(role))
     allowed = ROUTES[route][3]
@@ -46,6 +48,13 @@ def test_role_matrix(service: Service, route: str, role: str) -> None:
     else:
         assert r.status_code == 403
         assert r.json()["error"]["code"] == "forbidden"
+
+
+def test_the_matrix_covers_every_role_and_every_keyed_v1_route(service: Service) -> None:
+    assert set(ROLES) == {"screener", "auditor", "admin", "referrer"}
+    paths = {path.replace("c-1", "{contact_id}") for _, path, _, _ in ROUTES.values()}
+    doc = service.client.get("/openapi.json").json()
+    assert {p for p in doc["paths"] if p.startswith("/v1/")} == paths
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
