@@ -91,6 +91,7 @@ class ServiceState:
             health=self.audit_health,
             writer=self.audit_writer,
             run=self.run_scoring,
+            past_contacts=self.settings.similar_past_contacts == "on",
         )
 
 
