@@ -67,6 +67,8 @@ _SEEN_MAX = 5_000
 _COMMON_SHARE = 0.10
 #: ...judged on an index of at least this many examples (a share of a handful means nothing).
 _COMMON_MIN_EXAMPLES = 50
+#: Up to this many contacts at once, similarities are summed without BLAS (``_similarities``).
+_OWN_LOOP_UP_TO = 4
 #: What a scope-marked word n-gram is shown with (``training.text.mark``).
 _QUALIFIER = {"neg": "denied", "past": "in the past", "hedge": "uncertain", "third": "reported"}
 
@@ -303,8 +305,7 @@ class SimilarIndex:
         k = min(k, n)
         if k == 0:
             return [()] * queries.shape[0]
-        sims = queries @ examples.vectors.T
-        sims = np.asarray(sims.toarray() if sp.issparse(sims) else sims, dtype=np.float32)
+        sims = _similarities(queries, examples.vectors)
         out: list[tuple[SimilarCase, ...]] = []
         for i in range(sims.shape[0]):
             row = sims[i]
@@ -360,6 +361,20 @@ class SimilarIndex:
             else "close in overall meaning (no shared indicator or distinctive word)"
         )
         return line[0].upper() + line[1:]
+
+
+def _similarities(queries: Any, vectors: Any) -> np.ndarray:
+    """Cosines of unit ``queries`` against unit ``vectors``, one row per query. A few dense
+    queries are summed by numpy's own loop, not BLAS: a multithreaded BLAS product this
+    small waits for its threads to wake, which on a busy two-core host made one contact's
+    lookup take 8.9 ms at p50 against 0.4 ms (``bench/bench_similar.py``, decision 0028).
+    A batch goes through BLAS, where the threads pay."""
+    if sp.issparse(queries) or sp.issparse(vectors):
+        sims = queries @ vectors.T
+        return np.asarray(sims.toarray() if sp.issparse(sims) else sims, dtype=np.float32)
+    if queries.shape[0] <= _OWN_LOOP_UP_TO:
+        return np.einsum("ij,kj->ik", queries, vectors).astype(np.float32, copy=False)
+    return np.asarray(queries @ vectors.T, dtype=np.float32)
 
 
 def _block_rows(rows: Sequence[SparseRow], block: tuple[int, int]) -> sp.csr_matrix:

@@ -439,3 +439,17 @@ def test_a_model_pickled_before_the_index_scores_with_no_similar_cases() -> None
     (record,) = legacy.score_records(["Dad hit him with a belt."])
     assert record.similar == ()
     assert np.isfinite(record.score)
+
+
+def test_a_few_contacts_and_a_batch_get_the_same_similarities() -> None:
+    from training.model.similar import _similarities
+
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((300, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1)[:, None]
+    queries = vectors[:40]
+    batch = _similarities(queries, vectors)  # through BLAS
+    few = np.vstack([_similarities(queries[i : i + 1], vectors) for i in range(40)])
+    assert batch.dtype == few.dtype == np.float32 and batch.shape == (40, 300)
+    np.testing.assert_allclose(few, batch, atol=1e-5)
+    assert np.argmax(few, axis=1).tolist() == list(range(40))
