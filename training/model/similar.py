@@ -369,10 +369,16 @@ def _similarities(queries: Any, vectors: Any) -> np.ndarray:
     small waits for its threads to wake, which on a busy two-core host made one contact's
     lookup take 8.9 ms at p50 against 0.4 ms (``bench/bench_similar.py``, decision 0028).
     A batch goes through BLAS, where the threads pay."""
+    few = queries.shape[0] <= _OWN_LOOP_UP_TO
     if sp.issparse(queries) or sp.issparse(vectors):
-        sims = queries @ vectors.T
+        # The examples' rows times the queries' columns (``queries @ vectors.T`` turned the
+        # whole index to CSC on every call), a few queries made dense first: a sparse
+        # matrix times a dense vector, not two sparse matrices multiplied.
+        if few and sp.issparse(queries):
+            queries = queries.toarray()
+        sims = (vectors @ queries.T).T
         return np.asarray(sims.toarray() if sp.issparse(sims) else sims, dtype=np.float32)
-    if queries.shape[0] <= _OWN_LOOP_UP_TO:
+    if few:
         return np.einsum("ij,kj->ik", queries, vectors).astype(np.float32, copy=False)
     return np.asarray(queries @ vectors.T, dtype=np.float32)
 

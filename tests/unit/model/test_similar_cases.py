@@ -453,3 +453,17 @@ def test_a_few_contacts_and_a_batch_get_the_same_similarities() -> None:
     assert batch.dtype == few.dtype == np.float32 and batch.shape == (40, 300)
     np.testing.assert_allclose(few, batch, atol=1e-5)
     assert np.argmax(few, axis=1).tolist() == list(range(40))
+
+
+def test_a_few_sparse_contacts_and_a_batch_get_the_same_similarities() -> None:
+    import scipy.sparse as sp
+
+    from training.model.similar import _similarities
+
+    vectors = sp.random(300, 500, density=0.05, format="csr", dtype=np.float32, random_state=6)
+    queries = vectors[:40]
+    batch = _similarities(queries, vectors)  # two sparse matrices
+    few = np.vstack([_similarities(queries[i : i + 1], vectors) for i in range(40)])
+    assert batch.dtype == few.dtype == np.float32 and batch.shape == (40, 300)
+    np.testing.assert_allclose(few, batch, atol=1e-5)
+    np.testing.assert_allclose(batch, (queries @ vectors.T).toarray(), atol=1e-5)
