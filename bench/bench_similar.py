@@ -3,9 +3,9 @@
 On the hand-written sets (``data/handwritten``: dev, test, blind; each contact graded with
 a level of need 1-4 and never in the index, see ``training.model.similar.TextScreen``), the
 precision at 3 by level: the share of a contact's 3 nearest guidance examples whose level
-is the contact's own, for the model's embedding index, a TF-IDF index over the same model's
-word block and the same guidance examples, and 3 examples drawn at random from them (what
-an index that knows nothing would give). Then the latency the lookup adds per contact on
+is the contact's own, for the model's own index (TF-IDF of its word block by default), an
+index of the same guidance examples by the other method (its sentence embedding), and 3
+examples drawn at random from them (what an index that knows nothing would give). Then the latency the lookup adds per contact on
 top of scoring it: the index query of one contact's feature row, timed alone (p50, p99),
 beside the single-contact scoring latency without similar cases.
 
@@ -67,8 +67,10 @@ def _model(args: argparse.Namespace) -> tuple[Any, str]:
     )
 
 
-def _tfidf_twin(model: Any) -> Any:
-    """The same model with an index of the same guidance examples by TF-IDF of its word block."""
+def _twin(model: Any) -> Any:
+    """The same model with an index of the same guidance examples by the other method
+    (TF-IDF of its word block for an embedding index, and the other way round)."""
+    from training.config import load_config
     from training.data.guidance import read_guidance
     from training.lifecycle.train import evaluation_texts
     from training.model.similar import build_similar_index
@@ -78,10 +80,9 @@ def _tfidf_twin(model: Any) -> Any:
     analysed = model.analyser.transform_texts(
         corpus["text"].astype(str).tolist(), [None] * len(corpus), parallel=False
     )
-    from training.config import load_config
-
+    other = "embedding" if index.method == "tfidf" else "tfidf"
     settings = load_config().similar.model_copy(
-        update={"method": "tfidf", "k": index.k, "past_contacts": False}
+        update={"method": other, "k": index.k, "past_contacts": False}
     )
     twin_index = build_similar_index(
         model.features, analysed, corpus, config=settings, excluded_texts=evaluation_texts()
@@ -160,10 +161,10 @@ def main() -> None:
     if model.similar_index is None:
         sys.exit("bench_similar: the model has no similar-cases index")
     index = model.similar_index
-    twin = _tfidf_twin(model)
+    twin = _twin(model)
     print(
         f"bench_similar: model {how}; index {index.method}, {len(index.guidance)} guidance "
-        f"examples (tfidf twin {len(twin.similar_index.guidance)})"
+        f"examples ({twin.similar_index.method} twin {len(twin.similar_index.guidance)})"
     )
     counts = np.bincount([c.level for c in index.guidance.cases], minlength=5)[1:]
     print("guidance examples by level 1-4: " + ", ".join(str(int(c)) for c in counts))
@@ -183,9 +184,7 @@ def main() -> None:
         by_level = np.bincount(levels, minlength=5)[1:]
         runs = {
             index.method: model.similar_cases(texts, k=K, past_k=0),
-            "tfidf" if index.method != "tfidf" else "tfidf-2": twin.similar_cases(
-                texts, k=K, past_k=0
-            ),
+            twin.similar_index.method: twin.similar_cases(texts, k=K, past_k=0),
             "random": _random(model, levels, seed=args.seed),
         }
         for label, found in runs.items():

@@ -7,11 +7,12 @@ export as redacted text with their outcome and a date band. It is built by
 ``training.lifecycle.train`` and kept inside the ``ScreenerModel``, so it is part of the
 verified artifact and a version always shows the examples it was built with.
 
-Vectors are the model's own: the sentence-embedding block of its feature rows (the static
-table of ``training.model.embedding``), or its word n-gram TF-IDF block for a model without
-an embedding table. Both are read from the feature row the score is computed from, so a
-search costs one matrix product over a few thousand unit vectors and the reasons an
-intersection of sparse rows (decision 0028).
+Vectors are the model's own: its word n-gram TF-IDF block by default (``similar.method``),
+or the sentence-embedding block of its feature rows (the static table of
+``training.model.embedding``; TF-IDF for a model without one). Both are read from the
+feature row the score is computed from, so a search costs one matrix product over a few
+thousand unit vectors and the reasons an intersection of sparse rows. On the hand-written
+sets the TF-IDF neighbours share the contact's level of need more often (decision 0028).
 
 What is never indexed: texts of the behavioural suite and the hand-written evaluation sets
 (the caller passes them; exact copies and near-duplicates are dropped, see

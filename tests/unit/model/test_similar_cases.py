@@ -307,7 +307,7 @@ def test_without_an_embedding_table_the_index_falls_back_to_tfidf(
     tfidf_features, analysed, corpus
 ) -> None:  # type: ignore[no-untyped-def]
     assert "embedding" not in tfidf_features.blocks_
-    index = _build(tfidf_features, analysed, corpus)
+    index = _build(tfidf_features, analysed, corpus, method="embedding")
     assert index.method == "tfidf" and index.summary["embedding_fallback"] is True
     rows = tfidf_features.rows(analysed["guidance"].part(5, 6))
     (cases,) = index.query(rows, [frozenset()])
@@ -319,7 +319,7 @@ def test_without_an_embedding_table_the_index_falls_back_to_tfidf(
 def test_the_embedding_index_reads_the_models_sentence_embedding(analysed, corpus) -> None:  # type: ignore[no-untyped-def]
     features = ContactFeatures(word_min_df=1, char_n_features=2**12, embedding_dir="default")
     features.fit(analysed["guidance"])
-    index = _build(features, analysed, corpus)
+    index = _build(features, analysed, corpus, method="embedding")
     assert index.method == "embedding" and index.summary["embedding_fallback"] is False
     rows = features.rows(analysed["guidance"].part(7, 8))
     (cases,) = index.query(rows, [frozenset()])
