@@ -390,6 +390,7 @@ def load_model(
             return fake_loaded_model(
                 version=query.get("version", ["1"])[0],
                 cost_ms=float(query.get("cost_ms", ["0"])[0]),
+                past_contacts=query.get("past_contacts", ["0"])[0] in ("1", "true", "on"),
             )
         except Exception as exc:
             raise ModelLoadError(f"could not load {uri}: {type(exc).__name__}: {exc}") from exc

@@ -1,5 +1,6 @@
 """Request and response bodies of the HTTP API. Requests forbid unknown fields; no
-response ever carries concern text."""
+response ever carries the concern text sent (a past contact shown as a similar case, where
+the deployment allows it, is the redacted text of an earlier contact, never the one scored)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ __all__ = [
     "ScoreRequest",
     "ScoreResponse",
     "ScoredContact",
+    "SIMILAR_HEADING",
+    "SimilarExamplePublic",
     "is_valid_id",
     "unencodable",
 ]
@@ -54,6 +57,8 @@ MAX_CONTACT_ID_CHARS = 200
 MAX_NOTE_CHARS = 5_000
 
 Role = Literal["screener", "auditor", "admin", "referrer"]
+#: How the similar examples are labelled wherever they are shown (API and page).
+SIMILAR_HEADING: Final = "Similar examples (context, not a decision)"
 Band = Literal["low", "medium", "high"]
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False)
@@ -230,6 +235,51 @@ class FloorPublic(BaseModel):
     )
 
 
+class SimilarExamplePublic(BaseModel):
+    """Advisory context, not a decision: an example that reads like the contact scored, from
+    the index built into the model version (decision 0028). Guidance examples carry their
+    graded level, indicators and the author's reason; past contacts carry redacted text,
+    the outcome recorded and the quarter received, never a name, an address or a case id."""
+
+    kind: Literal["guidance", "past_contact"] = Field(
+        description="guidance: a contact of the guidance corpus, written by hand and graded by "
+        "the published levels of need; past_contact: an earlier contact of the training "
+        "export (only where the model version indexed them and SIMILAR_PAST_CONTACTS=on)"
+    )
+    id: str = Field(
+        description="The example's id in the version's index: the corpus id (g2-0107), or "
+        "past- and 12 hex digits of the SHA-256 of its redacted text; recorded in the audit "
+        "trail. Never the export's contact id."
+    )
+    similarity: float = Field(
+        ge=-1, le=1, description="Cosine of the two contacts' vectors (1: the same direction)"
+    )
+    reason: str = Field(
+        description="One line on what the two share (indicators, then words of the model's "
+        "vocabulary); never free text of the concern scored"
+    )
+    indicators: list[str] = Field(
+        description="Guidance: the indicators its author gave it; past contact: those the text "
+        "pipeline found asserted in it"
+    )
+    level: int | None = Field(
+        ge=1, le=4, description="Guidance: its level of need (1-4); null for a past contact"
+    )
+    level_reason: str | None = Field(
+        description="Guidance: its author's one line on why that level; null for a past contact"
+    )
+    text: str | None = Field(
+        description="Past contact: its text, redacted (names, addresses, numbers and dates "
+        "replaced by placeholders); null for a guidance example"
+    )
+    outcome: Outcome | None = Field(
+        description="Past contact: the decision recorded on it; null for a guidance example"
+    )
+    date_band: str | None = Field(
+        description="Past contact: the quarter it was received in (2024 Q3); null for guidance"
+    )
+
+
 class ScoredContact(BaseModel):
     """The score of one contact: calibrated probability, priority, band, and why; beside
     it, the guidance's view (level of need) and any must-never-miss floor."""
@@ -275,6 +325,15 @@ class ScoredContact(BaseModel):
     contact_id: str | None = None
     explanation: list[ExplanationPublic]
     indicators: list[IndicatorPublic]
+    similar: list[SimilarExamplePublic] = Field(
+        default_factory=list,
+        description=f"{SIMILAR_HEADING}: the model version's nearest guidance examples "
+        "(nearest first), then, where the version indexed past contacts and the service "
+        "shows them (SIMILAR_PAST_CONTACTS=on), its nearest past contacts. Advisory context "
+        "for comparison: they do not change the score, band or level and are not a decision. "
+        "Empty for a model without an index. Each one shown is recorded by its id in the "
+        "audit trail.",
+    )
 
 
 class ScoreResponse(ScoredContact):
@@ -372,6 +431,12 @@ class AuditEvent(BaseModel):
         default=None,
         description="score events (and a decision's linked score): what the must-never-miss "
         "floor said when one applied (policy text, never concern text); else null",
+    )
+    similar: list[str] | None = Field(
+        default=None,
+        description="score events: the ids of the similar examples shown beside the score, in "
+        "the order shown (guidance corpus ids, past-<digest> ids); never their text. Empty "
+        "when none was shown; null for a score recorded before they were",
     )
     event: str | None = Field(
         default=None,

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine
 
@@ -34,9 +34,11 @@ from serving.schemas import (
     ModelPublic,
     ScoredContact,
     ScoreRequest,
+    SimilarExamplePublic,
 )
 from serving.security import Principal
-from training.model.outputs import ScoreRecord
+from training.data.contract import Outcome
+from training.model.outputs import ScoreRecord, SimilarCase
 
 __all__ = [
     "AuditHealth",
@@ -48,6 +50,7 @@ __all__ = [
     "model_public",
     "score_and_audit",
     "score_items",
+    "shown_similar",
     "text_hmac",
     "to_public",
 ]
@@ -97,9 +100,37 @@ def model_public(model: LoadedModel) -> ModelPublic:
     return ModelPublic(name=model.name, version=model.version)
 
 
-def to_public(record: ScoreRecord, *, contact_id: str | None) -> ScoredContact:
+def shown_similar(record: ScoreRecord, *, past_contacts: bool) -> tuple[SimilarCase, ...]:
+    """The similar examples of ``record`` the service shows (and audits): the guidance
+    examples, and the past contacts only with ``past_contacts`` (``SIMILAR_PAST_CONTACTS=on``;
+    a version that indexed none gives none)."""
+    return tuple(c for c in record.similar if past_contacts or c.kind != "past_contact")
+
+
+def _similar_public(case: SimilarCase) -> SimilarExamplePublic:
+    guidance = case.kind == "guidance"
+    return SimilarExamplePublic.model_construct(
+        kind=case.kind,
+        id=str(case.id),
+        similarity=float(case.similarity),
+        reason=str(case.reason),
+        indicators=[str(i) for i in case.indicators],
+        level=None if case.level is None else int(case.level),
+        level_reason=str(case.level_reason) if guidance else None,
+        text=None if guidance else str(case.text),
+        # The export's outcome, validated against the contract when the index was built.
+        outcome=None if guidance else cast(Outcome | None, case.outcome),
+        date_band=None if guidance else str(case.date_band),
+    )
+
+
+def to_public(
+    record: ScoreRecord, *, contact_id: str | None, past_contacts: bool = False
+) -> ScoredContact:
     """The response form of one model record. A model without a level estimate (its
-    records have level None) gives a null level, no probabilities and no differ flag."""
+    records have level None) gives a null level, no probabilities and no differ flag; a
+    model without a similar-cases index, no similar examples. Past contacts are shown only
+    with ``past_contacts``."""
     return ScoredContact.model_construct(
         score=float(record.score),
         priority=int(record.priority),
@@ -128,6 +159,9 @@ def to_public(record: ScoreRecord, *, contact_id: str | None) -> ScoredContact:
                 third_party=bool(i.third_party),
             )
             for i in record.indicators
+        ],
+        similar=[
+            _similar_public(c) for c in shown_similar(record, past_contacts=past_contacts)
         ],
     )
 
@@ -217,8 +251,9 @@ class ScoringContext:
     ``model`` is the model read for this request (a reload meanwhile does not change it);
     ``principal`` and ``request_id`` go into every audit row; ``hash_key`` keys the text
     hash and ``redactor``, when set, gives the stored redacted text; ``writer`` commits the
-    rows, ``health`` remembers the last audit failure for /readyz, and ``run`` runs the
-    model on the worker's scoring threads.
+    rows, ``health`` remembers the last audit failure for /readyz, ``run`` runs the
+    model on the worker's scoring threads, and ``past_contacts`` lets past contacts be
+    shown among the similar examples.
     """
 
     model: LoadedModel
@@ -229,6 +264,8 @@ class ScoringContext:
     health: AuditHealth
     writer: AuditWriter
     run: Callable[..., Awaitable[Scored]]
+    #: Show past contacts among the similar examples (``SIMILAR_PAST_CONTACTS=on``).
+    past_contacts: bool = False
 
 
 def score_items(items: Sequence[ScoreRequest], context: ScoringContext, *, batch: bool) -> Scored:
@@ -260,6 +297,10 @@ def score_items(items: Sequence[ScoreRequest], context: ScoringContext, *, batch
                 "practice_and_guidance_differ": bool(rec.differs),
                 # Policy text ("injury ... to a baby not yet mobile"), never concern text.
                 "floor": rec.floor or None,
+                # The ids of the examples shown, in order; never their text.
+                "similar_ids": " ".join(
+                    c.id for c in shown_similar(rec, past_contacts=context.past_contacts)
+                ),
                 "source": item.source,
                 "contact_id": item.contact_id,
                 "text_hmac": text_hmac(item.text, key=hash_key),
@@ -269,7 +310,7 @@ def score_items(items: Sequence[ScoreRequest], context: ScoringContext, *, batch
     return Scored(
         rows=rows,
         results=[
-            to_public(rec, contact_id=item.contact_id)
+            to_public(rec, contact_id=item.contact_id, past_contacts=context.past_contacts)
             for item, rec in zip(items, records, strict=True)
         ],
         bands=[rec.band for rec in records],

@@ -25,7 +25,7 @@ class ServiceSettings(BaseSettings):
     #: The audit trail: a local SQLite file by default, PostgreSQL by URL.
     database_url: str = "sqlite:///audit.db"
     #: The model served. ``models:/NAME@ALIAS`` or ``models:/NAME/VERSION``; ``fake:`` (with
-    #: optional ``?cost_ms=0.5&version=1``) serves the deterministic test scorer.
+    #: optional ``?cost_ms=0.5&version=1&past_contacts=1``) serves the deterministic test scorer.
     model_uri: str = DEFAULT_MODEL_URI
     mlflow_tracking_uri: str = "sqlite:///mlflow.db"
     #: Where the last model loaded from the registry is kept, verified, as a fallback
@@ -81,6 +81,10 @@ class ServiceSettings(BaseSettings):
     #: under a content security policy; ``serving.docs``). ``false`` turns it off, e.g. in
     #: production; /openapi.json is served either way.
     docs_enabled: bool = True
+    #: Past contacts among the similar examples beside a score (decision 0028): ``off``
+    #: shows guidance examples only; ``on`` shows past contacts too, where the model
+    #: version indexed them (its ``similar.past_contacts``, allowed by the DPIA).
+    similar_past_contacts: Literal["off", "on"] = "off"
 
 
 @lru_cache(maxsize=1)

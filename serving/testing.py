@@ -14,12 +14,18 @@ floor, all driven by words of the text so that tests can ask for each:
   negated triggers the floor "injury or suspected injury to a baby not yet mobile", which
   puts the band at high and the priority at 9 or more, the score unchanged.
 
+Beside each score it gives the 3 nearest of four made-up guidance examples (``fake-g1`` to
+``fake-g4``, one per level of need), nearest by the words of its lexicon the text shares
+with each (ties in id order), and with ``past_contacts`` one made-up past contact
+(:data:`FAKE_PAST_ID`), as a version that indexed past contacts gives it.
+
 ``FakeScorer(guidance=False)`` answers like a model trained without the guidance corpus:
-no level, no floor.
+no level, no floor, no similar examples.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import time
@@ -27,9 +33,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from serving.loaded_model import LoadedModel
-from training.model.outputs import Band, ExplanationPhrase, IndicatorOut, ScoreRecord
+from training.model.outputs import (
+    Band,
+    ExplanationPhrase,
+    IndicatorOut,
+    ScoreRecord,
+    SimilarCase,
+)
 
-__all__ = ["FLOORED_EXAMPLE", "FLOOR_SAYS", "FakeScorer", "fake_loaded_model"]
+__all__ = [
+    "FAKE_GUIDANCE_IDS",
+    "FAKE_PAST_ID",
+    "FLOORED_EXAMPLE",
+    "FLOOR_SAYS",
+    "FakeScorer",
+    "fake_loaded_model",
+]
 
 _WEIGHTS: dict[str, float] = {
     "bruise": 1.2,
@@ -58,6 +77,41 @@ FLOORED_EXAMPLE = (
 _FLOOR_BAND: Band = "high"
 _FLOOR_PRIORITY = 9
 _WORD = re.compile(r"[a-z]+")
+#: The fake's guidance examples: (id, level, indicators, the author's reason, their words).
+_FAKE_GUIDANCE: tuple[tuple[str, int, tuple[str, ...], str, frozenset[str]], ...] = (
+    (
+        "fake-g1",
+        1,
+        (),
+        "A settled child whose needs are met by universal services.",
+        frozenset({"school", "happy", "fine"}),
+    ),
+    (
+        "fake-g2",
+        2,
+        ("neglect",),
+        "Needs not met at home that early help can address with the family's consent.",
+        frozenset({"neglect", "school"}),
+    ),
+    (
+        "fake-g3",
+        3,
+        ("physical_abuse",),
+        "A disclosure of being hit with a mark seen: an assessment of the child's needs.",
+        frozenset({"bruise", "bruises", "hit", "disclosed"}),
+    ),
+    (
+        "fake-g4",
+        4,
+        ("physical_abuse", "domestic_abuse"),
+        "An injury to a baby not yet mobile: a strategy discussion.",
+        frozenset({"baby", "infant", "injury", "bruise", "violence"}),
+    ),
+)
+FAKE_GUIDANCE_IDS: tuple[str, ...] = tuple(g[0] for g in _FAKE_GUIDANCE)
+#: The fake's one past contact (redacted; its id as ``training.model.similar.past_id`` makes it).
+_FAKE_PAST_TEXT = "[name]'s teacher saw a bruise on her arm; [name] said [name] hit her."
+FAKE_PAST_ID = "past-" + hashlib.sha256(_FAKE_PAST_TEXT.encode("utf-8")).hexdigest()[:12]
 _NEGATION = re.compile(r"\b(no|not|denies|without)\b[^.]{0,30}$")
 
 
@@ -77,10 +131,12 @@ class FakeScorer:
         bias: float = -1.0,
         guidance: bool = True,
         differ_margin: float = 0.4,
+        past_contacts: bool = False,
     ) -> None:
         self.cost_ms = cost_ms
         self.bias = bias
         self.guidance = guidance
+        self.past_contacts = past_contacts
         self.differ_margin = differ_margin
         self.calls = 0
 
@@ -124,6 +180,7 @@ class FakeScorer:
             level_probabilities=probabilities,
             differs=abs(score - (probabilities[2] + probabilities[3])) > self.differ_margin,
             floor=floor,
+            similar=_similar(words.asserted, past=self.past_contacts),
         )
 
 
@@ -181,6 +238,50 @@ def _read(lower: str) -> _Words:
     return words
 
 
+def _similar(asserted: set[str], *, past: bool) -> tuple[SimilarCase, ...]:
+    """The 3 fake guidance examples sharing most of ``asserted`` (Jaccard of the word
+    sets; ties in id order), then the past contact when ``past``."""
+
+    def overlap(words: frozenset[str]) -> float:
+        union = words | asserted
+        return len(words & asserted) / len(union) if union else 0.0
+
+    ranked = sorted(_FAKE_GUIDANCE, key=lambda g: (-overlap(g[4]), g[0]))[:3]
+    out = [
+        SimilarCase(
+            kind="guidance",
+            id=gid,
+            similarity=round(overlap(words), 3),
+            reason=_shared(words & asserted),
+            indicators=indicators,
+            level=level,
+            level_reason=why,
+        )
+        for gid, level, indicators, why, words in ranked
+    ]
+    if past:
+        words = frozenset({"bruise", "hit"})
+        out.append(
+            SimilarCase(
+                kind="past_contact",
+                id=FAKE_PAST_ID,
+                similarity=round(overlap(words), 3),
+                reason=_shared(words & asserted),
+                indicators=("physical_abuse",),
+                text=_FAKE_PAST_TEXT,
+                outcome="referral",
+                date_band="2025 Q2",
+            )
+        )
+    return tuple(out)
+
+
+def _shared(words: set[str] | frozenset[str]) -> str:
+    if not words:
+        return "Close in overall meaning (no shared indicator or distinctive word)"
+    return "Shared words " + ", ".join(f'"{w}"' for w in sorted(words))
+
+
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
@@ -198,14 +299,16 @@ def fake_loaded_model(
     cost_ms: float = 0.0,
     name: str = "concern-screener",
     guidance: bool = True,
+    past_contacts: bool = False,
 ) -> LoadedModel:
     """A LoadedModel around a FakeScorer, labelled so nobody mistakes it for a real one.
-    ``guidance=False`` serves it like a model trained without a level estimate."""
+    ``guidance=False`` serves it like a model trained without a level estimate (and
+    without similar cases); ``past_contacts`` like a version that indexed past contacts."""
     return LoadedModel(
         name=name,
         version=version,
         run_id=None,
-        scorer=FakeScorer(cost_ms=cost_ms, guidance=guidance),
+        scorer=FakeScorer(cost_ms=cost_ms, guidance=guidance, past_contacts=past_contacts),
         metrics={"roc_auc": 0.5},
         model_card_markdown="# Fake model\n\nA deterministic stand-in for tests; not a model.",
         fairness_summary=None,

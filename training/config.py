@@ -159,9 +159,10 @@ class SimilarConfig(_Strict):
     enabled: bool = True
     #: Nearest guidance examples shown beside a score (the issue asks for three to five).
     k: int = Field(3, ge=1, le=5)
-    #: "embedding": the model's own sentence embedding (TF-IDF when it has none);
-    #: "tfidf": the model's word n-gram block.
-    method: Literal["embedding", "tfidf"] = "embedding"
+    #: "tfidf": the model's word n-gram block (decision 0028: its nearest examples share
+    #: the contact's level of need more often); "embedding": the model's own sentence
+    #: embedding (TF-IDF when it has none).
+    method: Literal["embedding", "tfidf"] = "tfidf"
     #: Past contacts of the training export in the index too (redacted text, outcome, date
     #: band; never a name, id or address). Off unless the deployment's data protection
     #: impact assessment allows it.

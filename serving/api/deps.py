@@ -97,6 +97,7 @@ class ServiceState:
             health=self.audit_health,
             writer=self.audit_writer,
             run=self.run_scoring,
+            past_contacts=self.settings.similar_past_contacts == "on",
         )
 
     def check_context(self, *, principal: Principal, request_id: str) -> CheckContext:

@@ -298,6 +298,7 @@ _EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "level",
         "practice_and_guidance_differ",
         "floor",
+        "similar_ids",
     ),
     "decision": (
         "id",
@@ -396,7 +397,8 @@ def list_events(
     Never returns text: the redacted text and notes stay in the database. Filters that do
     not apply to the type (``model_version`` on key events) match nothing when given.
     A decision event carries its linked score's model version, score, band, guidance level,
-    differ flag and floor for agreement studies.
+    differ flag and floor for agreement studies. A score event's ``similar`` is the list of
+    the ids of the similar examples shown (None for a row from before they were recorded).
     """
     table = {
         "score": score_events,
@@ -438,7 +440,12 @@ def list_events(
         query = query.where(table.c.created_at < until)
     query = query.order_by(table.c.id).limit(limit)
     with engine.connect() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    if event_type == "score":
+        for row in rows:
+            ids = row.pop("similar_ids")
+            row["similar"] = None if ids is None else ids.split()
+    return rows
 
 
 def list_scores_for_queue(

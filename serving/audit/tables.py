@@ -1,7 +1,8 @@
 """The audit schema as SQLAlchemy Core tables. Alembic revisions mirror this file.
 
 No table holds concern text: only its keyed hash (``text_hmac``) and, when configured, the
-redacted text. A score event's ``floor`` is the floor policy's own words, not the concern's.
+redacted text. A score event's ``floor`` is the floor policy's own words, not the concern's;
+its ``similar_ids`` the ids of the examples shown beside it, never their text.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ score_events = Table(
     Column("practice_and_guidance_differ", Boolean, nullable=True),
     #: What the must-never-miss floor said when one applied (policy text); else null.
     Column("floor", Text, nullable=True),
+    #: The ids of the similar examples shown beside the score, space-separated in the order
+    #: shown (guidance corpus ids, ``past-<digest>`` ids), never their text; "" when none
+    #: was shown, null for a row from before they were recorded.
+    Column("similar_ids", Text, nullable=True),
     Index("ix_score_events_contact_id", "contact_id"),
     Index("ix_score_events_created_at", "created_at"),
     Index("ix_score_events_request_id", "request_id"),

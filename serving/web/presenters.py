@@ -1,7 +1,7 @@
 """A scored contact as the screener page shows it: the text cut into highlighted
 segments, the phrases that raised and lowered the score, the indicators found, the score
-in words, the guidance level beside it, and the labels of sources, outcomes, bands and
-levels.
+in words, the guidance level beside it, the similar examples (context, not a decision),
+and the labels of sources, outcomes, bands and levels.
 
 Pure functions of the API's response models; nothing here reads a request or the model.
 Text from a contact is shown with its bidirectional formatting characters made visible
@@ -18,7 +18,13 @@ from typing import Any, Final
 
 from markupsafe import Markup, escape
 
-from serving.schemas import ExplanationPublic, IndicatorPublic, ScoredContact
+from serving.schemas import (
+    SIMILAR_HEADING,
+    ExplanationPublic,
+    IndicatorPublic,
+    ScoredContact,
+    SimilarExamplePublic,
+)
 
 __all__ = [
     "BAND_LABELS",
@@ -36,6 +42,7 @@ __all__ = [
     "percent",
     "phrase_rows",
     "result_view",
+    "similar_rows",
 ]
 
 SOURCE_LABELS: Final[dict[str, str]] = {
@@ -257,6 +264,46 @@ def guidance_view(result: ScoredContact) -> dict[str, Any] | None:
     }
 
 
+def _label(name: str) -> str:
+    return name.replace("_", " ").strip()
+
+
+def similar_rows(similar: list[SimilarExamplePublic]) -> dict[str, Any]:
+    """The similar examples as the page shows them beside the score, under ``heading``:
+    ``guidance`` (each with its id, level and level label, indicators in words, reason,
+    the author's reason for the level and the similarity as a percentage) and ``past``
+    (each with its id, redacted text, outcome in words, quarter received, indicators,
+    reason and similarity)."""
+    guidance, past = [], []
+    for case in similar:
+        row = {
+            "id": case.id,
+            "indicators": [_label(i) for i in case.indicators],
+            "reason": case.reason,
+            "similarity": f"{round(max(0.0, case.similarity) * 100)}%",
+        }
+        if case.kind == "guidance":
+            level = case.level or 0
+            guidance.append(
+                {
+                    **row,
+                    "level": level,
+                    "level_label": LEVEL_LABELS.get(level, f"level {level}"),
+                    "level_reason": case.level_reason or "",
+                }
+            )
+        else:
+            past.append(
+                {
+                    **row,
+                    "text": case.text or "",
+                    "outcome": OUTCOME_LABELS.get(case.outcome or "", case.outcome or ""),
+                    "date_band": case.date_band or "",
+                }
+            )
+    return {"heading": SIMILAR_HEADING, "guidance": guidance, "past": past}
+
+
 def result_view(result: ScoredContact, text: str) -> dict[str, Any]:
     """What the result part of the screener page shows for ``result`` of ``text``."""
     return {
@@ -267,4 +314,5 @@ def result_view(result: ScoredContact, text: str) -> dict[str, Any]:
         "raised": phrase_rows(result, text, sign=1),
         "lowered": phrase_rows(result, text, sign=-1),
         "indicators": indicator_rows(result.indicators, text),
+        "similar": similar_rows(result.similar),
     }

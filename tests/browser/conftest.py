@@ -6,6 +6,7 @@ Skips when /usr/bin/chromium is absent, except under CI=true where that is a fai
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -54,10 +55,10 @@ def chromium_path() -> str:
     return str(CHROMIUM)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    db = tmp_path_factory.mktemp("browser") / "audit.db"
-    url = f"sqlite:///{db}"
+@contextlib.contextmanager
+def _running_server(folder: Path, model: Any, **overrides: Any) -> Iterator[LiveServer]:
+    """A uvicorn server of ``model`` on a fresh SQLite audit DB in ``folder``, one key per role."""
+    url = f"sqlite:///{folder / 'audit.db'}"
     engine = make_engine(url)
     upgrade_to_head(engine)
     keys: dict[str, str] = {}
@@ -69,8 +70,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         model_uri="fake:",
         reload_poll_seconds=0,
         audit_hash_key="browser-test-hash-key",
+        **overrides,
     )
-    app = create_app(settings=settings, model=fake_loaded_model())
+    app = create_app(settings=settings, model=model)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -88,10 +90,31 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield LiveServer(base, engine, keys, key_ids)
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    try:
+        yield LiveServer(base, engine, keys, key_ids)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with _running_server(tmp_path_factory.mktemp("browser"), fake_loaded_model()) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def live_server_with_past_contacts(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
+    """A server of a version that indexed past contacts, shown (SIMILAR_PAST_CONTACTS=on)."""
+    with _running_server(
+        tmp_path_factory.mktemp("browser-past"),
+        fake_loaded_model(past_contacts=True),
+        similar_past_contacts="on",
+    ) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ from typing import Any
 import httpx
 import pytest
 
-from serving.testing import FLOOR_SAYS
+from serving.schemas import SIMILAR_HEADING
+from serving.testing import FAKE_PAST_ID, FLOOR_SAYS
 from tests.utils.browser import SCREENSHOTS, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -149,6 +150,77 @@ def test_guidance_level_differ_note_and_floor_show_beside_the_score_with_screens
     assert f"Floor: {FLOOR_SAYS}" in row.inner_text()
     assert "bruise" not in page.content()
     page.screenshot(path=str(SCREENSHOTS / "queue_floor.png"), full_page=True)
+
+
+def test_similar_examples_show_beside_the_score_as_context_with_screenshot(
+    page: Any, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server)
+    score(page, text=TEXT, source="school", contact_id="CT-5005")
+
+    section = page.get_by_role("region", name=SIMILAR_HEADING)
+    assert section.is_visible()
+    heading = page.get_by_role("heading", name="Similar examples (context, not a decision)")
+    assert heading.is_visible()
+    assert "do not change the score" in page.locator("#similar-hint").inner_text()
+    examples = page.get_by_role("list", name=re.compile("^Guidance examples")).get_by_role(
+        "listitem"
+    )
+    assert examples.count() == 3
+    # Nearest first: the fake's level 1 example shares "school" and "happy" with the text.
+    first, second = examples.nth(0), examples.nth(1)
+    assert first.get_attribute("aria-label") == "Guidance example fake-g1, level 1"
+    assert first.locator(".similar-level").inner_text() == "1, universal"
+    assert first.locator(".similar-reason").inner_text() == 'Shared words "happy", "school"'
+    terms = second.locator("dt").all_inner_texts()
+    assert terms == ["Level", "Indicators", "Why similar", "Why this level", "Similarity"]
+    assert second.locator(".similar-level").inner_text() == "3, child in need"
+    assert second.locator(".similar-indicators").inner_text() == "physical abuse"
+    assert second.locator(".similar-reason").inner_text() == 'Shared words "bruise", "hit"'
+    # Beside the score: the section comes before the contact text.
+    assert page.locator("#similar ~ #contact-text").count() == 1
+    # With SIMILAR_PAST_CONTACTS off (the default) no past contact is shown.
+    assert page.locator("#similar-past").count() == 0
+
+    auditor = {"X-API-Key": live_server.keys["auditor"]}
+    [event] = httpx.get(
+        live_server.url + "/v1/audit/events",
+        params={"type": "score", "contact_id": "CT-5005"},
+        headers=auditor,
+    ).json()["events"]
+    assert event["similar"] == ["fake-g1", "fake-g3", "fake-g2"]
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "similar_examples.png"), full_page=True)
+    assert (SCREENSHOTS / "similar_examples.png").stat().st_size > 10_000
+
+
+def test_past_contacts_show_redacted_with_outcome_and_date_when_the_service_shows_them(
+    page: Any, live_server_with_past_contacts: LiveServer
+) -> None:
+    server = live_server_with_past_contacts
+    sign_in(page, server)
+    score(page, text=TEXT, source="school", contact_id="CT-6006")
+
+    past = page.get_by_role("list", name="Past contacts (redacted)").get_by_role("listitem")
+    assert past.count() == 1
+    label = past.first.get_attribute("aria-label")
+    assert label == f"Past contact {FAKE_PAST_ID}, received 2025 Q2"
+    assert "[name]" in past.first.locator(".similar-text").inner_text()
+    assert past.first.locator(".similar-outcome").inner_text() == (
+        "Referral to children's social care"
+    )
+    assert past.first.locator(".similar-date").inner_text() == "2025 Q2"
+    [event] = httpx.get(
+        server.url + "/v1/audit/events",
+        params={"type": "score", "contact_id": "CT-6006"},
+        headers={"X-API-Key": server.keys["auditor"]},
+    ).json()["events"]
+    assert event["similar"][-1] == FAKE_PAST_ID
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "similar_past_contacts.png"), full_page=True)
+    assert (SCREENSHOTS / "similar_past_contacts.png").stat().st_size > 10_000
 
 
 def test_decision_is_recorded_and_shows_in_queue_and_audit_trail(

@@ -58,9 +58,14 @@ def test_pyfunc_contract(trained_version, use_mlflow_env):
     out = model.predict(
         pd.DataFrame({"text": ["Dad hit the baby, there is a bruise on her face.", "No concerns, attendance good."], "source": ["police", "school"]})
     )
-    assert {"score", "priority", "band", "explanation", "indicators"} <= set(out.columns)
+    assert {"score", "priority", "band", "explanation", "indicators", "similar"} <= set(out.columns)
     assert out["score"].between(0, 1).all() and out["priority"].between(1, 10).all()
     assert out.loc[0, "score"] > out.loc[1, "score"]
+    # The similar cases: the version's nearest guidance examples, documented in the signature.
+    nearest = out.loc[0, "similar"]
+    assert len(nearest) == 3 and {c["kind"] for c in nearest} == {"guidance"}
+    assert all(1 <= c["level"] <= 4 and c["id"] and c["reason"] for c in nearest)
+    assert "similar" in model.metadata.get_output_schema().input_names()
     only_text = model.predict(pd.DataFrame({"text": ["Dad hit the baby."]}))
     assert len(only_text) == 1
 

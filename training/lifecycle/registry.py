@@ -124,6 +124,22 @@ def _signature() -> Any:
             ]
         )
     )
+    similar = Array(
+        Object(
+            [
+                Property("kind", "string"),
+                Property("id", "string"),
+                Property("similarity", "double"),
+                Property("reason", "string"),
+                Property("indicators", Array("string")),
+                Property("level", "long"),
+                Property("level_reason", "string"),
+                Property("text", "string"),
+                Property("outcome", "string"),
+                Property("date_band", "string"),
+            ]
+        )
+    )
     inputs = Schema([ColSpec("string", "text"), ColSpec("string", "source", required=False)])
     outputs = Schema(
         [
@@ -136,6 +152,7 @@ def _signature() -> Any:
             ColSpec("string", "floor"),
             ColSpec(explanation, "explanation"),
             ColSpec(indicators, "indicators"),
+            ColSpec(similar, "similar"),
         ]
     )
     return ModelSignature(inputs=inputs, outputs=outputs)

@@ -7,11 +7,12 @@ export as redacted text with their outcome and a date band. It is built by
 ``training.lifecycle.train`` and kept inside the ``ScreenerModel``, so it is part of the
 verified artifact and a version always shows the examples it was built with.
 
-Vectors are the model's own: the sentence-embedding block of its feature rows (the static
-table of ``training.model.embedding``), or its word n-gram TF-IDF block for a model without
-an embedding table. Both are read from the feature row the score is computed from, so a
-search costs one matrix product over a few thousand unit vectors and the reasons an
-intersection of sparse rows (decision 0028).
+Vectors are the model's own: its word n-gram TF-IDF block by default (``similar.method``),
+or the sentence-embedding block of its feature rows (the static table of
+``training.model.embedding``; TF-IDF for a model without one). Both are read from the
+feature row the score is computed from, so a search costs one matrix product over a few
+thousand unit vectors and the reasons an intersection of sparse rows. On the hand-written
+sets the TF-IDF neighbours share the contact's level of need more often (decision 0028).
 
 What is never indexed: texts of the behavioural suite and the hand-written evaluation sets
 (the caller passes them; exact copies and near-duplicates are dropped, see
@@ -67,6 +68,8 @@ _SEEN_MAX = 5_000
 _COMMON_SHARE = 0.10
 #: ...judged on an index of at least this many examples (a share of a handful means nothing).
 _COMMON_MIN_EXAMPLES = 50
+#: Up to this many contacts at once, similarities are summed without BLAS (``_similarities``).
+_OWN_LOOP_UP_TO = 4
 #: What a scope-marked word n-gram is shown with (``training.text.mark``).
 _QUALIFIER = {"neg": "denied", "past": "in the past", "hedge": "uncertain", "third": "reported"}
 
@@ -303,8 +306,7 @@ class SimilarIndex:
         k = min(k, n)
         if k == 0:
             return [()] * queries.shape[0]
-        sims = queries @ examples.vectors.T
-        sims = np.asarray(sims.toarray() if sp.issparse(sims) else sims, dtype=np.float32)
+        sims = _similarities(queries, examples.vectors)
         out: list[tuple[SimilarCase, ...]] = []
         for i in range(sims.shape[0]):
             row = sims[i]
@@ -360,6 +362,26 @@ class SimilarIndex:
             else "close in overall meaning (no shared indicator or distinctive word)"
         )
         return line[0].upper() + line[1:]
+
+
+def _similarities(queries: Any, vectors: Any) -> np.ndarray:
+    """Cosines of unit ``queries`` against unit ``vectors``, one row per query. A few dense
+    queries are summed by numpy's own loop, not BLAS: a multithreaded BLAS product this
+    small waits for its threads to wake, which on a busy two-core host made one contact's
+    lookup take 8.9 ms at p50 against 0.4 ms (``bench/bench_similar.py``, decision 0028).
+    A batch goes through BLAS, where the threads pay."""
+    few = queries.shape[0] <= _OWN_LOOP_UP_TO
+    if sp.issparse(queries) or sp.issparse(vectors):
+        # The examples' rows times the queries' columns (``queries @ vectors.T`` turned the
+        # whole index to CSC on every call), a few queries made dense first: a sparse
+        # matrix times a dense vector, not two sparse matrices multiplied.
+        if few and sp.issparse(queries):
+            queries = queries.toarray()
+        sims = (vectors @ queries.T).T
+        return np.asarray(sims.toarray() if sp.issparse(sims) else sims, dtype=np.float32)
+    if few:
+        return np.einsum("ij,kj->ik", queries, vectors).astype(np.float32, copy=False)
+    return np.asarray(queries @ vectors.T, dtype=np.float32)
 
 
 def _block_rows(rows: Sequence[SparseRow], block: tuple[int, int]) -> sp.csr_matrix:

@@ -18,7 +18,7 @@ from serving.settings import ServiceSettings
 from serving.testing import FLOOR_SAYS, FLOORED_EXAMPLE
 
 BEFORE_LEVELS = "0002_model_events"
-NEW_COLUMNS = {"level", "practice_and_guidance_differ", "floor"}
+NEW_COLUMNS = {"level", "practice_and_guidance_differ", "floor", "similar_ids"}
 
 
 def _alembic(engine: Engine) -> Config:
@@ -79,7 +79,7 @@ def _start_and_score(url: str, keys: dict[str, str]) -> list[dict]:  # type: ign
 
 
 def _check_migrated(engine: Engine, events: list[dict]) -> None:  # type: ignore[type-arg]
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == head_revision() == "0005_score_similar"
     assert _score_columns(engine) >= NEW_COLUMNS
     old, new = events
     assert (old["contact_id"], old["score"], old["band"]) == ("old", 0.42, "medium")
@@ -94,6 +94,9 @@ def _check_migrated(engine: Engine, events: list[dict]) -> None:  # type: ignore
         True,
     )
     assert new["floor"] == FLOOR_SAYS
+    # The ids of the similar examples shown: none recorded before, the fake's after.
+    assert old["similar"] is None
+    assert new["similar"] and all(i.startswith("fake-g") for i in new["similar"])
 
 
 def test_a_sqlite_trail_with_score_events_migrates_on_start_and_old_rows_read_null(

@@ -307,7 +307,7 @@ def test_without_an_embedding_table_the_index_falls_back_to_tfidf(
     tfidf_features, analysed, corpus
 ) -> None:  # type: ignore[no-untyped-def]
     assert "embedding" not in tfidf_features.blocks_
-    index = _build(tfidf_features, analysed, corpus)
+    index = _build(tfidf_features, analysed, corpus, method="embedding")
     assert index.method == "tfidf" and index.summary["embedding_fallback"] is True
     rows = tfidf_features.rows(analysed["guidance"].part(5, 6))
     (cases,) = index.query(rows, [frozenset()])
@@ -319,7 +319,7 @@ def test_without_an_embedding_table_the_index_falls_back_to_tfidf(
 def test_the_embedding_index_reads_the_models_sentence_embedding(analysed, corpus) -> None:  # type: ignore[no-untyped-def]
     features = ContactFeatures(word_min_df=1, char_n_features=2**12, embedding_dir="default")
     features.fit(analysed["guidance"])
-    index = _build(features, analysed, corpus)
+    index = _build(features, analysed, corpus, method="embedding")
     assert index.method == "embedding" and index.summary["embedding_fallback"] is False
     rows = features.rows(analysed["guidance"].part(7, 8))
     (cases,) = index.query(rows, [frozenset()])
@@ -439,3 +439,31 @@ def test_a_model_pickled_before_the_index_scores_with_no_similar_cases() -> None
     (record,) = legacy.score_records(["Dad hit him with a belt."])
     assert record.similar == ()
     assert np.isfinite(record.score)
+
+
+def test_a_few_contacts_and_a_batch_get_the_same_similarities() -> None:
+    from training.model.similar import _similarities
+
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((300, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1)[:, None]
+    queries = vectors[:40]
+    batch = _similarities(queries, vectors)  # through BLAS
+    few = np.vstack([_similarities(queries[i : i + 1], vectors) for i in range(40)])
+    assert batch.dtype == few.dtype == np.float32 and batch.shape == (40, 300)
+    np.testing.assert_allclose(few, batch, atol=1e-5)
+    assert np.argmax(few, axis=1).tolist() == list(range(40))
+
+
+def test_a_few_sparse_contacts_and_a_batch_get_the_same_similarities() -> None:
+    import scipy.sparse as sp
+
+    from training.model.similar import _similarities
+
+    vectors = sp.random(300, 500, density=0.05, format="csr", dtype=np.float32, random_state=6)
+    queries = vectors[:40]
+    batch = _similarities(queries, vectors)  # two sparse matrices
+    few = np.vstack([_similarities(queries[i : i + 1], vectors) for i in range(40)])
+    assert batch.dtype == few.dtype == np.float32 and batch.shape == (40, 300)
+    np.testing.assert_allclose(few, batch, atol=1e-5)
+    np.testing.assert_allclose(batch, (queries @ vectors.T).toarray(), atol=1e-5)

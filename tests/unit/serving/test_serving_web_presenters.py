@@ -138,6 +138,7 @@ def test_result_view_has_everything_the_result_part_of_the_page_shows() -> None:
         "raised",
         "lowered",
         "indicators",
+        "similar",
     }
     assert view["percent"] == "50%" and view["segments"] == [Segment(TEXT)]
     assert view["guidance"] is None  # a model without a level estimate
