@@ -15,6 +15,7 @@ made on the development material only.
 
     python bench/bench_ablation.py                      # 100,000 contacts, every variant
     python bench/bench_ablation.py --rows 20000 --only full,no-embeddings
+    python bench/bench_ablation.py --set features.use_chars=false --only full,no-indicators
 
 Parts of the text pipeline itself (the scope reader, the indicator matcher) also cost
 analysis time: the second table gives the text pipeline's CPU per contact with each of them
@@ -188,6 +189,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--only", default="", help="comma-separated variants (default: all)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change the configuration every variant starts from (a TOML value, e.g. "
+        "features.use_chars=false); repeatable",
+    )
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or list(VARIANTS)
     unknown = [n for n in names if n not in VARIANTS]
@@ -203,6 +212,17 @@ def main() -> None:
     frame = generate_frame(args.rows, seed=args.seed)
     frame["received_at"] = pd.to_datetime(frame["received_at"])
     base = load_config()  # read once: every variant starts from the same configuration
+    if args.set:
+        import tomllib
+
+        overrides = {}
+        for item in args.set:
+            key, sep, value = item.partition("=")
+            if not sep:
+                parser.error(f"--set {item!r}: expected KEY=VALUE")
+            overrides[key.strip()] = tomllib.loads(f"v = {value}")["v"]
+        base = base.with_overrides(overrides)
+        print("base configuration changed: " + ", ".join(args.set), flush=True)
     t0 = time.process_time()
     prepared = analyse_splits(frame, base)
     workers = " (and about as much in its worker)" if prepared.jobs > 1 else ""
