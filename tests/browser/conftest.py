@@ -25,6 +25,7 @@ from serving.main import create_app
 from serving.settings import ServiceSettings
 from serving.testing import fake_loaded_model
 from tests.utils.browser import LiveServer
+from tests.utils.deployment import HASH_KEY, SESSION_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,7 +69,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         database_url=url,
         model_uri="fake:",
         reload_poll_seconds=0,
-        audit_hash_key="browser-test-hash-key",
+        screener_session_keys=SESSION_KEY,
+        screener_audit_hash_keys=HASH_KEY,
     )
     app = create_app(settings=settings, model=fake_loaded_model())
     port = _free_port()

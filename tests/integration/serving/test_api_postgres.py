@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from serving.audit.tables import decisions, score_events
 from serving.keys import list_keys, revoke_key
 from serving.testing import FLOOR_SAYS, FLOORED_EXAMPLE
+from tests.utils.deployment import HASH_KEY
 from tests.utils.serving import TEXT
 
 pytestmark = pytest.mark.postgres
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.postgres
 def pg_service(make_service, postgres_url):  # type: ignore[no-untyped-def]
     # No rate limit: a batch of 1,000 after a score would wait for a full bucket.
     return make_service(
-        database_url=postgres_url, audit_hash_key=None, key_cache_seconds=0, rate_limit_per_minute=0
+        database_url=postgres_url, key_cache_seconds=0, rate_limit_per_minute=0
     )
 
 
@@ -48,7 +49,7 @@ def test_core_flows_on_postgres(pg_service) -> None:  # type: ignore[no-untyped-
     ).json()
     assert page["events"][0]["score"] is not None
     assert svc.client.get("/readyz").status_code == 200
-    assert len(svc.app.state.screener.hash_key) == 64
+    assert svc.app.state.screener.hash_key == HASH_KEY.encode()
     assert svc.client.post("/v1/admin/reload", headers=svc.h("admin")).json()["generation"] == 1
 
 
