@@ -169,3 +169,49 @@ def test_a_write_lock_held_by_another_process_is_503_within_2_s(
         assert ready.status_code == 503 and took < BOUND_SECONDS
     assert _score(service) == 200
     assert service.client.get("/readyz").status_code == 200
+
+
+def test_readyz_reports_a_failed_write_until_a_write_commits(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from serving.audit import store
+
+    real_insert, real_heartbeat = store.insert_score_events, store.write_heartbeat
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full at commit")  # the rolled-back probe never meets it
+
+    monkeypatch.setattr(store, "insert_score_events", disk_full)
+    monkeypatch.setattr(store, "write_heartbeat", disk_full)
+    assert _score(service) == 503
+    ready = service.client.get("/readyz")
+    assert ready.status_code == 503
+    assert any("last audit write failed at" in r for r in ready.json()["reasons"])
+    monkeypatch.setattr(store, "write_heartbeat", real_heartbeat)
+    assert service.client.get("/readyz").status_code == 200
+    monkeypatch.setattr(store, "insert_score_events", real_insert)
+    assert _score(service) == 200
+
+
+def test_a_stuck_audit_write_or_probe_is_answered_within_the_timeout(
+    make_service: MakeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from serving.audit import store
+
+    service = make_service(audit_timeout_seconds=0.5)
+    real_insert, real_probe = store.insert_score_events, store.probe
+
+    def slow(real):  # type: ignore[no-untyped-def]
+        def call(*args: object, **kwargs: object) -> None:
+            time.sleep(2.5)
+            real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(store, "insert_score_events", slow(real_insert))
+    status, took = _timed(lambda: _score(service))
+    assert status == 503 and took < 1.5
+    monkeypatch.setattr(store, "probe", slow(real_probe))
+    ready, took = _timed(lambda: service.client.get("/readyz"))
+    assert ready.status_code == 503 and took < 1.5
+    assert any("no answer within 0.5 s" in r for r in ready.json()["reasons"])
