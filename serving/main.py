@@ -175,12 +175,20 @@ async def _start(
     the secrets earlier versions kept there), resolve the redactor, load the model, and
     start the audit writer: everything a worker holds between requests."""
     secrets = resolve_secrets(cfg)
-    engine = make_engine(cfg.database_url, timeout=cfg.audit_timeout_seconds)
     if cfg.auto_migrate:
         from serving.audit.migrations import upgrade_to_head
 
-        await run_in_threadpool(upgrade_to_head, engine)
-    await run_in_threadpool(remove_database_secrets, secrets, engine=engine)
+        # Not a request: workers starting together may wait for each other's migration
+        # longer than a request would wait for the trail.
+        migrator = make_engine(cfg.database_url, timeout=max(10.0, cfg.audit_timeout_seconds))
+        try:
+            await run_in_threadpool(upgrade_to_head, migrator)
+            await run_in_threadpool(remove_database_secrets, secrets, engine=migrator)
+        finally:
+            migrator.dispose()
+    engine = make_engine(cfg.database_url, timeout=cfg.audit_timeout_seconds)
+    if not cfg.auto_migrate:
+        await run_in_threadpool(remove_database_secrets, secrets, engine=engine)
     redactor = _resolve_redactor(cfg)
     models = ModelStore(_model_loader(cfg, loader), model=model)
     await _first_model(models, cfg, engine)

@@ -68,7 +68,7 @@ class ServiceSettings(BaseSettings):
     #: A page session nobody used for this long has ended (sign in again), in minutes.
     session_idle_minutes: float = Field(default=30.0, gt=0, le=8 * 60)
     #: The longest a request waits for the audit trail (the writers' lock, SQLite's lock,
-    #: a PostgreSQL lock or statement, a pooled connection) before it is refused with 503,
+    #: a PostgreSQL lock, a pooled connection) before it is refused with 503,
     #: in seconds. /readyz answers within it too.
     audit_timeout_seconds: float = Field(default=1.5, gt=0, le=60)
     #: Proxies whose ``X-Forwarded-Proto``/``X-Forwarded-For`` are believed (uvicorn's

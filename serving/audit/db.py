@@ -2,7 +2,7 @@
 PostgreSQL, chosen by URL.
 
 Every wait is bounded by the engine's ``timeout`` (``AUDIT_TIMEOUT_SECONDS``): the
-writers' lock, SQLite's busy handler, a PostgreSQL lock or statement, and a pooled
+writers' lock, SQLite's busy handler, a PostgreSQL lock (``lock_timeout``), and a pooled
 connection; past it the caller gets an error it turns into 503. A connection that failed
 because the file was read-only or the disk failed is discarded, never handed out again:
 SQLite keeps a connection opened on a read-only file read-only for its whole life, so
@@ -136,12 +136,13 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
 
 def _postgres_timeouts(timeout_ms: int) -> Any:
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Set per connection, not in the URL's options (tests put search_path there).
+        # Set per connection, not in the URL's options (tests put search_path there). Lock
+        # waits only: a statement timeout would also cut an auditor's long read; a score's
+        # wait for its commit is bounded by the request (``serving.scoring``).
         autocommit = dbapi_conn.autocommit
         dbapi_conn.autocommit = True
         with dbapi_conn.cursor() as cur:
             cur.execute(f"SET lock_timeout = {timeout_ms}")
-            cur.execute(f"SET statement_timeout = {timeout_ms}")
         dbapi_conn.autocommit = autocommit
 
     return on_connect

@@ -141,10 +141,8 @@ def _verify(
     payload, _, signature = token.partition(".")
     if not payload or not signature:
         return None
-    try:
-        payload.encode("ascii")
-    except UnicodeEncodeError:
-        return None
+    if not (payload.isascii() and signature.isascii()):
+        return None  # compare_digest refuses non-ASCII text (a TypeError, so a 500)
     key = next((k for k in keys if hmac.compare_digest(_sign(k, payload), signature)), None)
     if key is None:
         return None
