@@ -54,7 +54,8 @@ def _engine():  # type: ignore[no-untyped-def]
     from serving.audit.migrations import upgrade_to_head
     from serving.settings import get_settings
 
-    engine = make_engine(get_settings().database_url)
+    # Not on a request path: a migration or key change may wait longer for the lock.
+    engine = make_engine(get_settings().database_url, timeout=10.0)
     upgrade_to_head(engine)
     return engine
 
@@ -110,11 +111,27 @@ def serve(
         int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
     ] = None,
 ) -> None:
-    """Run the API with uvicorn (httptools, uvloop), one worker per core by default."""
+    """Run the API with uvicorn (httptools, uvloop), one worker per core by default.
+
+    Refuses to start (exit 2, one line) when the deployment's key rings are missing in
+    production or unusable; in development writes the local secrets file first, so every
+    worker reads the same one."""
+    from serving.deployment import DeploymentError, resolve_secrets
     from serving.settings import get_settings
 
     n = workers or os.cpu_count() or 1
     settings = get_settings()
+    try:
+        secrets = resolve_secrets(settings)
+    except DeploymentError as exc:
+        fail(str(exc))
+    origins = {secrets.session.origin, secrets.audit_hash.origin}
+    files = [o for o in origins if not o.startswith("env:")]
+    if files and not os.environ.get("SCREENER_SECRETS_FILE"):
+        # The development file just written (or found): the workers read it too.
+        os.environ["SCREENER_SECRETS_FILE"] = files[0]
+        get_settings.cache_clear()
+        settings = get_settings()
     # Migrate once here, so the workers start against an up-to-date schema.
     _engine().dispose()
     metrics_dir = None
@@ -124,13 +141,21 @@ def serve(
         metrics_dir = tempfile.mkdtemp(prefix="screener-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
-        _run_uvicorn(n, host=host, port=port, level=settings.log_level)
+        _run_uvicorn(
+            n,
+            host=host,
+            port=port,
+            level=settings.log_level,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
-def _run_uvicorn(workers: int, *, host: str, port: int, level: str) -> None:
+def _run_uvicorn(
+    workers: int, *, host: str, port: int, level: str, forwarded_allow_ips: str
+) -> None:
     import uvicorn
 
     from serving.logs import log_config
@@ -145,5 +170,9 @@ def _run_uvicorn(workers: int, *, host: str, port: int, level: str) -> None:
         loop="uvloop",
         log_config=log_config(level),
         access_log=False,
-        proxy_headers=False,
+        # X-Forwarded-Proto/-For are believed from these proxies only: behind a TLS proxy
+        # the scheme is https (the session cookie is Secure) and /readyz and /metrics see
+        # the real caller, not the proxy's loopback address.
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -27,6 +26,7 @@ from serving.api.routes import model as model_routes
 from serving.api.routes.admin import GENERATION_KEY, set_model_info
 from serving.audit import store
 from serving.audit.db import make_engine
+from serving.deployment import remove_database_secrets, resolve_secrets
 from serving.docs import install_docs
 from serving.errors import install_error_handlers
 from serving.loaded_model import LoadedModel, ModelLoadError
@@ -43,8 +43,6 @@ from training.model.outputs import ADVISORY_NOTICE
 __all__ = ["create_app"]
 
 log = logging.getLogger("serving")
-
-HASH_KEY_SETTING = "audit_hash_key"
 
 DESCRIPTION = f"""
 Advisory scores for child-protection contacts, for MASH screeners.
@@ -113,18 +111,6 @@ violations (locations and messages only, never values), 429 over the per-key rat
 (which counts contacts: a batch spends one per item; `Retry-After` says when to retry),
 503 no model or audit unavailable.
 """
-
-
-def _resolve_hash_key(settings: ServiceSettings, engine: Engine) -> bytes:
-    if settings.audit_hash_key is not None:
-        return settings.audit_hash_key.get_secret_value().encode("utf-8")
-    # Generated once and kept in the audit database so every worker and restart agrees.
-    value = store.get_or_create_setting(
-        HASH_KEY_SETTING,
-        engine=engine,
-        make_value=lambda: secrets.token_hex(32),
-    )
-    return value.encode("utf-8")
 
 
 def _resolve_redactor(settings: ServiceSettings) -> Redactor | None:
@@ -198,14 +184,24 @@ async def _first_model(models: ModelStore, cfg: ServiceSettings, engine: Engine)
 async def _start(
     cfg: ServiceSettings, *, model: LoadedModel | None, loader: Callable[[], LoadedModel] | None
 ) -> ServiceState:
-    """Connect and migrate the audit database, resolve the hash key and redactor, load
-    the model, and start the audit writer: everything a worker holds between requests."""
-    engine = make_engine(cfg.database_url)
+    """Read the deployment's key rings, connect and migrate the audit database (and remove
+    the secrets earlier versions kept there), resolve the redactor, load the model, and
+    start the audit writer: everything a worker holds between requests."""
+    secrets = resolve_secrets(cfg)
     if cfg.auto_migrate:
         from serving.audit.migrations import upgrade_to_head
 
-        await run_in_threadpool(upgrade_to_head, engine)
-    hash_key = _resolve_hash_key(cfg, engine)
+        # Not a request: workers starting together may wait for each other's migration
+        # longer than a request would wait for the trail.
+        migrator = make_engine(cfg.database_url, timeout=max(10.0, cfg.audit_timeout_seconds))
+        try:
+            await run_in_threadpool(upgrade_to_head, migrator)
+            await run_in_threadpool(remove_database_secrets, secrets, engine=migrator)
+        finally:
+            migrator.dispose()
+    engine = make_engine(cfg.database_url, timeout=cfg.audit_timeout_seconds)
+    if not cfg.auto_migrate:
+        await run_in_threadpool(remove_database_secrets, secrets, engine=engine)
     redactor = _resolve_redactor(cfg)
     models = ModelStore(_model_loader(cfg, loader), model=model)
     await _first_model(models, cfg, engine)
@@ -214,9 +210,10 @@ async def _start(
         engine=engine,
         models=models,
         keys=KeyVerifier(engine=engine, ttl_seconds=cfg.key_cache_seconds),
-        hash_key=hash_key,
+        hash_key=secrets.audit_hash.current,
         redactor=redactor,
         audit_writer=AuditWriter(engine),
+        session_keys=secrets.session,
         scoring_pool=(
             ThreadPoolExecutor(max_workers=cfg.scoring_threads, thread_name_prefix="score")
             if cfg.scoring_threads > 0

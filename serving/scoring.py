@@ -233,6 +233,11 @@ class AuditWriter:
                     break
                 pending.append(item)
                 count += len(item[0])
+            # A request that stopped waiting (its audit timeout) cancelled its future: its
+            # rows are not written, since its score was never returned.
+            pending = [item for item in pending if item[1].set_running_or_notify_cancel()]
+            if not pending:
+                continue
             rows = [row for item_rows, _ in pending for row in item_rows]
             try:
                 store.insert_score_events(rows, engine=self._engine)
@@ -244,6 +249,23 @@ class AuditWriter:
                     future.set_result(None)
 
 
+class AuditWriteTimeout(TimeoutError):
+    """The audit write did not commit within ``AUDIT_TIMEOUT_SECONDS``."""
+
+
+async def _committed(future: Future[None], *, timeout: float) -> None:
+    """Wait for the writer to commit ``future``'s rows, at most ``timeout`` seconds; past
+    it cancel them (unless already being written) and raise :class:`AuditWriteTimeout`."""
+    waiting = asyncio.wrap_future(future)
+    try:
+        await asyncio.wait_for(asyncio.shield(waiting), timeout)
+    except TimeoutError:
+        future.cancel()
+        # Nobody awaits it any more: read its outcome so asyncio does not log it.
+        waiting.add_done_callback(lambda f: f.cancelled() or f.exception())
+        raise AuditWriteTimeout(f"no audit commit within {timeout} s") from None
+
+
 @dataclass(frozen=True, slots=True)
 class ScoringContext:
     """Everything scoring one request needs besides its items, built once per request.
@@ -253,7 +275,8 @@ class ScoringContext:
     hash and ``redactor``, when set, gives the stored redacted text; ``writer`` commits the
     rows, ``health`` remembers the last audit failure for /readyz, ``run`` runs the
     model on the worker's scoring threads, and ``past_contacts`` lets past contacts be
-    shown among the similar examples.
+    shown among the similar examples. ``timeout`` bounds the wait for the audit write, in
+    seconds (``AUDIT_TIMEOUT_SECONDS``).
     """
 
     model: LoadedModel
@@ -266,6 +289,7 @@ class ScoringContext:
     run: Callable[..., Awaitable[Scored]]
     #: Show past contacts among the similar examples (``SIMILAR_PAST_CONTACTS=on``).
     past_contacts: bool = False
+    timeout: float = 1.5
 
 
 def score_items(items: Sequence[ScoreRequest], context: ScoringContext, *, batch: bool) -> Scored:
@@ -325,7 +349,7 @@ async def score_and_audit(
     ApiError 503."""
     scored = await context.run(score_items, items, context, batch=batch)
     try:
-        await asyncio.wrap_future(context.writer.submit(scored.rows))
+        await _committed(context.writer.submit(scored.rows), timeout=context.timeout)
     except Exception as exc:
         context.health.failed(exc)
         get_metrics().audit_failures.inc()

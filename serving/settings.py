@@ -1,7 +1,7 @@
 """Environment settings of the service, read lazily through the cached ``get_settings()``.
 
 Every field reads the environment variable of the same name in upper case
-(``DATABASE_URL``, ``MODEL_URI``, ``AUDIT_HASH_KEY``...). Nothing is read at import.
+(``DATABASE_URL``, ``MODEL_URI``, ``SCREENER_ENV``...). Nothing is read at import.
 """
 
 from __future__ import annotations
@@ -46,10 +46,36 @@ class ServiceSettings(BaseSettings):
     #: backoff for minutes); the MLFLOW_HTTP_REQUEST_* variables win when set.
     registry_timeout_seconds: float = Field(default=10.0, gt=0)
     registry_max_retries: int = Field(default=1, ge=0, le=10)
-    #: Secret for the keyed hash (HMAC-SHA256) of concern text in the audit trail. When unset,
-    #: one is generated on first start and kept in the audit database's settings table, so
-    #: every worker (and every restart) uses the same key.
+    #: ``production`` refuses to start without the session and audit-hash key rings from the
+    #: deployment; ``development`` writes a local owner-only secrets file when none is given
+    #: (``serving.deployment``). Never a secret in the audit database either way.
+    screener_env: Literal["development", "production"] = "development"
+    #: Keys that sign the screener page's session cookies, comma-separated: the first signs,
+    #: every one verifies (rotation: put the new key first). At least 32 characters each.
+    screener_session_keys: SecretStr | None = None
+    #: Keys of the keyed hash (HMAC-SHA256) of concern text in the audit trail,
+    #: comma-separated: the first hashes new records; older ones are kept only to check old
+    #: hashes by hand.
+    screener_audit_hash_keys: SecretStr | None = None
+    #: An owner-only TOML file with ``session_keys``, ``audit_hash_keys`` (and
+    #: ``model_signing_keys``) lists, read where the variables above are unset. In
+    #: development it is written when no ring is given (default ``./.screener-secrets.toml``).
+    screener_secrets_file: str | None = None
+    #: Deprecated: one audit-hash key, read as a one-key ring when
+    #: ``SCREENER_AUDIT_HASH_KEYS`` is unset (in place of the file's ``audit_hash_keys``).
+    #: Production wants it 32 characters or more.
     audit_hash_key: SecretStr | None = None
+    #: A page session nobody used for this long has ended (sign in again), in minutes.
+    session_idle_minutes: float = Field(default=30.0, gt=0, le=8 * 60)
+    #: The longest a request waits for the audit trail (the writers' lock, SQLite's lock,
+    #: a PostgreSQL lock, a pooled connection) before it is refused with 503,
+    #: in seconds. /readyz answers within it too.
+    audit_timeout_seconds: float = Field(default=1.5, gt=0, le=60)
+    #: Proxies whose ``X-Forwarded-Proto``/``X-Forwarded-For`` are believed (uvicorn's
+    #: proxy headers in ``screener serve``): comma-separated IPs or networks, ``*`` for any.
+    #: Behind a trusted TLS proxy the session cookie is ``Secure``; anyone else's headers
+    #: are ignored.
+    forwarded_allow_ips: str = "127.0.0.1"
     #: Keep the redacted text of each contact (and decision notes) in the audit trail.
     audit_store_redacted_text: bool = False
     #: Largest request body accepted, in bytes (413 above it).

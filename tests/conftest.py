@@ -1,4 +1,5 @@
-"""Shared fixtures: ``postgres_url``, a private schema on the CI PostgreSQL per test."""
+"""Shared fixtures: ``postgres_url``, a private schema on the CI PostgreSQL per test, and
+the service's key rings in the environment of every test (``deployment_keys``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+
+from tests.utils.deployment import SECRETS_ENV
 
 #: The CI server (trust auth). Override with TEST_POSTGRES_URL.
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -35,3 +38,16 @@ def postgres_url() -> Iterator[str]:
             yield f"{base}{sep}options=-csearch_path%3D{schema}"
         finally:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(autouse=True)
+def deployment_keys(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The session and audit-hash rings in the environment, as a deployment gives them:
+    without them a development service would write ./.screener-secrets.toml in the
+    checkout. A test of what happens without rings deletes them."""
+    for name, value in SECRETS_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SCREENER_SECRETS_FILE", raising=False)
+    monkeypatch.delenv("AUDIT_HASH_KEY", raising=False)
+    monkeypatch.delenv("SCREENER_ENV", raising=False)
+    return dict(SECRETS_ENV)

@@ -16,7 +16,7 @@ keep the old one behind it until nothing signed with it is still needed (an 8-ho
 a registered model re-signed with ``screener verify --resign``), then drop it.
 
 ``make demo`` writes a local secrets file (:func:`write_secrets_file`); production refuses
-to start without the rings it needs (``serving.settings``).
+to start without the rings it needs (``serving.deployment``).
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from serving.ratelimit import RateLimiter
 from serving.scoring import AuditHealth, AuditWriter, Redactor, ScoringContext
 from serving.security import KeyVerifier, Principal
 from serving.settings import ServiceSettings
+from training.secrets import KeyRing
 
 __all__ = [
     "AdminKey",
@@ -67,9 +68,12 @@ class ServiceState:
     engine: Engine
     models: ModelStore
     keys: KeyVerifier
+    #: the first key of the deployment's audit-hash ring: keys the hash of concern text
     hash_key: bytes
     redactor: Redactor | None
     audit_writer: AuditWriter
+    #: the deployment's session ring: the first key signs page sessions, every one verifies
+    session_keys: KeyRing
     audit_health: AuditHealth = field(default_factory=AuditHealth)
     #: Threads that run the model; None runs it on the event loop itself (see
     #: ``ServiceSettings.scoring_threads``).
@@ -96,6 +100,7 @@ class ServiceState:
             redactor=self.redactor,
             health=self.audit_health,
             writer=self.audit_writer,
+            timeout=self.settings.audit_timeout_seconds,
             run=self.run_scoring,
             past_contacts=self.settings.similar_past_contacts == "on",
         )

@@ -7,13 +7,24 @@ executemany per batch) because this sits on the hot path of every score.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, Integer, String, cast, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    String,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from serving.audit.db import write_lock
 from serving.audit.tables import (
@@ -22,6 +33,7 @@ from serving.audit.tables import (
     decisions,
     key_events,
     model_events,
+    page_sessions,
     score_events,
     settings,
 )
@@ -29,10 +41,14 @@ from serving.audit.tables import (
 __all__ = [
     "DecisionRow",
     "EventType",
+    "PageSessionRow",
+    "delete_settings",
+    "end_page_session",
+    "get_page_session",
     "insert_model_event",
+    "insert_page_session",
     "KeyRow",
     "get_key",
-    "get_or_create_setting",
     "get_setting",
     "increment_setting",
     "insert_check_event",
@@ -44,6 +60,8 @@ __all__ = [
     "list_scores_for_queue",
     "probe",
     "revoke_key",
+    "touch_page_session",
+    "write_heartbeat",
 ]
 
 EventType = Literal["score", "decision", "key", "model", "check"]
@@ -75,6 +93,17 @@ class DecisionRow:
     score_event_id: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class PageSessionRow:
+    """A screener page session as stored (``id`` is the SHA-256 of its nonce)."""
+
+    id: str
+    key_id: str
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None
+
+
 def probe(*, engine: Engine) -> None:
     """Raise unless a score event could be written now: reads every table, then inserts a
     probe row and rolls it back (nothing is kept)."""
@@ -101,6 +130,21 @@ def probe(*, engine: Engine) -> None:
             conn.rollback()
 
 
+#: The settings row :func:`write_heartbeat` rewrites (a time, nothing secret).
+HEARTBEAT_SETTING = "audit_heartbeat"
+
+
+def write_heartbeat(*, engine: Engine, at: datetime) -> None:
+    """Commit a real write (the time, in the settings table): after an audit write failed,
+    /readyz says ready again only once a write has gone all the way to disk."""
+    with write_lock(engine), engine.begin() as conn:
+        bumped = conn.execute(
+            update(settings).where(settings.c.key == HEARTBEAT_SETTING).values(value=at.isoformat())
+        )
+        if bumped.rowcount == 0:
+            conn.execute(insert(settings).values(key=HEARTBEAT_SETTING, value=at.isoformat()))
+
+
 # -- settings ---------------------------------------------------------------------------
 
 
@@ -110,24 +154,26 @@ def get_setting(key: str, *, engine: Engine) -> str | None:
         return conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
 
 
-def get_or_create_setting(key: str, *, engine: Engine, make_value: Callable[[], str]) -> str:
-    """The stored value of ``key``, storing ``make_value()`` first if absent.
+def delete_settings(keys: Sequence[str], *, engine: Engine) -> dict[str, str]:
+    """Delete the settings named ``keys``; returns the rows deleted (name -> value)."""
+    if get_settings_present(keys, engine=engine) == 0:
+        return {}
+    with write_lock(engine), engine.begin() as conn:
+        rows = conn.execute(
+            select(settings.c.key, settings.c.value).where(settings.c.key.in_(keys))
+        ).all()
+        conn.execute(delete(settings).where(settings.c.key.in_(keys)))
+    return {row.key: row.value for row in rows}
 
-    Safe when several workers start at once: the primary key lets one insert win and
-    everybody reads the winner's value.
-    """
-    existing = get_setting(key, engine=engine)
-    if existing is not None:
-        return existing
-    try:
-        with write_lock(engine), engine.begin() as conn:
-            conn.execute(insert(settings).values(key=key, value=make_value()))
-    except IntegrityError:
-        pass
-    value = get_setting(key, engine=engine)
-    if value is None:  # pragma: no cover - only if someone deletes it between the calls
-        raise RuntimeError(f"setting {key!r} could not be stored")
-    return value
+
+def get_settings_present(keys: Sequence[str], *, engine: Engine) -> int:
+    """How many of the settings ``keys`` are stored (a read, no lock)."""
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(settings).where(settings.c.key.in_(keys))
+            ).scalar_one()
+        )
 
 
 def increment_setting(key: str, *, engine: Engine) -> int:
@@ -142,6 +188,61 @@ def increment_setting(key: str, *, engine: Engine) -> int:
             conn.execute(insert(settings).values(key=key, value="1"))
             return 1
         return int(conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar_one())
+
+
+# -- page sessions ----------------------------------------------------------------------
+
+
+def insert_page_session(
+    *, engine: Engine, session_id: str, key_id: str, created_at: datetime
+) -> None:
+    """Record a new page session (signed in at ``created_at``)."""
+    with write_lock(engine), engine.begin() as conn:
+        conn.execute(
+            insert(page_sessions).values(
+                id=session_id, key_id=key_id, created_at=created_at, last_seen_at=created_at
+            )
+        )
+
+
+def get_page_session(session_id: str, *, engine: Engine) -> PageSessionRow | None:
+    """The stored page session with this id, ended or not."""
+    with engine.connect() as conn:
+        row = conn.execute(select(page_sessions).where(page_sessions.c.id == session_id)).first()
+    if row is None:
+        return None
+    return PageSessionRow(
+        id=row.id,
+        key_id=row.key_id,
+        created_at=_aware(row.created_at),
+        last_seen_at=_aware(row.last_seen_at),
+        ended_at=None if row.ended_at is None else _aware(row.ended_at),
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back; every time stored here is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def touch_page_session(session_id: str, *, engine: Engine, at: datetime) -> None:
+    """Note that the session was used at ``at`` (its idle time starts again)."""
+    with write_lock(engine), engine.begin() as conn:
+        conn.execute(
+            update(page_sessions)
+            .where(page_sessions.c.id == session_id, page_sessions.c.ended_at.is_(None))
+            .values(last_seen_at=at)
+        )
+
+
+def end_page_session(session_id: str, *, engine: Engine, at: datetime) -> None:
+    """End a page session: every copy of its cookie is refused from now on."""
+    with write_lock(engine), engine.begin() as conn:
+        conn.execute(
+            update(page_sessions)
+            .where(page_sessions.c.id == session_id, page_sessions.c.ended_at.is_(None))
+            .values(ended_at=at)
+        )
 
 
 # -- keys -------------------------------------------------------------------------------
@@ -456,9 +557,7 @@ def list_scores_for_queue(
     for its contact (always False for a score without a contact id), and ``floor``, what a
     must-never-miss floor said (policy text) or None. Never returns concern text."""
     decided = (
-        select(decisions.c.id)
-        .where(decisions.c.contact_id == score_events.c.contact_id)
-        .exists()
+        select(decisions.c.id).where(decisions.c.contact_id == score_events.c.contact_id).exists()
     )
     query = (
         select(

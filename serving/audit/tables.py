@@ -22,8 +22,17 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["api_keys", "check_events", "decisions", "key_events",
-    "model_events", "metadata", "score_events", "settings"]
+__all__ = [
+    "api_keys",
+    "check_events",
+    "decisions",
+    "key_events",
+    "model_events",
+    "metadata",
+    "page_sessions",
+    "score_events",
+    "settings",
+]
 
 metadata = MetaData()
 
@@ -142,6 +151,21 @@ check_events = Table(
     Index("ix_check_events_created_at", "created_at"),
 )
 
+#: The screener page's sessions, server-side, so that signing out, an idle timeout or a
+#: revoked key ends every copy of a cookie at once. ``id`` is the SHA-256 of the session's
+#: random nonce (the cookie holds the nonce, signed): the table alone signs nobody in.
+page_sessions = Table(
+    "page_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("key_id", String(32), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+)
+
+#: Non-secret service state (the model reload generation). Never a key: secrets come from
+#: the deployment (decision 0025).
 settings = Table(
     "settings",
     metadata,

@@ -47,6 +47,7 @@ from serving.web.session import (
     PAGE_HOMES,
     PAGE_ROLE,
     REFERRER_ROLE,
+    SESSION_COOKIE,
     PageSession,
     Session,
     end_session,
@@ -246,20 +247,31 @@ async def sign_in(
     if principal.role not in PAGE_HOMES:
         return _forbidden_role(request, principal.role)
     response = RedirectResponse(PAGE_HOMES[principal.role], status_code=303)
-    await start_session(response, request, state, principal)
+    try:
+        await start_session(response, request, state, principal)
+    except ApiError as exc:
+        return _signin_page(request, error=exc.message, status_code=exc.status_code)
     return response
 
 
 @router.post("/signout")
 async def sign_out(
-    request: Request, session: Session, csrf_token: Annotated[str, Form(max_length=200)] = ""
+    request: Request,
+    state: State,
+    session: Session,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """End the session (the cookie is cleared; the key itself stays valid)."""
+    """End the session for every copy of its cookie (this one is cleared too; the key
+    itself stays valid)."""
     if session is not None and not form_ok(request, session, csrf_token):
         return _expired(request)
     home = PAGE_HOMES.get(session.role, "/") if session is not None else "/"
-    response = RedirectResponse(home, status_code=303)
-    end_session(response)
+    response: Response = RedirectResponse(home, status_code=303)
+    try:
+        await end_session(response, state, session)
+    except ApiError as exc:
+        response = _signin_page(request, error=exc.message, status_code=exc.status_code)
+        response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 

@@ -26,6 +26,7 @@ from serving.main import create_app
 from serving.settings import ServiceSettings
 from serving.testing import fake_loaded_model
 from tests.utils.browser import LiveServer
+from tests.utils.deployment import HASH_KEY, SESSION_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,7 +70,8 @@ def _running_server(folder: Path, model: Any, **overrides: Any) -> Iterator[Live
         database_url=url,
         model_uri="fake:",
         reload_poll_seconds=0,
-        audit_hash_key="browser-test-hash-key",
+        screener_session_keys=SESSION_KEY,
+        screener_audit_hash_keys=HASH_KEY,
         **overrides,
     )
     app = create_app(settings=settings, model=model)

@@ -10,14 +10,16 @@ every caller looks local.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from serving.api.deps import ApiKeyHeader, State, require_roles
+from serving.api.deps import ApiKeyHeader, ServiceState, State, require_roles
 from serving.api.routes._responses import errors
 from serving.audit import store
 from serving.errors import ApiError
@@ -57,6 +59,46 @@ async def _sees_detail(request: Request, state: State, api_key: str | None) -> b
     return True
 
 
+#: /readyz waits this much longer than AUDIT_TIMEOUT_SECONDS for its probe, so that the
+#: store's own timeout answers first and the reason names it.
+_READY_GRACE_SECONDS = 0.25
+
+
+async def _audit_problem(state: ServiceState) -> str | None:
+    """None when the audit trail accepts a write now; else why not (an error type and
+    when the last write failed, never a value). Bounded: the answer comes within
+    ``AUDIT_TIMEOUT_SECONDS`` and a little more, even when the probe's thread is stuck.
+
+    After a failed audit write (or probe), a rolled-back probe is not enough: ready again
+    only once a write has been committed (``store.write_heartbeat``)."""
+    health = state.audit_health
+    must_commit = health.failed_at is not None
+
+    def check() -> None:
+        store.probe(engine=state.engine)
+        if must_commit:
+            store.write_heartbeat(engine=state.engine, at=datetime.now(UTC))
+
+    timeout = state.settings.audit_timeout_seconds
+    try:
+        # An executor future, not run_in_threadpool: cancelling it does not wait for the
+        # thread, so a stuck probe cannot hold /readyz.
+        loop = asyncio.get_running_loop()
+        await asyncio.wait_for(loop.run_in_executor(None, check), timeout + _READY_GRACE_SECONDS)
+    except TimeoutError as exc:
+        health.failed(exc)
+        detail = f"no answer within {timeout:g} s"
+    except Exception as exc:  # any failure of the probe means not ready
+        health.failed(exc)
+        detail = type(exc).__name__
+    else:
+        health.ok()
+        return None
+    if health.failed_at is not None:
+        detail += f"; last audit write failed at {health.failed_at.isoformat()}"
+    return detail
+
+
 @router.get("/healthz", response_model=HealthResponse, summary="Liveness (no key)")
 async def healthz() -> HealthResponse:
     """The process answers."""
@@ -87,15 +129,9 @@ async def readyz(request: Request, state: State, api_key: ApiKeyHeader) -> JSONR
             # ModelLoadError messages name the URI and the cause (e.g. a digest mismatch),
             # never concern text; capped so a long MLflow message stays a reason.
             reasons.append(f"model load failed: {state.models.last_error[:300]}")
-    try:
-        await run_in_threadpool(store.probe, engine=state.engine)
-        state.audit_health.ok()
-    except Exception as exc:  # any failure of the probe means not ready
-        detail = type(exc).__name__
-        health = state.audit_health
-        if health.failed_at is not None:
-            detail += f"; last audit write failed at {health.failed_at.isoformat()}"
-        reasons.append(f"audit database unavailable ({detail})")
+    audit_problem = await _audit_problem(state)
+    if audit_problem is not None:
+        reasons.append(f"audit database unavailable ({audit_problem})")
     warnings: list[str] = []
     if model is not None and model.source == "last_known_good":
         warnings.append(

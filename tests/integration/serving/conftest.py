@@ -15,6 +15,7 @@ from serving.main import create_app
 from serving.model_store import LoadedModel
 from serving.settings import ServiceSettings
 from serving.testing import fake_loaded_model
+from tests.utils.deployment import HASH_KEY, SESSION_KEY
 from tests.utils.serving import ROLES, MakeService, Service
 
 
@@ -37,7 +38,8 @@ def make_service(tmp_path: Path) -> Iterator[MakeService]:
             "database_url": url,
             "model_uri": "fake:",
             "reload_poll_seconds": 0,
-            "audit_hash_key": "test-hash-key",
+            "screener_session_keys": SESSION_KEY,
+            "screener_audit_hash_keys": HASH_KEY,
         }
         values.update(overrides)
         settings = ServiceSettings(**values)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, text
 
 from serving.audit.tables import decisions, metadata, score_events
+from tests.utils.deployment import HASH_KEY, OLD_HASH_KEY
 from tests.utils.serving import ROLES, TEXT, Service
 
 
@@ -41,7 +42,7 @@ def test_score_is_audited_with_a_keyed_hash_and_no_text(service: Service) -> Non
         "school",
         "c-9",
     )
-    expected = hmac.new(b"test-hash-key", TEXT.encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(HASH_KEY.encode(), TEXT.encode(), hashlib.sha256).hexdigest()
     assert row["text_hmac"] == expected
     assert row["redacted_text"] is None
     assert TEXT not in str(row)
@@ -79,12 +80,11 @@ def test_redaction_configured_without_a_redactor_refuses_to_start(
         make_service(audit_store_redacted_text=True)
 
 
-def test_hash_key_is_generated_once_and_shared(make_service, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    a = make_service(audit_hash_key=None)
-    key_a = a.app.state.screener.hash_key
-    b = make_service(audit_hash_key=None)
-    assert b.app.state.screener.hash_key == key_a
-    assert len(key_a) == 64
+def test_the_hash_key_is_the_first_of_the_deployments_ring(make_service) -> None:  # type: ignore[no-untyped-def]
+    a = make_service(screener_audit_hash_keys=f"{HASH_KEY},{OLD_HASH_KEY}")
+    assert a.app.state.screener.hash_key == HASH_KEY.encode()
+    b = make_service(screener_audit_hash_keys=None, audit_hash_key="deprecated-one-key")
+    assert b.app.state.screener.hash_key == b"deprecated-one-key"
 
 
 def test_decision_links_to_the_latest_score_of_the_contact(service: Service) -> None:

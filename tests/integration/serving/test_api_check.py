@@ -20,6 +20,7 @@ from serving.audit.tables import check_events
 from serving.checking import split_ask
 from serving.loaded_model import LoadedModel, ModelLoadError
 from serving.testing import FakeScorer
+from tests.utils.deployment import HASH_KEY
 from tests.utils.serving import DRAFT, DRAFT_MISSING, MakeService, Service
 from training.model.outputs import SimilarCase
 from training.text.checklist import SAFETY_LINE, default_checklist
@@ -150,7 +151,7 @@ def test_one_audit_event_keeps_counts_question_ids_and_the_keyed_hash_never_the_
     assert row["questions_missing"] == len(body["missing"])
     assert row["missing_questions"] == ",".join(q["id"] for q in body["missing"])
     assert row["resembling"] == 0 and row["model_version"] is None
-    expected = hmac.new(b"test-hash-key", draft.encode("utf-8"), hashlib.sha256).hexdigest()
+    expected = hmac.new(HASH_KEY.encode(), draft.encode("utf-8"), hashlib.sha256).hexdigest()
     assert row["text_hmac"] == expected
     assert not any(secret_word in str(v) for v in row.values())
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlalchemy import func, select, text
@@ -8,6 +9,7 @@ from sqlalchemy import func, select, text
 from serving.audit.tables import decisions, score_events
 from serving.keys import list_keys, revoke_key
 from serving.testing import FLOOR_SAYS, FLOORED_EXAMPLE
+from tests.utils.deployment import HASH_KEY
 from tests.utils.serving import ROLES, TEXT
 
 pytestmark = pytest.mark.postgres
@@ -16,9 +18,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def pg_service(make_service, postgres_url):  # type: ignore[no-untyped-def]
     # No rate limit: a batch of 1,000 after a score would wait for a full bucket.
-    return make_service(
-        database_url=postgres_url, audit_hash_key=None, key_cache_seconds=0, rate_limit_per_minute=0
-    )
+    return make_service(database_url=postgres_url, key_cache_seconds=0, rate_limit_per_minute=0)
 
 
 def test_core_flows_on_postgres(pg_service) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def test_core_flows_on_postgres(pg_service) -> None:  # type: ignore[no-untyped-
     ).json()
     assert page["events"][0]["score"] is not None
     assert svc.client.get("/readyz").status_code == 200
-    assert len(svc.app.state.screener.hash_key) == 64
+    assert svc.app.state.screener.hash_key == HASH_KEY.encode()
     assert svc.client.post("/v1/admin/reload", headers=svc.h("admin")).json()["generation"] == 1
 
 
@@ -102,3 +102,20 @@ def test_level_differ_flag_and_floor_are_audited_on_postgres(pg_service) -> None
         (3, False, None),
         (4, True, FLOOR_SAYS),
     ]
+
+
+def test_a_lock_held_on_postgres_is_503_within_2_s_and_then_heals(pg_service) -> None:  # type: ignore[no-untyped-def]
+    svc = pg_service
+    h = svc.h("screener")
+    with svc.engine.connect() as other:
+        other.execute(text("LOCK TABLE score_events, decisions IN ACCESS EXCLUSIVE MODE"))
+        for path, body in (
+            ("/v1/score", {"text": TEXT}),
+            ("/v1/contacts/c-1/decision", {"decision": "nfa"}),
+        ):
+            started = time.monotonic()
+            r = svc.client.post(path, json=body, headers=h)
+            assert r.status_code == 503 and time.monotonic() - started < 2.0
+        other.rollback()
+    assert svc.client.post("/v1/score", json={"text": TEXT}, headers=h).status_code == 200
+    assert svc.client.get("/readyz").status_code == 200

@@ -79,7 +79,7 @@ def _start_and_score(url: str, keys: dict[str, str]) -> list[dict]:  # type: ign
 
 
 def _check_migrated(engine: Engine, events: list[dict]) -> None:  # type: ignore[type-arg]
-    assert current_revision(engine) == head_revision() == "0005_score_similar"
+    assert current_revision(engine) == head_revision() == "0006_page_sessions"
     assert _score_columns(engine) >= NEW_COLUMNS
     old, new = events
     assert (old["contact_id"], old["score"], old["band"]) == ("old", 0.42, "medium")

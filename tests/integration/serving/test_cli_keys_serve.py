@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from serving.cli import app
 from serving.settings import get_settings
+from tests.utils.deployment import SECRETS_ENV
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ def test_screener_serve_runs_the_api(tmp_path: Path) -> None:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "MODEL_URI": "fake:?version=3",
+        **SECRETS_ENV,
     }
     screener = [sys.executable, "-c", "from serving.cli import app; app()"]
     out = subprocess.run(

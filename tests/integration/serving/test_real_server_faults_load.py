@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from serving.audit.tables import decisions, score_events
+from tests.utils.deployment import SECRETS_ENV
 
 pytestmark = pytest.mark.slow
 SCREENER = [sys.executable, "-c", "from serving.cli import app; app()"]
@@ -64,7 +65,7 @@ def _serve(tmp: Path, **env_overrides: str) -> Iterator[Server]:
         **os.environ,
         "DATABASE_URL": db_url,
         "MODEL_URI": "fake:?cost_ms=0.5",
-        "AUDIT_HASH_KEY": "soak-hash-key",
+        **SECRETS_ENV,
         "RATE_LIMIT_PER_MINUTE": "0",
         "LOG_LEVEL": "WARNING",
         **env_overrides,

@@ -32,3 +32,17 @@ def test_a_forged_or_malformed_token_is_refused() -> None:
     assert read_session_token(SECRET, f"{forged}.{signature}", now=0.0) is None
     for bad in ("", ".", payload, f"{payload}.", f".{signature}", "a.b.c"):
         assert read_session_token(SECRET, bad, now=0.0) is None
+
+
+def test_a_token_of_non_ascii_text_is_refused_not_an_error() -> None:
+    token = make_session_token(SECRET, key_id=KEY_ID, role="screener", now=0.0)
+    payload, _, signature = token.partition(".")
+    for bad in (f"{payload}.{signature[:-1]}é", f"é{payload}.{signature}", "é.é"):
+        assert read_session_token(SECRET, bad, now=0.0) is None
+
+
+def test_every_key_of_the_ring_verifies_and_none_other() -> None:
+    older, newer = b"o" * 32, b"n" * 32
+    token = make_session_token(older, key_id=KEY_ID, role="screener", now=0.0)
+    assert read_session_token((newer, older), token, now=0.0) is not None
+    assert read_session_token((newer,), token, now=0.0) is None
