@@ -37,7 +37,7 @@ class FeatureConfig(_Strict):
     char_ngram_max: int = Field(4, ge=1)
     char_n_features: int = Field(2**18, ge=2**10)
     #: The hashed character n-grams (typos, inflections); off only to measure what they add.
-    use_chars: bool = True
+    use_chars: bool = False
     use_source: bool = False
     #: With ``use_source``: the share of training contacts whose source the features never
     #: see, so that a contact sent without one is scored as calibrated as one with it.
@@ -102,7 +102,6 @@ class CandidatesConfig(_Strict):
         "logreg_words_chars",
         "logreg_ordinal",
         "sgd_modified_huber",
-        "hgb_indicators_svd",
     )
     selection_metric: Literal["roc_auc", "pr_auc"] = "roc_auc"
     logreg_words_chars: LogRegConfig = LogRegConfig()

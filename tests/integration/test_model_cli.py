@@ -18,7 +18,7 @@ def test_train_reports_candidates_and_registers_a_version(trained_version, use_m
 
     details = registry.version_details(trained_version)
     metrics = details["metrics"]
-    for name in ("logreg_words_chars", "sgd_modified_huber", "hgb_indicators_svd"):
+    for name in ("logreg_words_chars", "logreg_ordinal", "sgd_modified_huber"):
         assert f"cand_{name}_val_roc_auc" in metrics
     assert 0.5 < metrics["test_roc_auc"] <= 1.0
     assert "test_oracle_auc" in metrics
