@@ -16,7 +16,11 @@ from tests.integration.conftest import run_screener
 
 pytestmark = pytest.mark.slow
 
-ROWS = "4000"
+# Enough contacts, and a strong enough bias, for a model of the generator's long and varied
+# contacts to learn the cues well enough to move its operating point for the group: at
+# 4,000 contacts and +3.5 logits it flagged about 70% of every group and no ratio could leave
+# the fair range.
+ROWS = "8000"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +34,7 @@ def audited(tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str]
     )
     files = {
         "unbiased": ["--seed", "1"],
-        "biased": ["--seed", "1", "--bias", "child_ethnicity=black:3.5", "--bias-text-cues"],
+        "biased": ["--seed", "1", "--bias", "child_ethnicity=black:6", "--bias-text-cues"],
         "eval": ["--seed", "3", "--bias", "child_ethnicity=black:0", "--bias-text-cues"],
     }
     paths = {}
