@@ -424,6 +424,22 @@ def test_a_pickled_version_shows_the_examples_it_was_built_with(model, monkeypat
     assert [r.similar for r in restored.score_records(texts)] == before
 
 
+
+def test_an_index_pickled_when_similar_was_one_module_still_loads(model) -> None:  # type: ignore[no-untyped-def]
+    """Versions registered before ``training.model.similar`` became a package name its
+    classes ``training.model.similar.SimilarIndex`` and ``training.model.similar._Examples``."""
+    from training.model.similar import index
+
+    # Protocol 2 names a class by a text line, "c<module>\n<name>\n": renamed in place.
+    data = pickle.dumps(model.similar_index, protocol=2)
+    old = data.replace(b"ctraining.model.similar.index\n", b"ctraining.model.similar\n")
+    assert old.count(b"ctraining.model.similar\n") == 2, "SimilarIndex and _Examples"
+    restored = pickle.loads(old)
+    assert type(restored) is index.SimilarIndex and type(restored.guidance) is index._Examples
+    texts = ["Police attended a DV incident, the children were present.", "No marks seen."]
+    again = dataclasses.replace(model, similar_index=restored)
+    assert again.similar_cases(texts) == model.similar_cases(texts) != [(), ()]
+
 def test_a_model_without_an_index_gives_no_similar_cases(model) -> None:  # type: ignore[no-untyped-def]
     bare = dataclasses.replace(model, similar_index=None)
     (record,) = bare.score_records(["Dad hit him with a belt."])
