@@ -218,10 +218,44 @@ def write_contact(
     """
     lex = load_lexicon() if lexicon is None else lexicon
     style = draw_style(r, alarmed=tone == "alarmed")
+    w = _writer(r, plan, voice, family, sex, received, lex, tone)
+    builder = Builder(r, style, lex.abbreviations)
+    concern_mentions = [m for m in plan.mentions if m.mode != "historical"]
+    history_mentions = [m for m in plan.mentions if m.mode == "historical"]
+    # Shuffled before writing: the text and the plan as written must agree.
+    r.shuffle(concern_mentions)
+    said = plan
+    if length == "line":
+        concern_mentions, history_mentions, said = _one_line(
+            r, plan, concern_mentions, history_mentions, lex
+        )
+    content = _content(r, w, lex, said, concern_mentions, history_mentions, cues, register)
+    if length == "line":
+        if not (content.concern or content.background or content.strengths):
+            content.concern = [w.render(r.choice(lex.context))]
+    else:
+        _around(r, w, lex, content, voice, length, tone)
+    lay_out(layout, builder, w, content, style=style, anonymous=voice.source == "anonymous")
+    text, spans = builder.result()
+    return Written(text, spans, said, layout, tone, register, length)
+
+
+def _writer(
+    r: random.Random,
+    plan: Plan,
+    voice: Voice,
+    family: Family,
+    sex: str,
+    received: date,
+    lex: Lexicon,
+    tone: Tone,
+) -> Writer:
+    """The writer of one contact: its family, the referrer's role, an email subject line
+    (half of calm or alarmed contacts have one in their tone)."""
     subjects = lex.boilerplate["email"]["subjects"]
     if tone != "neutral" and r.random() < 0.5:
         subjects = lex.tone[tone]["subjects"]
-    w = Writer(
+    return Writer(
         r,
         family,
         sex=sex,
@@ -231,44 +265,70 @@ def write_contact(
         role=r.choice(voice.roles),
         subjects=subjects,
     )
-    builder = Builder(r, style, lex.abbreviations)
-    concern_mentions = [m for m in plan.mentions if m.mode != "historical"]
-    history_mentions = [m for m in plan.mentions if m.mode == "historical"]
-    # Shuffled before writing: the text and the plan as written must agree.
-    r.shuffle(concern_mentions)
-    said = plan
-    protective, early_help = plan.protective, plan.early_help
-    if length == "line":
-        concern_mentions = _strongest_first(concern_mentions, lex)
-        keep = 2 if len(concern_mentions) > 1 and r.random() < 0.5 else 1
-        if concern_mentions:
-            concern_mentions, history_mentions = concern_mentions[:keep], []
-            protective = 0
-        elif history_mentions:
-            history_mentions, protective = history_mentions[:1], 0
-        else:
-            protective = min(protective, 1)
-        kept = concern_mentions + history_mentions
-        early_help = "failed" if any(m.label == "early_help_failed" for m in kept) else "none"
-        said = Plan(plan.source, plan.age, kept, protective=protective, early_help=early_help)
 
+
+def _one_line(
+    r: random.Random,
+    plan: Plan,
+    concerns: list[Mention],
+    history: list[Mention],
+    lex: Lexicon,
+) -> tuple[list[Mention], list[Mention], Plan]:
+    """What a one-line contact keeps of ``plan``: its strongest one or two concerns (or one
+    historical one, where there is no current one), and the plan as said."""
+    protective, early_help = plan.protective, plan.early_help
+    concerns = _strongest_first(concerns, lex)
+    keep = 2 if len(concerns) > 1 and r.random() < 0.5 else 1
+    if concerns:
+        concerns, history = concerns[:keep], []
+        protective = 0
+    elif history:
+        history, protective = history[:1], 0
+    else:
+        protective = min(protective, 1)
+    kept = concerns + history
+    early_help = "failed" if any(m.label == "early_help_failed" for m in kept) else "none"
+    said = Plan(plan.source, plan.age, kept, protective=protective, early_help=early_help)
+    return concerns, history, said
+
+
+def _content(
+    r: random.Random,
+    w: Writer,
+    lex: Lexicon,
+    said: Plan,
+    concerns: list[Mention],
+    history: list[Mention],
+    cues: tuple[str, ...],
+    register: Register,
+) -> Content:
+    """The sentences of what ``said`` says: concerns (a failed early help offer in its own
+    section), background, early help, strengths, and the bias cues among the concerns."""
     content = Content(opening=[])
-    for m in concern_mentions:
+    for m in concerns:
         sentence = _mention(w, m, _draw_register(r, register))
         failed = m.label == "early_help_failed" and m.mode in ("first", "third")
         (content.early_help if failed else content.concern).append(sentence)
-    content.background = [_mention(w, m, _draw_register(r, register)) for m in history_mentions]
-    if early_help in ("engaged", "declined"):
-        content.early_help.append(w.render(r.choice(lex.early_help[early_help])))
-    content.strengths = [w.render(t) for t in r.sample(lex.protective, protective)]
+    content.background = [_mention(w, m, _draw_register(r, register)) for m in history]
+    if said.early_help in ("engaged", "declined"):
+        content.early_help.append(w.render(r.choice(lex.early_help[said.early_help])))
+    content.strengths = [w.render(t) for t in r.sample(lex.protective, said.protective)]
     content.concern += [w.render(c) for c in cues]
-    if length == "line":
-        if not (content.concern or content.background or content.strengths):
-            content.concern = [w.render(r.choice(lex.context))]
-        lay_out(layout, builder, w, content, style=style, anonymous=voice.source == "anonymous")
-        text, spans = builder.result()
-        return Written(text, spans, said, layout, tone, register, length)
+    return content
 
+
+def _around(
+    r: random.Random,
+    w: Writer,
+    lex: Lexicon,
+    content: Content,
+    voice: Voice,
+    length: Length,
+    tone: Tone,
+) -> None:
+    """What a contact longer than a line says around its concerns: the referrer's opening,
+    ordinary detail up to a length drawn for ``length``, perhaps a hedge, consent and
+    contact lines, and the wording of its ``tone``."""
     content.opening = w.render(r.choice(voice.openings))
     content.long = length in ("long", "very_long")
     said_chars = sum(
@@ -285,9 +345,6 @@ def write_contact(
         pool = common["consent"] + common["contacts"]
         content.closing = [w.render(t) for t in r.sample(pool, 1 if length == "short" else 2)]
     _tone(r, w, content, tone)
-    lay_out(layout, builder, w, content, style=style, anonymous=voice.source == "anonymous")
-    text, spans = builder.result()
-    return Written(text, spans, said, layout, tone, register, length)
 
 
 def bias_cue_templates(attribute: str, value: str | int | bool) -> tuple[str, ...]:
