@@ -4,7 +4,7 @@ on text the generator did not write, and what it costs.
 Generates contacts, reads them through the text pipeline once, then trains the product's
 model (the ordinal logistic regression, with the guidance corpus, the embeddings and every
 block) and the same model without one part at a time, and prints for each: the AUC on the
-hand-written development set, the behavioural suite's development-half failure rate (all
+hand-written development sets (free text, and real layouts), the behavioural suite's development-half failure rate (all
 cases and must-never-miss), the generated test split's AUC as a share of the oracle's (a
 regression guard), the CPU seconds of the fit (features, candidate, calibration, level
 estimate, the plain baseline and the evaluation of about 2,700 texts written by other
@@ -157,7 +157,9 @@ def run_variant(name: str, base: Any, prepared: Any, score_texts: list[str]) -> 
         "gen_auc_share": result.test.auc_ratio_to_oracle,
         "train_cpu_s": train_cpu,
         "score_cpu_ms": score_ms,
+        "layouts_auc": m.get("external_dev_layouts_roc_auc"),
         "baseline_dev_auc": m.get("baseline_external_dev_roc_auc"),
+        "baseline_layouts_auc": m.get("baseline_external_dev_layouts_roc_auc"),
         "baseline_behaviour_dev": m.get("baseline_behaviour_development_failure_rate"),
     }
 
@@ -231,19 +233,20 @@ def main() -> None:
           f"this process{workers}", flush=True)
     score_texts = prepared.splits["test"]["text"].astype(str).tolist()[:2000]
     rows = []
-    header = (f"{'variant':<20} {'dev AUC [95% CI]':<22} {'behav dev':>9} {'mnm dev':>8} "
+    header = (f"{'variant':<20} {'dev AUC [95% CI]':<22} {'layouts':>7} {'behav dev':>9} {'mnm dev':>8} "
               f"{'gen/oracle':>10} {'fit CPU s':>9} {'score ms':>8}")
     print(header)
     for name in names:
         r = run_variant(name, base, prepared, score_texts)
         rows.append(r)
         ci = f"{_fmt(r['dev_auc'], '.3f')} [{_fmt(r['dev_auc_lo'], '.3f')}, {_fmt(r['dev_auc_hi'], '.3f')}]"
-        print(f"{name:<20} {ci:<22} {_fmt(r['behaviour_dev'], '.1%'):>9} "
+        print(f"{name:<20} {ci:<22} {_fmt(r['layouts_auc'], '.3f'):>7} {_fmt(r['behaviour_dev'], '.1%'):>9} "
               f"{_fmt(r['must_never_miss_dev'], '.1%'):>8} {_fmt(r['gen_auc_share'], '.4f'):>10} "
               f"{r['train_cpu_s']:>9.0f} {r['score_cpu_ms']:>8.2f}", flush=True)
     full = next((r for r in rows if r["variant"] == "full"), None)
     if full is not None:
         print(f"{'plain TF-IDF baseline':<20} {_fmt(full['baseline_dev_auc'], '.3f'):<22} "
+              f"{_fmt(full['baseline_layouts_auc'], '.3f'):>7} "
               f"{_fmt(full['baseline_behaviour_dev'], '.1%'):>9}")
     costs = pipeline_costs(score_texts)
     print("\ntext pipeline, CPU ms per contact (2,000 contacts):")

@@ -2,12 +2,14 @@
 
 The model learns from the synthetic generator (or a council's past decisions); a model
 that learned the generator's templates rather than the concerns would score well on
-generated data and badly on anything else. ``data/handwritten/`` holds three sets written
+generated data and badly on anything else. ``data/handwritten/`` holds four sets written
 independently of the generator, each contact labelled with the level of need that
 published threshold guidance gives it (1 universal, 2 early help, 3 child in need,
 4 protection; ``met`` = level 3 or 4):
 
-- ``dev`` (200): may be read while developing; the tuning set;
+- ``dev`` (200): may be read while developing; a tuning set, in free text;
+- ``dev_layouts`` (300): may be read while developing; a tuning set in the layouts contacts
+  arrive in, by two further authors (y1, y2);
 - ``test`` (200): reported only;
 - ``blind`` (330): reported only; written by other authors in the layouts contacts arrive
   in (referral forms with blank fields, police notices, health records, school logs, email
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 #: The hand-written sets, in report order.
-SETS: tuple[str, ...] = ("dev", "test", "blind")
+SETS: tuple[str, ...] = ("dev", "dev_layouts", "test", "blind")
 #: The contract outcome each level of need maps to, so that the sets pass the contract.
 _OUTCOME_OF_LEVEL = {1: "nfa", 2: "early_help", 3: "referral", 4: "child_protection"}
 #: Fewest contacts of each class for a per-layout AUC.

@@ -11,7 +11,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from training.audit.behaviour import read_suite
-from training.audit.external import handwritten_dir, read_external
+from training.audit.external import SETS, handwritten_dir, read_external
 from training.audit.independent import behaviour_dir
 from training.settings import get_settings
 
@@ -33,7 +33,7 @@ def corpus() -> list[dict]:
 
 def _evaluation_texts() -> list[str]:
     texts = [t for c in read_suite(behaviour_dir()) for t in c.texts]
-    for name in ("dev", "test", "blind"):
+    for name in SETS:
         texts += read_external(handwritten_dir() / f"{name}.jsonl")["text"].tolist()
     return texts
 
@@ -66,6 +66,18 @@ def test_the_authors_of_training_and_reporting_texts_are_distinct(corpus) -> Non
     blind = set(read_external(handwritten_dir() / "blind.jsonl")["author"])
     assert trainers and reporting and blind
     assert not trainers & reporting and not trainers & blind and not reporting & blind
+    tuning = set(read_external(handwritten_dir() / "dev_layouts.jsonl")["author"])
+    assert tuning and not tuning & (trainers | reporting | blind)
+
+
+def test_the_tuning_set_in_layouts_is_no_near_copy_of_a_reported_set() -> None:
+    tuning = read_external(handwritten_dir() / "dev_layouts.jsonl")["text"].tolist()
+    reported = [c for c in read_suite(behaviour_dir()) if c.half == "reporting"]
+    held = [t for c in reported for t in c.texts]
+    for name in ("test", "blind"):
+        held += read_external(handwritten_dir() / f"{name}.jsonl")["text"].tolist()
+    worst, i, j = _closest(tuning, held)
+    assert worst < NEAR, f"dev_layouts {i} ~ reported text {j}: cosine {worst:.2f}"
 
 
 def test_the_near_duplicate_check_finds_a_lightly_edited_copy(corpus) -> None:
