@@ -2,7 +2,9 @@
 patterns built from ``patterns/redaction.json``.
 
 Every list is data, reviewed like code: ``first_names.txt`` and ``surnames.txt`` (names in
-England and Wales across communities), ``ambiguous_names.txt`` (names that are also common
+England and Wales across communities), ``first_names_public.txt`` and ``surnames_public.txt``
+(further names from public lists, with their sources and licences), ``english_words.txt``
+(ordinary English words in lower case, from SCOWL), ``ambiguous_names.txt`` (names that are also common
 capitalised words: a name only with context), ``name_words.txt`` (names that are everyday
 lower-case words: never a name in lower case without context) and ``redaction.json``.
 """
@@ -30,6 +32,10 @@ class Lexicon:
 
     first_names: frozenset[str]
     surnames: frozenset[str]
+    #: family names from public lists: a name beside a name or after a cue, never alone
+    public_surnames: frozenset[str]
+    #: ordinary English words in lower case (SCOWL): a word here is no name without a list
+    english: frozenset[str]
     #: names that are common capitalised words ("Will", "May", "Florence"): need context
     ambiguous: frozenset[str]
     #: names that are everyday lower-case words ("ruby", "jack"): not names in lower case
@@ -51,6 +57,9 @@ class Lexicon:
     titles: frozenset[str]
     #: titles, relationship words, greetings: a name may follow ("mrs", "mum", "dear")
     cue_words: frozenset[str]
+    #: greetings and sign-offs among the cue words ("hi", "thanks", "its"): weaker cues, that
+    #: never make an unlisted lower-case word a name ("thanks lol")
+    greetings: frozenset[str]
     #: form labels that a name follows after a colon ("name", "patient", "surname")
     labels: frozenset[str]
     #: lower-case words that join two parts of a name ("ap", "ní", "van", "bin")
@@ -108,7 +117,7 @@ def _lower_names(
 def get_lexicon() -> Lexicon:
     """The redactor's lexicon (read on first call, then cached for the process)."""
     raw: dict[str, Any] = json.loads(read_pattern_file("redaction.json"))
-    first = _lines("first_names.txt")
+    first = _lines("first_names.txt") | _lines("first_names_public.txt")
     surnames = _lines("surnames.txt")
     ambiguous = _lines("ambiguous_names.txt")
     name_words = _lines("name_words.txt") | ambiguous
@@ -122,6 +131,8 @@ def get_lexicon() -> Lexicon:
     return Lexicon(
         first_names=first,
         surnames=surnames,
+        public_surnames=_lines("surnames_public.txt") - first - surnames,
+        english=_lines("english_words.txt"),
         ambiguous=ambiguous,
         name_words=name_words,
         lower_any=_lower_names(first | surnames, ambiguous | name_words, never),
@@ -133,6 +144,7 @@ def get_lexicon() -> Lexicon:
         known_stems=_known_stems(sorted(never), first),
         titles=frozenset(w.lower() for w in titles),
         cue_words=cue_words,
+        greetings=frozenset(w.lower() for w in raw["greetings"]),
         labels=frozenset(w.lower() for w in raw["name_labels"]),
         particles=frozenset(raw["name_particles"]),
         org_after=frozenset(raw["organisation_words"]),
