@@ -539,7 +539,14 @@ def _runs(text: str, words: list[_Word], lex: Lexicon) -> list[list[_Word]]:
     for w in words:
         if w.cue_only and not w.named:
             # "deborah price": a listed family name that is also a word, after a given name
-            if w.surname and run and run[-1].named and _adjacent(text, run[-1], w, lex):
+            if (
+                w.surname
+                and run
+                and run[-1].named
+                and run[-1].shape == "lower"
+                and _adjacent(text, run[-1], w, lex)
+                and _VERB_AFTER.match(text, run[-1].end) is None  # never "jayden said"
+            ):
                 run.append(w)
                 continue
             if run:
