@@ -95,9 +95,7 @@ def main() -> None:
     print(
         f"targets: recall >= 0.95, precision >= 0.90; {score.rows / score.seconds:,.0f} contacts/s"
     )
-    speeds = [
-        _speed("generated contacts", score.seconds, score.rows, sum(len(t) for t in texts))
-    ]
+    speeds = [_speed("generated contacts", score.seconds, score.rows, sum(len(t) for t in texts))]
     for name in ("dev", "test"):
         path = PII_DIR / f"{name}.jsonl"
         if not path.exists():

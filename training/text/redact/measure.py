@@ -25,7 +25,14 @@ from pathlib import Path
 
 from training.text.types import PiiSpan
 
-__all__ = ["GoldSpan", "RedactedWords", "SpanScore", "read_pii_set", "redacted_words", "score_spans"]
+__all__ = [
+    "GoldSpan",
+    "RedactedWords",
+    "SpanScore",
+    "read_pii_set",
+    "redacted_words",
+    "score_spans",
+]
 
 #: ``(start, end, kind)`` of a labelled span
 GoldSpan = tuple[int, int, str]

@@ -222,7 +222,11 @@ def _candidates(
             continue
         if len(word) == 1:
             # "E. Mackintosh", and "J Smith" without the full stop
-            if word.isupper() and word not in "IA" and (after == "." or _INITIAL_GAP.match(text, e)):
+            if (
+                word.isupper()
+                and word not in "IA"
+                and (after == "." or _INITIAL_GAP.match(text, e))
+            ):
                 out.append(_Word(s, e, word, word.lower(), "initial", joins=True))
             continue
         w = _word(s, e, word, lex)
@@ -249,9 +253,8 @@ def _cued_lower(words: list[str], lex: Lexicon) -> set[str]:
             or low in lex.particles
         ):
             continue
-        if low in lex.first_names or low in lex.surnames or low in lex.public_surnames:
-            out.add(low)
-        elif (
+        listed = low in lex.first_names or low in lex.surnames or low in lex.public_surnames
+        if listed or (
             low not in lex.english
             and low.replace("-", "").isalpha()
             and low not in lex.never_lower
@@ -296,7 +299,9 @@ def _word(s: int, e: int, word: str, lex: Lexicon) -> _Word | None:
     shape, strong, joins, ambiguous, cue_only, surname = cls
     if not (strong or joins or cue_only):
         return None
-    return _Word(s, e, word, word.lower(), shape, strong, joins, False, ambiguous, cue_only, surname)
+    return _Word(
+        s, e, word, word.lower(), shape, strong, joins, False, ambiguous, cue_only, surname
+    )
 
 
 def _words_outside(text: str, taken: list[tuple[int, int]]) -> list[str]:
@@ -377,8 +382,10 @@ def _classify(w: _Word, lex: Lexicon) -> None:
             w.surname = sur or low in lex.public_surnames
             # A listed name that is also a word, or a word in no list and no dictionary:
             # a name only after a cue ("her friend jade", "her brother lewys").
-            w.cue_only = first or w.surname or (
-                low not in lex.english and not never and not ordinary and low.isalpha()
+            w.cue_only = (
+                first
+                or w.surname
+                or (low not in lex.english and not never and not ordinary and low.isalpha())
             )
     else:  # mixed case ("DeShawn" listed; "TikTok", "HoY" not)
         w.strong = w.joins = listed and not never
@@ -451,7 +458,7 @@ _APART_AFTER = re.compile(r"\s*(?:[,;:)\n]|[.!?](?:\s|$)|$|\s+and\s)")
 
 
 def _strong_cue_before(text: str, start: int, lex: Lexicon) -> bool:
-    """ "called", "named", "name is", "known as", a title or a form label right before."""
+    """ "called", "named", "name is", "known as", a short title or a form label right before."""
     pre = text[max(0, start - 24) : start].rstrip(" \t(\"“'‘")
     if pre.endswith(":"):
         return True
@@ -460,7 +467,9 @@ def _strong_cue_before(text: str, start: int, lex: Lexicon) -> bool:
         return False
     last = words[-1].rstrip(".")
     return (
-        last in ("called", "named", "aka") or last in lex.titles or " ".join(words) in ("name is", "known as")
+        last in ("called", "named", "aka", "miss", "master")
+        or last in _ABBREVIATED_TITLES  # "mrs", "dr", "pc"; never "sister rose early"
+        or " ".join(words) in ("name is", "known as")
     )
 
 
@@ -518,7 +527,9 @@ def _cue_before(text: str, start: int, lex: Lexicon, *, person: bool = False) ->
     ):
         return True  # "Subject 1:"
     cues = lex.cue_words
-    if person and (last in lex.greetings or f"{words[-2] if len(words) > 1 else ''} {last}" in lex.greetings):
+    if person and (
+        last in lex.greetings or f"{words[-2] if len(words) > 1 else ''} {last}" in lex.greetings
+    ):
         return False
     if last in cues:
         # "the dog called Frank" is no person

@@ -42,7 +42,9 @@ _FLAT = r"(?:flat|apartment|apt|unit|room|plot|studio|maisonette)\.?"
 _FLAT_BEFORE = re.compile(rf"\b{_FLAT}\s+$", re.IGNORECASE)
 #: a flat's number or letter before the house number ("Flat A, 12", "Flat 1/2, 20", "2/1 14")
 _FLAT_NO = r"(?:\d{1,4}[A-Za-z]?(?:/\d{1,2})?|[A-Za-z])"
-_FLAT_BEFORE_NUMBER = re.compile(rf"(?:\b{_FLAT}\s+{_FLAT_NO}|\b\d{{1,2}}/\d{{1,2}}),?\s+$", re.IGNORECASE)
+_FLAT_BEFORE_NUMBER = re.compile(
+    rf"(?:\b{_FLAT}\s+{_FLAT_NO}|\b\d{{1,2}}/\d{{1,2}}),?\s+$", re.IGNORECASE
+)
 #: what may follow a house number's digits: a letter, a range or a flat position ("2/1 14")
 _AFTER_NUMBER = re.compile(r"[ ,]|[A-Za-z](?:[ ,]|$)|-\d{1,4}[A-Za-z]?[ ,]|/\d{1,2},?\s+\d")
 #: an address cue before the house number: then a street needs no common street word
@@ -50,7 +52,9 @@ _ADDRESS_CUE = re.compile(
     r"(?i:\b(?:at|to|from|address(?:\s+is)?|addr|home|c/o|property|house|no\.?|number)\s*[:,-]?\s*)$"
 )
 _FLAT_AFTER = re.compile(rf",?\s+(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?\b")
-_SAINT_TOWN = re.compile(r",\s*St\.?\s+[A-Z][^\W\d_]+(?=\s*(?:[,.;:)\n]|$)|\s+[a-z]|\s+[A-Z]{1,2}\d)")
+_SAINT_TOWN = re.compile(
+    r",\s*St\.?\s+[A-Z][^\W\d_]+(?=\s*(?:[,.;:)\n]|$)|\s+[a-z]|\s+[A-Z]{1,2}\d)"
+)
 #: a foreign postcode and town after a foreign street ("30-059 Kraków", "75011 Paris")
 _FOREIGN_TOWN = re.compile(r",?\s+(?:[A-Z]{1,2}-)?\d{2}-?\d{3}(?:\d)?\s+[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]+")
 _FLAT_START = re.compile(_FLAT, re.IGNORECASE)
@@ -354,7 +358,9 @@ def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
         if (
             words
             and not (words[0][:1].isupper() or words[0].lower() == "the")
-            and not _plain_street(words, _ADDRESS_CUE.search(text, max(0, start - 16), start), p, lex)
+            and not _plain_street(
+                words, _ADDRESS_CUE.search(text, max(0, start - 16), start), p, lex
+            )
         ):
             m = None
     if m is not None:

@@ -142,9 +142,7 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
                 add(start, m.end(), "school")
 
 
-_SCHOOL_LABEL_WORDS = frozenset(
-    ("school", "nursery", "college", "academy", "setting", "childcare")
-)
+_SCHOOL_LABEL_WORDS = frozenset(("school", "nursery", "college", "academy", "setting", "childcare"))
 
 
 def _proper(word: str, lex: Lexicon) -> bool:
@@ -158,9 +156,7 @@ def _name_word(word: str, lex: Lexicon) -> bool:
     return word not in lex.never or word in lex.places or _proper(word, lex)
 
 
-def _labelled_schools(
-    text: str, caps: list[tuple[int, int, str]], add: Add, lex: Lexicon
-) -> None:
+def _labelled_schools(text: str, caps: list[tuple[int, int, str]], add: Add, lex: Lexicon) -> None:
     """The name after a school label, on its line: "School: Hillcrest", "Nursery - Busy Bees"."""
     starts = {c[0]: k for k, c in enumerate(caps)}
     for m in _SCHOOL_LABEL.finditer(text):
