@@ -36,6 +36,11 @@ class Lexicon:
     public_surnames: frozenset[str]
     #: ordinary English words in lower case (SCOWL): a word here is no name without a list
     english: frozenset[str]
+    #: listed names (any list) that a cue may make names in lower case ("jade", "price")
+    cued_listed: frozenset[str]
+    #: every lower-case word that is known one way or another (English, stop word, listed,
+    #: never-name): what is left of a text's words may be an unlisted name after a cue
+    not_unknown: frozenset[str]
     #: names that are common capitalised words ("Will", "May", "Florence"): need context
     ambiguous: frozenset[str]
     #: names that are everyday lower-case words ("ruby", "jack"): not names in lower case
@@ -128,14 +133,25 @@ def get_lexicon() -> Lexicon:
         [*raw["never_names"], *raw["never_places"], *raw["never_brands"]]
         + [w.capitalize() for w in raw["relationship_words"] if " " not in w]
     )
+    public_surnames = _lines("surnames_public.txt") - first - surnames
+    english = _lines("english_words.txt")
+    listed = first | surnames | public_surnames
+    particles = frozenset(raw["name_particles"])
+    lower_any = _lower_names(first | surnames, ambiguous | name_words, never)
     return Lexicon(
         first_names=first,
         surnames=surnames,
-        public_surnames=_lines("surnames_public.txt") - first - surnames,
-        english=_lines("english_words.txt"),
+        public_surnames=public_surnames,
+        english=english,
+        cued_listed=frozenset(
+            w
+            for w in listed - lower_any - particles
+            if len(w) >= 3 and w not in STOP_WORDS and w.islower()
+        ),
+        not_unknown=english | listed | STOP_WORDS | frozenset(w.lower() for w in never) | particles,
         ambiguous=ambiguous,
         name_words=name_words,
-        lower_any=_lower_names(first | surnames, ambiguous | name_words, never),
+        lower_any=lower_any,
         sentence_words=frozenset(w.lower() for w in raw["sentence_words"]),
         never=never,
         never_lower=frozenset(w.lower() for w in never),
@@ -146,7 +162,7 @@ def get_lexicon() -> Lexicon:
         cue_words=cue_words,
         greetings=frozenset(w.lower() for w in raw["greetings"]),
         labels=frozenset(w.lower() for w in raw["name_labels"]),
-        particles=frozenset(raw["name_particles"]),
+        particles=particles,
         org_after=frozenset(raw["organisation_words"]),
         not_person=frozenset(raw["not_person_before_called"]),
         school_fillers=frozenset(

@@ -187,15 +187,13 @@ def _candidates(
 ) -> list[_Word]:
     """Capitalised words, and lower-case words that are listed names (rarely any)."""
     spans = caps
-    outside = _words_outside(text, taken)
-    lows = set(lex.lower_any.intersection(outside))
-    lows.update(_cued_lower(outside, lex))
+    outside = {w for w in _words_outside(text, taken) if w.islower()}
+    lows = _cued_lower(outside, lex)
+    lows.update(lex.lower_any.intersection(outside))
     if lows:
         spans = list(caps)
         for low in lows:
-            spans.extend(
-                (m.start(), m.end(), m.group()) for m in _lower_pattern(low).finditer(text)
-            )
+            spans.extend(_occurrences(text, low))
         spans.sort()
     n = len(text)
     blocked = sorted(taken)
@@ -239,25 +237,15 @@ _CLASSES: dict[str, tuple[str, bool, bool, bool, bool, bool]] = {}
 _INITIAL_GAP = re.compile(rf" {_U}{_L}")
 
 
-def _cued_lower(words: list[str], lex: Lexicon) -> set[str]:
+def _cued_lower(words: set[str], lex: Lexicon) -> set[str]:
     """Lower-case words of the text that may be names after a cue: listed given names that
     are also words ("jade", "precious"), listed family names that are words ("price"), and
     words that are in no list and no English word ("lewys", "tayshaun")."""
-    out: set[str] = set()
-    for low in set(words):
+    out = set(words & lex.cued_listed)
+    for low in words - lex.not_unknown:
         if (
-            len(low) < 3
-            or not low.islower()
-            or low in STOP_WORDS
-            or low in lex.lower_any
-            or low in lex.particles
-        ):
-            continue
-        listed = low in lex.first_names or low in lex.surnames or low in lex.public_surnames
-        if listed or (
-            low not in lex.english
-            and low.replace("-", "").isalpha()
-            and low not in lex.never_lower
+            len(low) >= 3
+            and low.isalpha()
             and norm_word(low) not in lex.known_stems
             and not _misspelt(low, lex.english)
         ):
@@ -316,10 +304,23 @@ def _words_outside(text: str, taken: list[tuple[int, int]]) -> list[str]:
     return text.translate(_SEP).split()
 
 
-@lru_cache(maxsize=4096)
-def _lower_pattern(name: str) -> re.Pattern[str]:
-    """Where the lower-case name occurs as a word (possibly hyphenated: "kerry-ann")."""
-    return re.compile(rf"(?<![\w@#/\[.'’-]){re.escape(name)}(?:-[^\W\d_]+)*(?:['’]s)?(?![\w'’-])")
+_LOWER_TAIL = re.compile(r"(?:-[^\W\d_]+)*(?:['’]s)?(?![\w'’-])")
+_NOT_BEFORE_LOWER = frozenset("@#/[.'’-_")
+
+
+def _occurrences(text: str, low: str) -> list[tuple[int, int, str]]:
+    """Where the lower-case name occurs as a word, possibly hyphenated ("kerry-ann") or
+    possessive (found with ``str.find``: far faster than a pattern per name)."""
+    out: list[tuple[int, int, str]] = []
+    at = text.find(low)
+    while at >= 0:
+        before = text[at - 1] if at > 0 else " "
+        if not before.isalnum() and before not in _NOT_BEFORE_LOWER:
+            tail = _LOWER_TAIL.match(text, at + len(low))
+            if tail is not None:
+                out.append((at, tail.end(), text[at : tail.end()]))
+        at = text.find(low, at + len(low))
+    return out
 
 
 def _shape(word: str) -> str:

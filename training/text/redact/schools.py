@@ -40,11 +40,9 @@ _SCHOOL_FINAL = frozenset(
 )  # fmt: skip
 #: lower-case words that may open a school's name: "st anne's", "holy trinity"
 _SCHOOL_OPENERS = frozenset(("st", "st.", "saint", "holy", "sacred", "blessed"))
-#: a label the school's name follows ("School: Hillcrest", "Previous school - Busy Bees")
-_SCHOOL_LABEL = re.compile(
-    r"(?i:\b(?:(?:previous|current|new|last)\s+)?(?:school|nursery|college|academy|setting"
-    r"|education\s+setting|childcare)(?:\s+name)?\s*[:=-]\s*)"
-)
+#: after a school label's word, what makes it a label ("School: Hillcrest", "Nursery name - ")
+_SCHOOL_LABEL_END = re.compile(r"(?:\s+name)?\s*[:=-]\s*")
+_LABEL_OPENERS = frozenset(("previous", "current", "new", "last", "education"))
 _SCHOOL_KEEP = frozenset(("Our", "St", "Saint", "The", "St."))
 _SCHOOL_GAP = re.compile(r"(?:'s|’s)?[ \t]+(?:(?:de|of|la|le|the|and|&|C[ \t]+of)[ \t]+)?|\.[ \t]+")
 _SCHOOL_TAIL = re.compile(r"\s+for\s+(?:Boys|Girls)\b")
@@ -145,6 +143,23 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
 _SCHOOL_LABEL_WORDS = frozenset(("school", "nursery", "college", "academy", "setting", "childcare"))
 
 
+def _labels(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the school labels in ``text`` (a label word found with
+    ``str.find``, then its colon, dash or equals sign)."""
+    low = text.lower()
+    out: list[tuple[int, int]] = []
+    for word in _SCHOOL_LABEL_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if at == 0 or not low[at - 1].isalnum():
+                m = _SCHOOL_LABEL_END.match(text, end)
+                if m is not None:
+                    out.append((at, m.end()))
+            at = low.find(word, end)
+    return out
+
+
 def _proper(word: str, lex: Lexicon) -> bool:
     """A capitalised word that is no English word in lower case: a town ("Blackburn",
     "Leeds") or another proper noun, which can name a school."""
@@ -158,10 +173,14 @@ def _name_word(word: str, lex: Lexicon) -> bool:
 
 def _labelled_schools(text: str, caps: list[tuple[int, int, str]], add: Add, lex: Lexicon) -> None:
     """The name after a school label, on its line: "School: Hillcrest", "Nursery - Busy Bees"."""
-    starts = {c[0]: k for k, c in enumerate(caps)}
-    for m in _SCHOOL_LABEL.finditer(text):
-        k = starts.get(m.end())
-        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+    starts: dict[int, int] | None = None
+    for label_start, label_end in _labels(text):
+        if starts is None:
+            starts = {c[0]: k for k, c in enumerate(caps)}
+        k = starts.get(label_end)
+        line = text[text.rfind("\n", 0, label_start) + 1 : label_start]
+        if line.lower().strip() in _LABEL_OPENERS:
+            line = ""  # "Previous school: ..."
         if k is None or line.strip(" \t-*•") or len(caps[k][2]) < 3:
             continue  # a label opens its line: never "Disclosure at school: Olivia"
         if caps[k][2].lower() in lex.first_names and caps[k][2].lower() not in lex.ambiguous:
