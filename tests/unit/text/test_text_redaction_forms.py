@@ -62,6 +62,12 @@ FOUND: list[tuple[str, str, str]] = [
     ),
     ("he moved to Greenway Junior in May", "Greenway Junior", "school"),
     ("School: Hillcrest\nYear: 4", "Hillcrest", "school"),
+    ("HE ATTENDS OAKFIELD PRIMARY SCHOOL IN YEAR 5", "OAKFIELD PRIMARY SCHOOL", "school"),
+    ("ATTENDS ST JOSEPH'S RC PRIMARY", "ST JOSEPH'S RC PRIMARY", "school"),
+    ("He is in Y5 at Oakfield Primary school.", "Oakfield Primary school", "school"),
+    ("She attends Oakfield primary.", "Oakfield primary", "school"),
+    ("he attends St Mary's.", "St Mary's", "school"),
+    ("her school (Brookfield) said he was late", "Brookfield", "school"),
 ]
 
 
@@ -85,6 +91,8 @@ def test_two_schools_joined_by_and_stay_two() -> None:
         "She went to 3 different parks and took 2 buses down the road.",
         "At 5 am she left; she goes to the local primary school.",
         "Her sister attends our feeder secondary.",
+        "DA HIGH RISK - MARAC referral made.",
+        "He attends Sunday school and a youth club.",
     ],
 )
 def test_words_that_only_look_like_personal_data_are_left_alone(text: str) -> None:
@@ -93,6 +101,10 @@ def test_words_that_only_look_like_personal_data_are_left_alone(text: str) -> No
 
 def test_a_verb_after_a_name_is_no_family_name() -> None:
     assert _pieces("He attends the Academy. Jayden said he was hit.") == {"Jayden": "name"}
+
+
+def test_a_name_before_a_school_word_stays_a_name() -> None:
+    assert _pieces("She went to Jayden's school party.") == {"Jayden": "name"}
 
 
 def test_a_child_named_after_a_setting_label_is_a_name() -> None:

@@ -57,6 +57,7 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
     after words that are no ordinary vocabulary ("kingsmead college")."""
     lex = get_lexicon()
     fillers = lex.school_fillers
+    caps = [(a, b, _as_title(w)) for a, b, w in caps]  # "OAKFIELD PRIMARY SCHOOL"
     n = len(caps)
     for i in range(n):
         word = caps[i][2]
@@ -80,7 +81,10 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
         names = [
             c[2]
             for c in caps[j : i + 1]
-            if c[2].lower() not in fillers and _name_word(c[2], lex) and c[2] not in _SCHOOL_KEEP
+            if c[2].lower() not in fillers
+            and _name_word(c[2], lex)
+            and c[2] not in _SCHOOL_KEEP
+            and not (c[2].isupper() and len(c[2]) < 3)  # "DA HIGH RISK"
         ]
         if word in ("High", "Grammar", "Unit", "PRU", "College", "Junior", "Infant", "Secondary"):
             names = [w for w in names if not ordinary_word(w, lex) or _proper(w, lex)]
@@ -97,10 +101,16 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
                 names.append(nxt)
             end = caps[k][1]
         if names:
-            tail = _SCHOOL_TAIL.match(text, end)
+            tail = _SCHOOL_TAIL.match(text, end) or _SCHOOL_WORD_AFTER.match(text, end)
             add(caps[j][0], tail.end() if tail is not None else end, "school")
     if not vocab.isdisjoint(_SCHOOL_LABEL_WORDS):
         _labelled_schools(text, caps, add, lex)
+        for m in _SCHOOL_BRACKET.finditer(text):  # "her school (Brookfield) said"
+            if m.group(2).lower() not in lex.first_names:
+                add(m.start(1), m.end(1), "school")
+    if "St" in text:
+        for m in _SAINT_SCHOOL.finditer(text):  # "he attends St Mary's"
+            add(m.start(1), m.end(1), "school")
     if vocab.isdisjoint(_SCHOOL_LOWER):
         return
     filler_words = {w for f in fillers for w in f.split()}
@@ -114,6 +124,23 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
         for w in reversed(before):
             low = w.lower()
             if not w.islower():
+                if in_tail and low in filler_words and w.istitle():
+                    words.insert(0, w)  # "Oakfield Primary school"
+                    continue
+                # "attends Oakfield primary": a capitalised name before the school word
+                bare = w[:-2] if w.endswith(("'s", "’s")) else w
+                if (
+                    w[:1].isupper()
+                    and bare.replace("-", "").isalpha()
+                    and not (w.isupper() and len(w) <= 4)
+                    and (not ordinary_word(bare, lex) or _proper(bare, lex))
+                    and not (bare != w and bare.lower() in lex.first_names)
+                    and bare not in lex.never
+                ):
+                    in_tail = False
+                    named = True
+                    words.insert(0, w)
+                    continue
                 break
             if in_tail and low in filler_words:
                 words.insert(0, w)
@@ -138,6 +165,28 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
             start = m.start() - len(" ".join(words)) - 1
             if text[start : m.start() - 1] == " ".join(words):
                 add(start, m.end(), "school")
+
+
+_SCHOOL_WORD_AFTER = re.compile(r" (?:school|academy|nursery|college)\b")
+_SCHOOL_BRACKET = re.compile(
+    r"\b(?:school|nursery|college|academy)\s*\(\s*(([A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})\s*\)"
+)
+_SAINT_SCHOOL = re.compile(
+    r"\b(?:attends|attending|attended|attend|pupil\s+at|student\s+at|goes\s+to|went\s+to"
+    r"|transferred\s+to|moved\s+to|moving\s+to|on\s+roll\s+at)\s+"
+    r"(St\.?\s+[A-Z][a-z]+(?:\s+(?:and\s+St\.?\s+)?[A-Z][a-z]+)?['’]s)(?![\w'’])"
+)
+#: all-capitals words kept as they are (school qualifiers); others read as capitalised words
+_KEEP_UPPER = frozenset(("RC", "CE", "PRU", "UTC", "VA", "VC"))
+
+
+def _as_title(word: str) -> str:
+    """ "OAKFIELD" -> "Oakfield", "JOSEPH'S" -> "Joseph's", "ST" -> "St"; others unchanged."""
+    if word == "ST":
+        return "St"
+    if not word.isupper() or len(word) < 3 or word in _KEEP_UPPER:
+        return word  # "DA", "SW": acronyms
+    return "-".join(p[:1] + p[1:].lower() for p in word.split("-"))
 
 
 _SCHOOL_LABEL_WORDS = frozenset(("school", "nursery", "college", "academy", "setting", "childcare"))
@@ -216,12 +265,17 @@ def _school_start(text: str, caps: list[tuple[int, int, str]], i: int, lex: Lexi
         if word in _SCHOOL_KEEP or word.lower() in fillers:
             break
         content = sum(1 for c in caps[j : i + 1] if c[2].lower() not in fillers)
-        if (word in lex.never and word not in lex.places and not _proper(word, lex)) or (
-            content > 1
-            and norm_word(word) in lex.known_stems
-            and word.lower() not in lex.first_names
-            and sentence_start(text, caps[j][0])
-            and (word.lower() in STOP_WORDS or word.endswith(("s", "ed", "ing")))
+        upper = text[caps[j][0] : caps[j][1]].isupper() and len(word) > 2
+        if (
+            (word in lex.never and word not in lex.places and not _proper(word, lex))
+            or (upper and word.lower() in lex.english and word not in _SCHOOL_KEEP)
+            or (
+                content > 1
+                and norm_word(word) in lex.known_stems
+                and word.lower() not in lex.first_names
+                and sentence_start(text, caps[j][0])
+                and (word.lower() in STOP_WORDS or word.endswith(("s", "ed", "ing")))
+            )
         ):
             j += 1
         else:
