@@ -49,6 +49,10 @@ FOUND: list[tuple[str, str, str]] = [
         "ul. Mickiewicza 14/3, 30-059 Kraków",
         "address",
     ),
+    ("Ground floor flat, 22 Oxford Road", "Ground floor flat, 22 Oxford Road", "address"),
+    ("lives at The Old Forge, 2 Mill Lane", "The Old Forge, 2 Mill Lane", "address"),
+    ("Room 12, Abbey Hostel, Leeds", "Room 12, Abbey Hostel, Leeds", "address"),
+    ("she lives on primrose hill with her nan", "primrose hill", "address"),
     # schools
     ("He attends Harris Academy Peckham.", "Harris Academy Peckham", "school"),
     ("goes to holy trinity c of e primary", "holy trinity c of e primary", "school"),
@@ -93,6 +97,7 @@ def test_two_schools_joined_by_and_stay_two() -> None:
         "Her sister attends our feeder secondary.",
         "DA HIGH RISK - MARAC referral made.",
         "He attends Sunday school and a youth club.",
+        "Yesterday, 14 officers attended; we went up primrose hill.",
     ],
 )
 def test_words_that_only_look_like_personal_data_are_left_alone(text: str) -> None:
@@ -101,6 +106,10 @@ def test_words_that_only_look_like_personal_data_are_left_alone(text: str) -> No
 
 def test_a_verb_after_a_name_is_no_family_name() -> None:
     assert _pieces("He attends the Academy. Jayden said he was hit.") == {"Jayden": "name"}
+
+
+def test_a_given_name_before_an_address_stays_a_name() -> None:
+    assert _pieces("Jayden, 14 Mill Lane") == {"Jayden": "name", "14 Mill Lane": "address"}
 
 
 def test_a_name_before_a_school_word_stays_a_name() -> None:

@@ -42,14 +42,25 @@ _FLAT = r"(?:flat|apartment|apt|unit|room|plot|studio|maisonette)\.?"
 _FLAT_BEFORE = re.compile(rf"\b{_FLAT}\s+$", re.IGNORECASE)
 #: a flat's number or letter before the house number ("Flat A, 12", "Flat 1/2, 20", "2/1 14")
 _FLAT_NO = r"(?:\d{1,4}[A-Za-z]?(?:/\d{1,2})?|[A-Za-z])"
+#: a floor's flat before the house number ("Ground floor flat, 22", "top flat, 9")
+_FLOOR_FLAT = (
+    r"\b(?:ground|first|second|third|top|basement|lower|upper|1st|2nd|3rd)\s+(?:floor\s+)?flat"
+)
 _FLAT_BEFORE_NUMBER = re.compile(
-    rf"(?:\b{_FLAT}\s+{_FLAT_NO}|\b\d{{1,2}}/\d{{1,2}}),?\s+$", re.IGNORECASE
+    rf"(?:\b{_FLAT}\s+{_FLAT_NO}|\b\d{{1,2}}/\d{{1,2}}|{_FLOOR_FLAT}),?\s+$", re.IGNORECASE
 )
 #: what may follow a house number's digits: a letter, a range or a flat position ("2/1 14")
 _AFTER_NUMBER = re.compile(r"[ ,]|[A-Za-z](?:[ ,]|$)|-\d{1,4}[A-Za-z]?[ ,]|/\d{1,2},?\s+\d")
 #: an address cue before the house number: then a street needs no common street word
 _ADDRESS_CUE = re.compile(
     r"(?i:\b(?:at|to|from|address(?:\s+is)?|addr|home|c/o|property|house|no\.?|number)\s*[:,-]?\s*)$"
+)
+#: a house name before the number: "The Old Forge, " (capitalised words, a comma)
+_HOUSE_NAME_BEFORE = re.compile(r"(?:The\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}),\s+$")
+#: where someone lives, right before a street: then any street word counts in lower case
+_RESIDENCE_CUE = re.compile(
+    r"(?i:\b(?:lives?|living|staying|stays|resides|residing|moved|moving|address(?:\s+is)?)"
+    r"\s+(?:on|in|at|to|off)\s)"
 )
 _FLAT_AFTER = re.compile(rf",?\s+(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?\b")
 _SAINT_TOWN = re.compile(
@@ -215,7 +226,8 @@ def get_patterns() -> AddressPatterns:
     suffix = rf"(?:{streets}|{buildings}|[{_U}][a-z]+(?:way|gate))"
     ci_words = rf"(?i:(?:the\s+)?(?:st\.?\s+|saint\s+)?(?:{_WORD}\s+){{0,3}})"
     numbered = re.compile(
-        rf"(?:(?i:{_FLAT})\s+{_FLAT_NO},?\s+|\d{{1,2}}/\d{{1,2}},?\s+)?(?:(?i:no\.?|number)\s*)?\d{{1,4}}[A-Za-z]?"
+        rf"(?:(?i:{_FLAT})\s+{_FLAT_NO},?\s+|\d{{1,2}}/\d{{1,2}},?\s+|(?i:{_FLOOR_FLAT}),?\s+)?"
+        rf"(?:(?i:no\.?|number)\s*)?\d{{1,4}}[A-Za-z]?"
         rf"(?:-\d{{1,4}})?,?\s+{ci_words}(?i:{suffix})\b{_DIRECTION}"
         rf"|(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+{ci_words}(?i:{suffix})\b{_DIRECTION}"
         rf"|(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+(?i:the\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}"
@@ -319,11 +331,28 @@ _POSTCODE_LIKE = re.compile(r"[A-Za-z]{1,2}\d")
 
 
 def _start_with_building(text: str, start: int, p: AddressPatterns) -> int:
-    """Include a building name before the anchor ("Holmefield Children's Home, 2 Mount Road")."""
+    """Include a building name before the anchor ("Holmefield Children's Home, 2 Mount
+    Road"; after an address cue or at a line's start any house name: "lives at The Old
+    Forge, 2 Mill Lane")."""
     if text[start - 2 : start] != ", ":
         return start
     m = p.building_before.search(text, max(0, start - 60), start)
-    return m.start() if m is not None else start
+    if m is not None:
+        return m.start()
+    m = _HOUSE_NAME_BEFORE.search(text, max(0, start - 50), start)
+    if m is None:
+        return start
+    head = text[max(0, m.start() - 24) : m.start()]
+    words = m.group(1).split()
+    lex = get_lexicon()
+    if (
+        (_ADDRESS_CUE.search(head) is not None or not head.strip(" \t") or head.endswith("\n"))
+        and not any(w in lex.never and w not in lex.places for w in words)
+        and not (len(words) == 1 and words[0].lower() in lex.first_names)  # "Jayden, 14 ..."
+        and (m.group().startswith("The ") or not all(ordinary_word(w, lex) for w in words))
+    ):
+        return m.start()
+    return start
 
 
 def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
@@ -343,7 +372,7 @@ def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
     before = text[s - 1] if s > 0 else " "
     if before in " .":
         for prefix in (_FLAT_BEFORE, _NUMBER_BEFORE, _FLAT_BEFORE_NUMBER):
-            m = prefix.search(text, max(0, s - 14), s)
+            m = prefix.search(text, max(0, s - 24), s)
             if m is not None:
                 start = m.start()
                 break
@@ -465,7 +494,9 @@ def _streets(
                 first -= 1
             if first < k:
                 _after_preposition(text, caps[first][0], e, p, lex, add)
-    for word in vocab & _PLAIN_STREETS:
+    for word in vocab & (_PLAIN_STREETS | p.lower_suffixes):
+        if word not in _PLAIN_STREETS and _RESIDENCE_CUE.search(text) is None:
+            continue  # "on primrose hill" is a street only after "lives on"
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
@@ -503,7 +534,13 @@ def _street_only(
         ):
             add(start, _extend(text, end, p), "address")
     elif (
-        words[-1] in _PLAIN_STREETS
+        (
+            words[-1] in _PLAIN_STREETS
+            or (
+                words[-1] in p.lower_suffixes
+                and _RESIDENCE_CUE.search(text, max(0, start - 24), start + 1) is not None
+            )
+        )
         and all(w.islower() and w.isalpha() for w in words[:-1])
         and _plain_words_ok(words[:-1], lex)
         and not any(w == "the" for w in words)
