@@ -1,12 +1,14 @@
-"""Redaction of names, addresses and schools in the forms people write them, none taken from
-the hand-written PII sets: names in lower case that no list holds after a cue, names that are
-also words after "called", a lower-case family name after a given name, initials without
-their full stop, "van der"; addresses without capitals after an address cue, flat letters and
-positions, number ranges, a flat after the street, towns with a saint or hyphens, a foreign
-postcode and town; schools by pattern (a chain's academy and its place, a town's college,
-qualifiers in lower case, a label), each found with its exact span. And the traps beside
-them, where nothing is personal data: a name that is also a verb, a typo after a
-relationship word, a number of things, a school that is no name.
+"""Redaction of personal data in the forms people write it, none taken from the hand-written
+PII sets, each found with its exact span: names in lower case that no list holds after a
+cue, names that are also words after "called", a lower-case family name after a given name,
+initials without their full stop, "van der"; addresses without capitals after an address
+cue, flat letters, positions and floors, number ranges, house names, a flat after the street,
+towns with a saint or hyphens, a foreign postcode and town; identifiers (a National Insurance
+number, a date of birth with a two-digit year after its label, an e-mail address spelt out);
+schools by pattern (a chain's academy and its place, a town's college, capitals, qualifiers
+in lower case, a label). And the traps beside them, where nothing is personal data: a name
+that is also a verb, a typo after a relationship word, a number of things, a school that is
+no name.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ FOUND: list[tuple[str, str, str]] = [
     ("lives at The Old Forge, 2 Mill Lane", "The Old Forge, 2 Mill Lane", "address"),
     ("Room 12, Abbey Hostel, Leeds", "Room 12, Abbey Hostel, Leeds", "address"),
     ("she lives on primrose hill with her nan", "primrose hill", "address"),
+    # identifiers
+    ("NI number AB 12 34 56 C on file", "AB 12 34 56 C", "reference"),
+    ("DOB 14 Feb 11, lives with mum", "14 Feb 11", "dob"),
+    ("email kerry.smith at example dot com", "kerry.smith at example dot com", "email"),
     # schools
     ("He attends Harris Academy Peckham.", "Harris Academy Peckham", "school"),
     ("goes to holy trinity c of e primary", "holy trinity c of e primary", "school"),
@@ -98,6 +104,7 @@ def test_two_schools_joined_by_and_stay_two() -> None:
         "DA HIGH RISK - MARAC referral made.",
         "He attends Sunday school and a youth club.",
         "Yesterday, 14 officers attended; we went up primrose hill.",
+        "On 3 May 24 officers attended; I looked at school dot com.",
     ],
 )
 def test_words_that_only_look_like_personal_data_are_left_alone(text: str) -> None:

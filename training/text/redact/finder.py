@@ -15,6 +15,7 @@ from training.text.redact.numbers import (
     find_emails,
     find_handles,
     find_ipv6,
+    find_ni_numbers,
     number_at,
     reference_at,
 )
@@ -118,8 +119,10 @@ class PiiFinder:
     def _structured(self, text: str, add: Callable[[int, int, str], bool], vocab: set[str]) -> None:
         k = self.kinds
         refs, handle_first, platforms = _cue_words()
-        if "@" in text or "at]" in text or "at)" in text:
+        if "@" in text or "at]" in text or "at)" in text or " dot " in text:
             find_emails(text, add)
+        if "reference" in k:
+            find_ni_numbers(text, add)
         if "ip" in k and text.count(":") >= 2:
             find_ipv6(text, add)
         if "handle" in k:
