@@ -15,7 +15,7 @@ from training.text.redact.numbers import (
     find_emails,
     find_handles,
     find_ipv6,
-    find_ni_numbers,
+    ni_number_at,
     number_at,
     reference_at,
 )
@@ -121,8 +121,6 @@ class PiiFinder:
         refs, handle_first, platforms = _cue_words()
         if "@" in text or "at]" in text or "at)" in text or " dot " in text:
             find_emails(text, add)
-        if "reference" in k:
-            find_ni_numbers(text, add)
         if "ip" in k and text.count(":") >= 2:
             find_ipv6(text, add)
         if "handle" in k:
@@ -142,7 +140,7 @@ class PiiFinder:
                 continue
             found = number_at(text, s, e, k)
             if found is None and "reference" in k:
-                found = reference_at(text, s, e, refs)
+                found = ni_number_at(text, s, e) or reference_at(text, s, e, refs)
             if found is None and "address" in k:
                 found = address_at_number(text, s, e)
             if found is not None and add(*found):

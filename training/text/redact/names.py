@@ -187,7 +187,7 @@ def _candidates(
 ) -> list[_Word]:
     """Capitalised words, and lower-case words that are listed names (rarely any)."""
     spans = caps
-    outside = {w for w in _words_outside(text, taken) if w.islower()}
+    outside = set(_words_outside(text, taken))
     lows = _cued_lower(outside, lex)
     lows.update(lex.lower_any.intersection(outside))
     if lows:
@@ -245,6 +245,7 @@ def _cued_lower(words: set[str], lex: Lexicon) -> set[str]:
     for low in words - lex.not_unknown:
         if (
             len(low) >= 3
+            and low.islower()
             and low.isalpha()
             and norm_word(low) not in lex.known_stems
             and not _misspelt(low, lex.english)

@@ -14,7 +14,7 @@ __all__ = [
     "find_emails",
     "find_handles",
     "find_ipv6",
-    "find_ni_numbers",
+    "ni_number_at",
     "reference_at",
     "nhs_number_valid",
     "number_at",
@@ -117,10 +117,22 @@ def find_emails(text: str, add: Add) -> None:
             add(m.start(1), m.end(1), "email")
 
 
-def find_ni_numbers(text: str, add: Add) -> None:
-    """National Insurance numbers, grouped or not ("AB 12 34 56 C"), as references."""
-    for m in _NI_NUMBER.finditer(text):
-        add(m.start(), m.end(), "reference")
+def _dob_cue_before(text: str, s: int) -> bool:
+    """ "DOB", "born" or "date of birth" right before ``s`` (a cheap look first)."""
+    window = text[max(0, s - 20) : s]
+    low = window.lower()
+    if "ob" not in low and "born" not in low and "birth" not in low:
+        return False
+    return _DOB_CUE.search(window) is not None
+
+
+def ni_number_at(text: str, s: int, e: int) -> tuple[int, int, str] | None:
+    """The National Insurance number ("AB 12 34 56 C", "QQ123456C") whose first digits are
+    the digit run ``text[s:e]``, as a reference."""
+    if e - s not in (2, 6) or s < 2 or not text[s - 1 if text[s - 1] != " " else s - 2].isalpha():
+        return None
+    m = _NI_NUMBER.match(text, s - 3 if text[s - 1] == " " and s >= 3 else s - 2)
+    return (m.start(), m.end(), "reference") if m is not None else None
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -191,7 +203,7 @@ def number_at(text: str, s: int, e: int, kinds: frozenset[str]) -> tuple[int, in
                 m = _DOB.match(text, month.start())
         if m is None and (after in "/.-" or after in "snrt " or after == ","):
             m = _DOB.match(text, s)
-            if m is None and _DOB_CUE.search(text, max(0, s - 20), s) is not None:
+            if m is None and after == " " and _dob_cue_before(text, s):
                 m = _DOB_SHORT_YEAR.match(text, s)  # "DOB 14 Feb 11"
         if m is not None:
             return m.start(), m.end(), "dob"

@@ -58,6 +58,10 @@ _ADDRESS_CUE = re.compile(
 #: a house name before the number: "The Old Forge, " (capitalised words, a comma)
 _HOUSE_NAME_BEFORE = re.compile(r"(?:The\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}),\s+$")
 #: where someone lives, right before a street: then any street word counts in lower case
+_RESIDENCE_WORDS = frozenset(
+    ("live", "lives", "living", "staying", "stays", "resides", "residing", "moved", "moving",
+     "address")
+)  # fmt: skip
 _RESIDENCE_CUE = re.compile(
     r"(?i:\b(?:lives?|living|staying|stays|resides|residing|moved|moving|address(?:\s+is)?)"
     r"\s+(?:on|in|at|to|off)\s)"
@@ -371,8 +375,12 @@ def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
     start = s
     before = text[s - 1] if s > 0 else " "
     if before in " .":
+        window = text[max(0, s - 24) : s]
+        flat_before = "/" in window or "," in window or "lat" in window or "LAT" in window
         for prefix in (_FLAT_BEFORE, _NUMBER_BEFORE, _FLAT_BEFORE_NUMBER):
-            m = prefix.search(text, max(0, s - 24), s)
+            if prefix is _FLAT_BEFORE_NUMBER and not flat_before:
+                break  # "Flat A, 12", "2/1 14", "top flat 9": a comma, a slash or a flat
+            m = prefix.search(text, max(0, s - (24 if prefix is _FLAT_BEFORE_NUMBER else 14)), s)
             if m is not None:
                 start = m.start()
                 break
@@ -494,7 +502,8 @@ def _streets(
                 first -= 1
             if first < k:
                 _after_preposition(text, caps[first][0], e, p, lex, add)
-    for word in vocab & (_PLAIN_STREETS | p.lower_suffixes):
+    residence = not vocab.isdisjoint(_RESIDENCE_WORDS)
+    for word in vocab & (p.lower_suffixes if residence else _PLAIN_STREETS):
         if word not in _PLAIN_STREETS and _RESIDENCE_CUE.search(text) is None:
             continue  # "on primrose hill" is a street only after "lives on"
         at = text.find(word)

@@ -9,6 +9,7 @@ kingsmead college", "holy trinity c of e primary").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -57,7 +58,7 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
     after words that are no ordinary vocabulary ("kingsmead college")."""
     lex = get_lexicon()
     fillers = lex.school_fillers
-    caps = [(a, b, _as_title(w)) for a, b, w in caps]  # "OAKFIELD PRIMARY SCHOOL"
+    caps = [(a, b, _as_title(w) if w.isupper() else w) for a, b, w in caps]  # "OAKFIELD"
     n = len(caps)
     for i in range(n):
         word = caps[i][2]
@@ -113,7 +114,7 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
             add(m.start(1), m.end(1), "school")
     if vocab.isdisjoint(_SCHOOL_LOWER):
         return
-    filler_words = {w for f in fillers for w in f.split()}
+    filler_words = _filler_words(fillers)
     for m in _SCHOOL_LOWER_RE.finditer(text):
         if _SCHOOL_LOWER_RE.match(text, m.end() + 1) is not None:
             continue  # "secondary" in "kingsmead secondary school"
@@ -133,9 +134,9 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
                     w[:1].isupper()
                     and bare.replace("-", "").isalpha()
                     and not (w.isupper() and len(w) <= 4)
-                    and (not ordinary_word(bare, lex) or _proper(bare, lex))
-                    and not (bare != w and bare.lower() in lex.first_names)
                     and bare not in lex.never
+                    and not (bare != w and bare.lower() in lex.first_names)
+                    and (_proper(bare, lex) or not ordinary_word(bare, lex))
                 ):
                     in_tail = False
                     named = True
@@ -190,6 +191,12 @@ def _as_title(word: str) -> str:
 
 
 _SCHOOL_LABEL_WORDS = frozenset(("school", "nursery", "college", "academy", "setting", "childcare"))
+
+
+@lru_cache(maxsize=4)
+def _filler_words(fillers: frozenset[str]) -> frozenset[str]:
+    """The single words of the school qualifiers ("c of e" -> "c", "of", "e")."""
+    return frozenset(w for f in fillers for w in f.split())
 
 
 def _labels(text: str) -> list[tuple[int, int]]:
