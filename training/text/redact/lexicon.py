@@ -23,7 +23,14 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
 
-__all__ = ["Lexicon", "alternation", "get_lexicon", "read_pattern_file", "sentence_start"]
+__all__ = [
+    "Lexicon",
+    "alternation",
+    "get_lexicon",
+    "read_pattern_file",
+    "sentence_start",
+    "word_starts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,3 +188,15 @@ def sentence_start(text: str, start: int) -> bool:
     while i >= 0 and text[i] in " \t\"'(“‘":
         i -= 1
     return i < 0 or text[i] in ".!?\n:;-*•"
+
+
+def word_starts(text: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``text`` after no letter or digit (found with ``str.find``:
+    far faster than a pattern; what may follow is the caller's to check)."""
+    out: list[int] = []
+    at = text.find(word)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalnum():
+            out.append(at)
+        at = text.find(word, at + len(word))
+    return out

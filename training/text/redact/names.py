@@ -188,12 +188,21 @@ def _candidates(
     """Capitalised words, and lower-case words that are listed names (rarely any)."""
     spans = caps
     outside = set(_words_outside(text, taken))
-    lows = _cued_lower(outside, lex)
+    lows = set(outside & lex.cued_listed)
     lows.update(lex.lower_any.intersection(outside))
-    if lows:
+    unknown = _unknown_lower(outside, lex)
+    if lows or unknown:
         spans = list(caps)
         for low in lows:
             spans.extend(_occurrences(text, low))
+        for low in unknown:
+            # a word in no list is a name only after a cue: look for one before the costlier
+            # checks ("her brother lewys"; "Mother metioned" is a typo)
+            found = [
+                o for o in _occurrences(text, low) if _cue_before(text, o[0], lex, person=True)
+            ]
+            if found and norm_word(low) not in lex.known_stems and not _misspelt(low, lex.english):
+                spans.extend(found)
         spans.sort()
     n = len(text)
     blocked = sorted(taken)
@@ -237,21 +246,12 @@ _CLASSES: dict[str, tuple[str, bool, bool, bool, bool, bool]] = {}
 _INITIAL_GAP = re.compile(rf" {_U}{_L}")
 
 
-def _cued_lower(words: set[str], lex: Lexicon) -> set[str]:
-    """Lower-case words of the text that may be names after a cue: listed given names that
-    are also words ("jade", "precious"), listed family names that are words ("price"), and
-    words that are in no list and no English word ("lewys", "tayshaun")."""
-    out = set(words & lex.cued_listed)
-    for low in words - lex.not_unknown:
-        if (
-            len(low) >= 3
-            and low.islower()
-            and low.isalpha()
-            and norm_word(low) not in lex.known_stems
-            and not _misspelt(low, lex.english)
-        ):
-            out.add(low)
-    return out
+def _unknown_lower(words: set[str], lex: Lexicon) -> list[str]:
+    """Lower-case words of the text in no list and no dictionary ("lewys", "tayshaun"; also
+    typos and abbreviations, which the caller tells apart)."""
+    return [
+        low for low in words - lex.not_unknown if len(low) >= 3 and low.islower() and low.isalpha()
+    ]
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
-from training.text.redact.lexicon import Lexicon, alternation, get_lexicon
+from training.text.redact.lexicon import Lexicon, alternation, get_lexicon, word_starts
 from training.text.redact.numbers import Add
 
 __all__ = [
@@ -62,6 +62,7 @@ _RESIDENCE_WORDS = frozenset(
     ("live", "lives", "living", "staying", "stays", "resides", "residing", "moved", "moving",
      "address")
 )  # fmt: skip
+_RESIDENCE_PREPOSITION = re.compile(r"\s+(?:on|in|at|to|off)\s")
 _RESIDENCE_CUE = re.compile(
     r"(?i:\b(?:lives?|living|staying|stays|resides|residing|moved|moving|address(?:\s+is)?)"
     r"\s+(?:on|in|at|to|off)\s)"
@@ -502,10 +503,10 @@ def _streets(
                 first -= 1
             if first < k:
                 _after_preposition(text, caps[first][0], e, p, lex, add)
-    residence = not vocab.isdisjoint(_RESIDENCE_WORDS)
-    for word in vocab & (p.lower_suffixes if residence else _PLAIN_STREETS):
-        if word not in _PLAIN_STREETS and _RESIDENCE_CUE.search(text) is None:
-            continue  # "on primrose hill" is a street only after "lives on"
+    cues = vocab & _RESIDENCE_WORDS
+    if cues:
+        _streets_after_residence(text, cues, p, lex, add)
+    for word in vocab & _PLAIN_STREETS:
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
@@ -518,6 +519,29 @@ def _streets(
                         )
                         break
             at = text.find(word, end)
+
+
+def _streets_after_residence(
+    text: str, cues: set[str], p: AddressPatterns, lex: Lexicon, add: Add
+) -> None:
+    """ "lives on primrose hill": after a residence cue, any street word ends a street."""
+    low = text.lower()
+    for word in cues:
+        for at in word_starts(low, word):
+            cue = _RESIDENCE_PREPOSITION.match(low, at + len(word))
+            if cue is not None:
+                _street_after_cue(text, cue.end(), p, lex, add)
+
+
+def _street_after_cue(text: str, start: int, p: AddressPatterns, lex: Lexicon, add: Add) -> None:
+    """The street of up to four words right after a residence cue, ending in a street word."""
+    words = text[start : start + 60].split()[:4]
+    for k in range(1, len(words)):
+        if words[k].rstrip(".,;:!?)") in p.lower_suffixes:
+            street = " ".join(words[: k + 1]).rstrip(".,;:!?)")
+            if text.startswith(street, start):
+                _street_only(text, start, start + len(street), p, lex, add)
+            break
 
 
 def _after_preposition(

@@ -14,7 +14,7 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
-from training.text.redact.lexicon import Lexicon, get_lexicon, sentence_start
+from training.text.redact.lexicon import Lexicon, get_lexicon, sentence_start, word_starts
 from training.text.redact.numbers import Add
 from training.text.redact.places import ordinary_word
 
@@ -58,7 +58,8 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
     after words that are no ordinary vocabulary ("kingsmead college")."""
     lex = get_lexicon()
     fillers = lex.school_fillers
-    caps = [(a, b, _as_title(w) if w.isupper() else w) for a, b, w in caps]  # "OAKFIELD"
+    if _UPPER_SCHOOL_WORD.search(text) is not None:  # "OAKFIELD PRIMARY SCHOOL"
+        caps = [(a, b, _as_title(w) if w.isupper() else w) for a, b, w in caps]
     n = len(caps)
     for i in range(n):
         word = caps[i][2]
@@ -106,16 +107,26 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
             add(caps[j][0], tail.end() if tail is not None else end, "school")
     if not vocab.isdisjoint(_SCHOOL_LABEL_WORDS):
         _labelled_schools(text, caps, add, lex)
-        for m in _SCHOOL_BRACKET.finditer(text):  # "her school (Brookfield) said"
-            if m.group(2).lower() not in lex.first_names:
+        at = text.find("(")
+        while at >= 0:  # "her school (Brookfield) said"
+            m = _BRACKET_NAME.match(text, at)
+            if (
+                m is not None
+                and _SCHOOL_BEFORE_BRACKET.search(text, max(0, at - 12), at) is not None
+                and m.group(2).lower() not in lex.first_names
+            ):
                 add(m.start(1), m.end(1), "school")
-    if "St" in text:
-        for m in _SAINT_SCHOOL.finditer(text):  # "he attends St Mary's"
-            add(m.start(1), m.end(1), "school")
+            at = text.find("(", at + 1)
+    at = text.find("St")
+    while at >= 0:  # "he attends St Mary's"
+        m = _SAINT_NAME.match(text, at)
+        if m is not None and _ATTENDS_BEFORE.search(text, max(0, at - 24), at) is not None:
+            add(m.start(), m.end(), "school")
+        at = text.find("St", at + 2)
     if vocab.isdisjoint(_SCHOOL_LOWER):
         return
     filler_words = _filler_words(fillers)
-    for m in _SCHOOL_LOWER_RE.finditer(text):
+    for m in _lower_school_words(text, vocab):
         if _SCHOOL_LOWER_RE.match(text, m.end() + 1) is not None:
             continue  # "secondary" in "kingsmead secondary school"
         before = text[max(0, m.start() - 70) : m.start()].split()[-7:]
@@ -169,13 +180,18 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
 
 
 _SCHOOL_WORD_AFTER = re.compile(r" (?:school|academy|nursery|college)\b")
-_SCHOOL_BRACKET = re.compile(
-    r"\b(?:school|nursery|college|academy)\s*\(\s*(([A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})\s*\)"
-)
-_SAINT_SCHOOL = re.compile(
+_SCHOOL_BEFORE_BRACKET = re.compile(r"\b(?:school|nursery|college|academy)\s*$")
+_BRACKET_NAME = re.compile(r"\(\s*(([A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})\s*\)")
+_ATTENDS_BEFORE = re.compile(
     r"\b(?:attends|attending|attended|attend|pupil\s+at|student\s+at|goes\s+to|went\s+to"
-    r"|transferred\s+to|moved\s+to|moving\s+to|on\s+roll\s+at)\s+"
-    r"(St\.?\s+[A-Z][a-z]+(?:\s+(?:and\s+St\.?\s+)?[A-Z][a-z]+)?['’]s)(?![\w'’])"
+    r"|transferred\s+to|moved\s+to|moving\s+to|on\s+roll\s+at)\s+$"
+)
+_SAINT_NAME = re.compile(
+    r"St\.?\s+[A-Z][a-z]+(?:\s+(?:and\s+St\.?\s+)?[A-Z][a-z]+)?['’]s(?![\w'’])"
+)
+_UPPER_SCHOOL_WORD = re.compile(
+    r"SCHOOL|ACADEMY|COLLEGE|NURSERY|PRIMARY|INFANT|JUNIOR|SECONDARY|HIGH|GRAMMAR|PRE-?SCHOOL"
+    r"|PLAYGROUP|KINDERGARTEN|MONTESSORI"
 )
 #: all-capitals words kept as they are (school qualifiers); others read as capitalised words
 _KEEP_UPPER = frozenset(("RC", "CE", "PRU", "UTC", "VA", "VC"))
@@ -193,6 +209,21 @@ def _as_title(word: str) -> str:
 _SCHOOL_LABEL_WORDS = frozenset(("school", "nursery", "college", "academy", "setting", "childcare"))
 
 
+def _lower_school_words(text: str, vocab: set[str]) -> list[re.Match[str]]:
+    """The lower-case school words of ``text`` after a lower-case word, in order (each
+    found with ``str.find``: a pattern of them all scans slowly)."""
+    found: dict[int, re.Match[str]] = {}
+    for word in vocab & _SCHOOL_LOWER:
+        at = text.find(word)
+        while at >= 0:
+            if at >= 2 and at not in found:
+                m = _SCHOOL_LOWER_RE.match(text, at)
+                if m is not None:
+                    found[at] = m
+            at = text.find(word, at + len(word))
+    return [found[at] for at in sorted(found)]
+
+
 @lru_cache(maxsize=4)
 def _filler_words(fillers: frozenset[str]) -> frozenset[str]:
     """The single words of the school qualifiers ("c of e" -> "c", "of", "e")."""
@@ -205,14 +236,10 @@ def _labels(text: str) -> list[tuple[int, int]]:
     low = text.lower()
     out: list[tuple[int, int]] = []
     for word in _SCHOOL_LABEL_WORDS:
-        at = low.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if at == 0 or not low[at - 1].isalnum():
-                m = _SCHOOL_LABEL_END.match(text, end)
-                if m is not None:
-                    out.append((at, m.end()))
-            at = low.find(word, end)
+        for at in word_starts(low, word):
+            m = _SCHOOL_LABEL_END.match(text, at + len(word))
+            if m is not None:
+                out.append((at, m.end()))
     return out
 
 
