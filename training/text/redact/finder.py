@@ -15,6 +15,7 @@ from training.text.redact.numbers import (
     find_emails,
     find_handles,
     find_ipv6,
+    ni_number_at,
     number_at,
     reference_at,
 )
@@ -118,7 +119,7 @@ class PiiFinder:
     def _structured(self, text: str, add: Callable[[int, int, str], bool], vocab: set[str]) -> None:
         k = self.kinds
         refs, handle_first, platforms = _cue_words()
-        if "@" in text or "at]" in text or "at)" in text:
+        if "@" in text or "at]" in text or "at)" in text or " dot " in text:
             find_emails(text, add)
         if "ip" in k and text.count(":") >= 2:
             find_ipv6(text, add)
@@ -139,7 +140,7 @@ class PiiFinder:
                 continue
             found = number_at(text, s, e, k)
             if found is None and "reference" in k:
-                found = reference_at(text, s, e, refs)
+                found = ni_number_at(text, s, e) or reference_at(text, s, e, refs)
             if found is None and "address" in k:
                 found = address_at_number(text, s, e)
             if found is not None and add(*found):

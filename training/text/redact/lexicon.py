@@ -2,7 +2,9 @@
 patterns built from ``patterns/redaction.json``.
 
 Every list is data, reviewed like code: ``first_names.txt`` and ``surnames.txt`` (names in
-England and Wales across communities), ``ambiguous_names.txt`` (names that are also common
+England and Wales across communities), ``first_names_public.txt`` and ``surnames_public.txt``
+(further names from public lists, with their sources and licences), ``english_words.txt``
+(ordinary English words in lower case, from SCOWL), ``ambiguous_names.txt`` (names that are also common
 capitalised words: a name only with context), ``name_words.txt`` (names that are everyday
 lower-case words: never a name in lower case without context) and ``redaction.json``.
 """
@@ -21,7 +23,14 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
 
-__all__ = ["Lexicon", "alternation", "get_lexicon", "read_pattern_file", "sentence_start"]
+__all__ = [
+    "Lexicon",
+    "alternation",
+    "get_lexicon",
+    "read_pattern_file",
+    "sentence_start",
+    "word_starts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,15 @@ class Lexicon:
 
     first_names: frozenset[str]
     surnames: frozenset[str]
+    #: family names from public lists: a name beside a name or after a cue, never alone
+    public_surnames: frozenset[str]
+    #: ordinary English words in lower case (SCOWL): a word here is no name without a list
+    english: frozenset[str]
+    #: listed names (any list) that a cue may make names in lower case ("jade", "price")
+    cued_listed: frozenset[str]
+    #: every lower-case word that is known one way or another (English, stop word, listed,
+    #: never-name): what is left of a text's words may be an unlisted name after a cue
+    not_unknown: frozenset[str]
     #: names that are common capitalised words ("Will", "May", "Florence"): need context
     ambiguous: frozenset[str]
     #: names that are everyday lower-case words ("ruby", "jack"): not names in lower case
@@ -51,6 +69,9 @@ class Lexicon:
     titles: frozenset[str]
     #: titles, relationship words, greetings: a name may follow ("mrs", "mum", "dear")
     cue_words: frozenset[str]
+    #: greetings and sign-offs among the cue words ("hi", "thanks", "its"): weaker cues, that
+    #: never make an unlisted lower-case word a name ("thanks lol")
+    greetings: frozenset[str]
     #: form labels that a name follows after a colon ("name", "patient", "surname")
     labels: frozenset[str]
     #: lower-case words that join two parts of a name ("ap", "ní", "van", "bin")
@@ -108,7 +129,7 @@ def _lower_names(
 def get_lexicon() -> Lexicon:
     """The redactor's lexicon (read on first call, then cached for the process)."""
     raw: dict[str, Any] = json.loads(read_pattern_file("redaction.json"))
-    first = _lines("first_names.txt")
+    first = _lines("first_names.txt") | _lines("first_names_public.txt")
     surnames = _lines("surnames.txt")
     ambiguous = _lines("ambiguous_names.txt")
     name_words = _lines("name_words.txt") | ambiguous
@@ -119,12 +140,25 @@ def get_lexicon() -> Lexicon:
         [*raw["never_names"], *raw["never_places"], *raw["never_brands"]]
         + [w.capitalize() for w in raw["relationship_words"] if " " not in w]
     )
+    public_surnames = _lines("surnames_public.txt") - first - surnames
+    english = _lines("english_words.txt")
+    listed = first | surnames | public_surnames
+    particles = frozenset(raw["name_particles"])
+    lower_any = _lower_names(first | surnames, ambiguous | name_words, never)
     return Lexicon(
         first_names=first,
         surnames=surnames,
+        public_surnames=public_surnames,
+        english=english,
+        cued_listed=frozenset(
+            w
+            for w in listed - lower_any - particles
+            if len(w) >= 3 and w not in STOP_WORDS and w.islower()
+        ),
+        not_unknown=english | listed | STOP_WORDS | frozenset(w.lower() for w in never) | particles,
         ambiguous=ambiguous,
         name_words=name_words,
-        lower_any=_lower_names(first | surnames, ambiguous | name_words, never),
+        lower_any=lower_any,
         sentence_words=frozenset(w.lower() for w in raw["sentence_words"]),
         never=never,
         never_lower=frozenset(w.lower() for w in never),
@@ -133,8 +167,9 @@ def get_lexicon() -> Lexicon:
         known_stems=_known_stems(sorted(never), first),
         titles=frozenset(w.lower() for w in titles),
         cue_words=cue_words,
+        greetings=frozenset(w.lower() for w in raw["greetings"]),
         labels=frozenset(w.lower() for w in raw["name_labels"]),
-        particles=frozenset(raw["name_particles"]),
+        particles=particles,
         org_after=frozenset(raw["organisation_words"]),
         not_person=frozenset(raw["not_person_before_called"]),
         school_fillers=frozenset(
@@ -153,3 +188,15 @@ def sentence_start(text: str, start: int) -> bool:
     while i >= 0 and text[i] in " \t\"'(“‘":
         i -= 1
     return i < 0 or text[i] in ".!?\n:;-*•"
+
+
+def word_starts(text: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``text`` after no letter or digit (found with ``str.find``:
+    far faster than a pattern; what may follow is the caller's to check)."""
+    out: list[int] = []
+    at = text.find(word)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalnum():
+            out.append(at)
+        at = text.find(word, at + len(word))
+    return out

@@ -5,7 +5,9 @@ characters; a predicted span is *precise* when at least 50% of its characters fa
 labelled spans (of any kind). Character recall is the share of labelled characters that
 predicted spans cover, and *untouched* counts labelled spans no prediction overlaps at all
 (personal data left whole in the redacted text). Kinds are compared loosely on purpose: a
-name redacted as ``[ADDRESS]`` is still redacted.
+name redacted as ``[ADDRESS]`` is still redacted. Over-redaction is the share of the words
+outside every labelled span that a predicted span covers (words the model loses for
+nothing); :func:`redacted_words` counts the words redacted in texts without labels.
 
 The hand-written sets are JSON lines ``{"id", "author", "text", "spans": [{"start", "end",
 "kind", "value"}]}`` (``data/pii/``, datasheet beside them).
@@ -14,6 +16,7 @@ The hand-written sets are JSON lines ``{"id", "author", "text", "spans": [{"star
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -22,13 +25,21 @@ from pathlib import Path
 
 from training.text.types import PiiSpan
 
-__all__ = ["GoldSpan", "SpanScore", "read_pii_set", "score_spans"]
+__all__ = [
+    "GoldSpan",
+    "RedactedWords",
+    "SpanScore",
+    "read_pii_set",
+    "redacted_words",
+    "score_spans",
+]
 
 #: ``(start, end, kind)`` of a labelled span
 GoldSpan = tuple[int, int, str]
 
 RECALL_COVER = 0.9
 PRECISION_INSIDE = 0.5
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,9 @@ class SpanScore:
     chars_covered: Counter[str]
     predicted: Counter[str]
     precise: Counter[str]
+    #: words outside every labelled span, and how many of them a predicted span covers
+    plain_words: int
+    plain_words_redacted: int
     seconds: float
     rows: int
 
@@ -56,6 +70,10 @@ class SpanScore:
     def precision(self, kind: str | None = None) -> float:
         """Share of predicted spans that lie mostly inside labelled spans."""
         return _ratio(self.precise, self.predicted, kind)
+
+    def over_redaction(self) -> float:
+        """Share of the words outside labelled spans that predicted spans cover."""
+        return self.plain_words_redacted / self.plain_words if self.plain_words else float("nan")
 
     @property
     def kinds(self) -> list[str]:
@@ -110,9 +128,14 @@ def score_spans(
     t0 = time.perf_counter()
     found = [find(t) for t in texts]
     seconds = time.perf_counter() - t0
+    plain = plain_redacted = 0
     for text, labelled, predicted in zip(texts, gold, found, strict=True):
         gold_mask = _mask(len(text), [(s, e) for s, e, _ in labelled])
         pred_mask = _mask(len(text), [(p.start, p.end) for p in predicted])
+        for w in _WORD.finditer(text):
+            if not any(gold_mask[w.start() : w.end()]):
+                plain += 1
+                plain_redacted += any(pred_mask[w.start() : w.end()])
         for s, e, kind in labelled:
             covered = sum(pred_mask[s:e])
             c["recorded"][kind] += 1
@@ -141,6 +164,44 @@ def score_spans(
         chars_covered=c["covered"],
         predicted=c["predicted"],
         precise=c["precise"],
+        plain_words=plain,
+        plain_words_redacted=plain_redacted,
         seconds=seconds,
+        rows=len(texts),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RedactedWords:
+    """Words of unlabelled texts and the words that redaction replaced, per kind."""
+
+    words: int
+    redacted: Counter[str]
+    seconds: float
+    chars: int
+    rows: int
+
+    def share(self, kind: str | None = None) -> float:
+        """Share of all words redacted (as ``kind`` when given)."""
+        n = sum(self.redacted.values()) if kind is None else self.redacted[kind]
+        return n / self.words if self.words else float("nan")
+
+
+def redacted_words(texts: Sequence[str], find: Callable[[str], Sequence[PiiSpan]]) -> RedactedWords:
+    """How many words of ``texts`` (no labels) ``find`` redacts, per kind, and its time."""
+    t0 = time.perf_counter()
+    found = [find(t) for t in texts]
+    seconds = time.perf_counter() - t0
+    words = 0
+    redacted: Counter[str] = Counter()
+    for text, spans in zip(texts, found, strict=True):
+        words += sum(1 for _ in _WORD.finditer(text))
+        for sp in spans:
+            redacted[sp.kind] += sum(1 for _ in _WORD.finditer(text, sp.start, sp.end))
+    return RedactedWords(
+        words=words,
+        redacted=redacted,
+        seconds=seconds,
+        chars=sum(len(t) for t in texts),
         rows=len(texts),
     )

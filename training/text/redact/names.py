@@ -6,9 +6,13 @@ a title, relationship word, greeting or form label before ("Mrs Ward", "mum Sara
 "Name: ..."), an age, role or relationship after ("Kyle (7)", "Sarah (mum)"), a verb after
 at a sentence start ("Liban said"), a capitalised word mid-sentence that is no ordinary
 word, or a listed name beside it ("Tayla Jones", "Grace Okafor"). Words that are names and
-ordinary words ("Will", "Hope", "May") need context; lower-case words are names only when
-listed and no everyday word. Adjacent name words make one span; a name found once is a
-name wherever it recurs in the text.
+ordinary words ("Will", "Hope", "May") need context; lower-case words are names when
+listed and no everyday word, or after a title, relationship word, "called" or a form label
+when they are listed names that are also words ("her friend jade") or no English word at all
+("her brother lewys"); a listed family name that is also a word follows a given name in lower
+case ("deborah price"). Family names from public lists are names only beside a name or after
+a cue. Adjacent name words make one span (an initial with or without its full stop, particles
+such as "van der" between them); a name found once is a name wherever it recurs in the text.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
 from training.text.redact.lexicon import Lexicon, get_lexicon, sentence_start
@@ -102,6 +108,10 @@ class _Word:
     joins: bool = False
     named: bool = False
     ambiguous: bool = False
+    #: a lower-case word that is a name only after a cue ("her friend jade", "brother lewys"),
+    #: or, when a listed family name, right after a given name ("deborah price")
+    cue_only: bool = False
+    surname: bool = False
 
 
 def capitalised_words(text: str) -> list[tuple[int, int, str]]:
@@ -177,13 +187,22 @@ def _candidates(
 ) -> list[_Word]:
     """Capitalised words, and lower-case words that are listed names (rarely any)."""
     spans = caps
-    lows = lex.lower_any.intersection(_words_outside(text, taken))
-    if lows:
+    outside = set(_words_outside(text, taken))
+    lows = set(outside & lex.cued_listed)
+    lows.update(lex.lower_any.intersection(outside))
+    unknown = _unknown_lower(outside, lex)
+    if lows or unknown:
         spans = list(caps)
         for low in lows:
-            spans.extend(
-                (m.start(), m.end(), m.group()) for m in _lower_pattern(low).finditer(text)
-            )
+            spans.extend(_occurrences(text, low))
+        for low in unknown:
+            # a word in no list is a name only after a cue: look for one before the costlier
+            # checks ("her brother lewys"; "Mother metioned" is a typo)
+            found = [
+                o for o in _occurrences(text, low) if _cue_before(text, o[0], lex, person=True)
+            ]
+            if found and norm_word(low) not in lex.known_stems and not _misspelt(low, lex.english):
+                spans.extend(found)
         spans.sort()
     n = len(text)
     blocked = sorted(taken)
@@ -209,7 +228,12 @@ def _candidates(
         if k < len(blocked) and blocked[k][0] < e:
             continue
         if len(word) == 1:
-            if word.isupper() and after == "." and word not in "IA":
+            # "E. Mackintosh", and "J Smith" without the full stop
+            if (
+                word.isupper()
+                and word not in "IA"
+                and (after == "." or _INITIAL_GAP.match(text, e))
+            ):
                 out.append(_Word(s, e, word, word.lower(), "initial", joins=True))
             continue
         w = _word(s, e, word, lex)
@@ -218,7 +242,36 @@ def _candidates(
     return out
 
 
-_CLASSES: dict[str, tuple[str, bool, bool, bool]] = {}
+_CLASSES: dict[str, tuple[str, bool, bool, bool, bool, bool]] = {}
+_INITIAL_GAP = re.compile(rf" {_U}{_L}")
+
+
+def _unknown_lower(words: set[str], lex: Lexicon) -> list[str]:
+    """Lower-case words of the text in no list and no dictionary ("lewys", "tayshaun"; also
+    typos and abbreviations, which the caller tells apart)."""
+    return [
+        low for low in words - lex.not_unknown if len(low) >= 3 and low.islower() and low.isalpha()
+    ]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=8192)
+def _misspelt(low: str, english: frozenset[str]) -> bool:
+    """One edit (a letter dropped, added, changed or two swapped) from an English word:
+    a typo ("metioned", "atteends", "seyn"), not a name."""
+    n = len(low)
+    for i in range(n + 1):
+        a, b = low[:i], low[i:]
+        if b and a + b[1:] in english:
+            return True
+        if len(b) > 1 and a + b[1] + b[0] + b[2:] in english:
+            return True
+        for c in _LETTERS:
+            if (b and a + c + b[1:] in english) or a + c + b in english:
+                return True
+    return False
 
 
 def _word(s: int, e: int, word: str, lex: Lexicon) -> _Word | None:
@@ -231,11 +284,13 @@ def _word(s: int, e: int, word: str, lex: Lexicon) -> _Word | None:
         _classify(w, lex)
         if len(_CLASSES) > 200_000:  # bounded: a service meets new words every day
             _CLASSES.clear()
-        _CLASSES[word] = cls = (w.shape, w.strong, w.joins, w.ambiguous)
-    shape, strong, joins, ambiguous = cls
-    if not (strong or joins):
+        _CLASSES[word] = cls = (w.shape, w.strong, w.joins, w.ambiguous, w.cue_only, w.surname)
+    shape, strong, joins, ambiguous, cue_only, surname = cls
+    if not (strong or joins or cue_only):
         return None
-    return _Word(s, e, word, word.lower(), shape, strong, joins, False, ambiguous)
+    return _Word(
+        s, e, word, word.lower(), shape, strong, joins, False, ambiguous, cue_only, surname
+    )
 
 
 def _words_outside(text: str, taken: list[tuple[int, int]]) -> list[str]:
@@ -250,10 +305,23 @@ def _words_outside(text: str, taken: list[tuple[int, int]]) -> list[str]:
     return text.translate(_SEP).split()
 
 
-@lru_cache(maxsize=4096)
-def _lower_pattern(name: str) -> re.Pattern[str]:
-    """Where the lower-case name occurs as a word (possibly hyphenated: "kerry-ann")."""
-    return re.compile(rf"(?<![\w@#/\[.'’-]){re.escape(name)}(?:-[^\W\d_]+)*(?:['’]s)?(?![\w'’-])")
+_LOWER_TAIL = re.compile(r"(?:-[^\W\d_]+)*(?:['’]s)?(?![\w'’-])")
+_NOT_BEFORE_LOWER = frozenset("@#/[.'’-_")
+
+
+def _occurrences(text: str, low: str) -> list[tuple[int, int, str]]:
+    """Where the lower-case name occurs as a word, possibly hyphenated ("kerry-ann") or
+    possessive (found with ``str.find``: far faster than a pattern per name)."""
+    out: list[tuple[int, int, str]] = []
+    at = text.find(low)
+    while at >= 0:
+        before = text[at - 1] if at > 0 else " "
+        if not before.isalnum() and before not in _NOT_BEFORE_LOWER:
+            tail = _LOWER_TAIL.match(text, at + len(low))
+            if tail is not None:
+                out.append((at, tail.end(), text[at : tail.end()]))
+        at = text.find(low, at + len(low))
+    return out
 
 
 def _shape(word: str) -> str:
@@ -312,6 +380,15 @@ def _classify(w: _Word, lex: Lexicon) -> None:
         plain = not w.ambiguous and low not in lex.name_words and not never and not ordinary
         w.strong = plain and first and len(low) >= 3
         w.joins = plain and (first or sur or mc)
+        if not w.joins and len(low) >= 3 and low not in STOP_WORDS:
+            w.surname = sur or low in lex.public_surnames
+            # A listed name that is also a word, or a word in no list and no dictionary:
+            # a name only after a cue ("her friend jade", "her brother lewys").
+            w.cue_only = (
+                first
+                or w.surname
+                or (low not in lex.english and not never and not ordinary and low.isalpha())
+            )
     else:  # mixed case ("DeShawn" listed; "TikTok", "HoY" not)
         w.strong = w.joins = listed and not never
 
@@ -323,6 +400,19 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
         return True
     if w.shape == "initial":
         return _cue_before(text, w.start, lex)  # "Dr E. Mackintosh", "Mum T. Price"
+    if w.cue_only:
+        if not _cue_before(text, w.start, lex, person=True):
+            return False
+        if w.low not in lex.english and w.low not in lex.name_words:
+            return True  # "her brother lewys"
+        # A name that is also a word ("jade", "rose"): after "called", a title or a label,
+        # or set apart ("her friend jade, ..."), or before a reporting verb; never "her
+        # brother rose to leave".
+        return (
+            _strong_cue_before(text, w.start, lex)
+            or _APART_AFTER.match(text, w.end) is not None
+            or _REPORT_AFTER.match(text, w.end) is not None
+        )
     listed = _is_first(w.low, lex) or _is_surname(w.low, lex) or w.ambiguous
     ordinary = (not listed and norm_word(w.low) in lex.known_stems) or (
         w.text in lex.never and w.text not in lex.surname_ok
@@ -335,7 +425,14 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
         if w.shape == "lower":
             return listed and w.low not in lex.ambiguous
         if w.shape == "upper" and not listed:
-            return text[: w.start].rstrip()[-1:] == ":"  # "Surname: OYELARAN", not "IP mum"
+            if text[: w.start].rstrip()[-1:] == ":":
+                return True  # "Surname: OYELARAN"
+            # "BROTHER LEWYS": no English word after a person cue; never "IP MUM"
+            return (
+                len(w.low) >= 4
+                and w.low not in lex.english
+                and _cue_before(text, w.start, lex, person=True)
+            )
         if w.joins and not ordinary:
             return True
         return listed and not sentence_start(text, w.start)  # "her son Will"
@@ -357,6 +454,25 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
     if _VERB_AFTER.match(text, w.end) is not None:
         return True  # "Liban said", "Megan's number"
     return _SIGN_OFF_END.fullmatch(text, w.end) is not None and _line_alone(text, w.start)
+
+
+_APART_AFTER = re.compile(r"\s*(?:[,;:)\n]|[.!?](?:\s|$)|$|\s+and\s)")
+
+
+def _strong_cue_before(text: str, start: int, lex: Lexicon) -> bool:
+    """ "called", "named", "name is", "known as", a short title or a form label right before."""
+    pre = text[max(0, start - 24) : start].rstrip(" \t(\"“'‘")
+    if pre.endswith(":"):
+        return True
+    words = pre.lower().split()[-2:]
+    if not words:
+        return False
+    last = words[-1].rstrip(".")
+    return (
+        last in ("called", "named", "aka", "miss", "master")
+        or last in _ABBREVIATED_TITLES  # "mrs", "dr", "pc"; never "sister rose early"
+        or " ".join(words) in ("name is", "known as")
+    )
 
 
 def _pet_before(text: str, start: int, lex: Lexicon) -> bool:
@@ -384,8 +500,9 @@ def _line_alone(text: str, start: int) -> bool:
     return i < 0 or text[i] in "\n.!,"
 
 
-def _cue_before(text: str, start: int, lex: Lexicon) -> bool:
-    """A title, relationship word, greeting, "called"/"named" or form label before ``start``."""
+def _cue_before(text: str, start: int, lex: Lexicon, *, person: bool = False) -> bool:
+    """A title, relationship word, greeting, "called"/"named" or form label before ``start``
+    (with ``person``, greetings and sign-offs do not count)."""
     pre = text[max(0, start - 40) : start]
     if "\n" in pre[len(pre.rstrip(" \t(\"“'‘,:=-")) :] and not pre.rstrip(" \t\n").endswith(":"):
         return False  # a cue on the line before names nothing
@@ -412,6 +529,10 @@ def _cue_before(text: str, start: int, lex: Lexicon) -> bool:
     ):
         return True  # "Subject 1:"
     cues = lex.cue_words
+    if person and (
+        last in lex.greetings or f"{words[-2] if len(words) > 1 else ''} {last}" in lex.greetings
+    ):
+        return False
     if last in cues:
         # "the dog called Frank" is no person
         return not (last in ("called", "named") and any(x in lex.not_person for x in words[:-1]))
@@ -429,7 +550,23 @@ def _runs(text: str, words: list[_Word], lex: Lexicon) -> list[list[_Word]]:
     runs: list[list[_Word]] = []
     run: list[_Word] = []
     for w in words:
-        if not w.joins:
+        if w.cue_only and not w.named:
+            # "deborah price": a listed family name that is also a word, after a given name
+            if (
+                w.surname
+                and run
+                and run[-1].named
+                and run[-1].shape == "lower"
+                and _adjacent(text, run[-1], w, lex)
+                and _VERB_AFTER.match(text, run[-1].end) is None  # never "jayden said"
+            ):
+                run.append(w)
+                continue
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        if not w.joins and not w.cue_only:
             if run:
                 runs.append(run)
             run = []
@@ -452,7 +589,12 @@ def _adjacent(text: str, a: _Word, b: _Word, lex: Lexicon) -> bool:
     if a.shape == "initial":
         return gap == ". "
     parts = gap.split()
-    return len(parts) == 1 and gap == f" {parts[0]} " and parts[0].lower() in lex.particles
+    # "ap Rhys", "van der Berg", "de la Cruz"
+    return (
+        0 < len(parts) <= 2
+        and gap == f" {' '.join(parts)} "
+        and all(p.lower() in lex.particles for p in parts)
+    )
 
 
 def _name_nicknames(text: str, last: _Word, words: list[_Word]) -> tuple[int, int] | None:

@@ -1,6 +1,6 @@
-"""Structured personal data: e-mail addresses, phone numbers, NHS numbers (modulus-11
-checked), dates of birth, postcodes, IP addresses, social-media handles and reference
-numbers. Each finder reports ``(start, end, kind)`` spans of the text it is given.
+"""Structured personal data: e-mail addresses (also spelt out), phone numbers, NHS numbers
+(modulus-11 checked), dates of birth, postcodes, IP addresses, social-media handles and
+reference numbers (National Insurance numbers among them). Each finder reports ``(start, end, kind)`` spans of the text it is given.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ __all__ = [
     "find_emails",
     "find_handles",
     "find_ipv6",
+    "ni_number_at",
     "reference_at",
     "nhs_number_valid",
     "number_at",
@@ -47,6 +48,19 @@ _DOB = re.compile(
     rf"|(?<![\w]){_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}\.?,?\s+(?:19|20)\d{{2}}(?!\d)"
     rf"|(?<![\w]){_MONTH}\.?\s+{_DAY}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}(?!\d)"
     r"|(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/-])"
+)
+#: a date of birth's label right before: then a month's name with a two-digit year counts
+_DOB_CUE = re.compile(r"(?i:\b(?:dob|d\.o\.b\.?|born(?:\s+on)?|date\s+of\s+birth)\s*[:=-]?\s*)$")
+_DOB_SHORT_YEAR = re.compile(rf"{_DAY}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{2}}(?![\w/])")
+#: a National Insurance number ("AB 12 34 56 C", "QQ123456C")
+_NI_NUMBER = re.compile(
+    r"(?<![\w/])(?i:[A-CEGHJ-PR-TW-Z]{2})\s?\d{2}\s?\d{2}\s?\d{2}\s?(?i:[A-D])(?![\w/])"
+)
+#: an e-mail address spelt out after "email": "kerry.smith at example dot com"
+_EMAIL_SPELT = re.compile(
+    r"(?i:\be-?mail(?:ed)?(?:\s+(?:is|address|addr))?\s*[:=-]?\s*)"
+    r"([\w.+'-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+)\b",
+    re.IGNORECASE,
 )
 _MONTH_BEFORE = re.compile(rf"{_MONTH}\.?\s+$")
 _POSTCODE = re.compile(
@@ -98,6 +112,27 @@ def find_emails(text: str, add: Add) -> None:
         for m in _EMAIL.finditer(text):
             if "@" not in m.group():
                 add(m.start(), m.end(), "email")
+    if " dot " in text:
+        for m in _EMAIL_SPELT.finditer(text):
+            add(m.start(1), m.end(1), "email")
+
+
+def _dob_cue_before(text: str, s: int) -> bool:
+    """ "DOB", "born" or "date of birth" right before ``s`` (a cheap look first)."""
+    window = text[max(0, s - 20) : s]
+    low = window.lower()
+    if "ob" not in low and "born" not in low and "birth" not in low:
+        return False
+    return _DOB_CUE.search(window) is not None
+
+
+def ni_number_at(text: str, s: int, e: int) -> tuple[int, int, str] | None:
+    """The National Insurance number ("AB 12 34 56 C", "QQ123456C") whose first digits are
+    the digit run ``text[s:e]``, as a reference."""
+    if e - s not in (2, 6) or s < 2 or not text[s - 1 if text[s - 1] != " " else s - 2].isalpha():
+        return None
+    m = _NI_NUMBER.match(text, s - 3 if text[s - 1] == " " and s >= 3 else s - 2)
+    return (m.start(), m.end(), "reference") if m is not None else None
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -168,6 +203,8 @@ def number_at(text: str, s: int, e: int, kinds: frozenset[str]) -> tuple[int, in
                 m = _DOB.match(text, month.start())
         if m is None and (after in "/.-" or after in "snrt " or after == ","):
             m = _DOB.match(text, s)
+            if m is None and after == " " and _dob_cue_before(text, s):
+                m = _DOB_SHORT_YEAR.match(text, s)  # "DOB 14 Feb 11"
         if m is not None:
             return m.start(), m.end(), "dob"
     if "postcode" in kinds and before.isalpha() and n_digits <= 2:

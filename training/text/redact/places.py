@@ -1,10 +1,14 @@
 """Addresses: UK, with or without capitals, and foreign.
 
 An address is found from an anchor: a house or flat number followed by street words and a
-street or building word ("28 high street", "Flat 2b, Rowan Court"), "no. 14 the crescent",
-a street after a preposition ("on ryecroft rd"), an address label ("Address:", "lives
-at"), or a foreign street word with a number ("ul. Długa 5", "12 rue des Lilas"). From the
-anchor it extends over comma-separated street and building parts and a town.
+street or building word ("28 high street", "Flat 2b, Rowan Court", "Flat 1/2, 20 Dumbarton
+Road", "15-17 Market Place", "45 st. peter's close"), "no. 14 the crescent", a street after
+a preposition ("on ryecroft rd"), an address label ("Address:", "lives at"), or a foreign
+street word with a number ("ul. Długa 5", "12 rue des Lilas"). Without capitals, a street
+needs a common street word ("road", "close") unless an address cue comes before ("lives at
+28 primrose hill"). From the anchor it extends over comma-separated street and building
+parts, a flat after the street ("5 Linden Grove, Flat 2"), a town ("St Helens",
+"Bexhill-on-Sea") and, abroad, a postcode with its town ("30-059 Kraków").
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from functools import cache, lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
-from training.text.redact.lexicon import Lexicon, alternation, get_lexicon
+from training.text.redact.lexicon import Lexicon, alternation, get_lexicon, word_starts
 from training.text.redact.numbers import Add
 
 __all__ = [
@@ -36,6 +40,39 @@ _HOUSE_BEFORE = re.compile(r"\b(?:at|from)\s+(?:number|no\.?|house)\s+$", re.IGN
 _HOUSE_NO = re.compile(r"\d{1,4}[A-Za-z]?\b")
 _FLAT = r"(?:flat|apartment|apt|unit|room|plot|studio|maisonette)\.?"
 _FLAT_BEFORE = re.compile(rf"\b{_FLAT}\s+$", re.IGNORECASE)
+#: a flat's number or letter before the house number ("Flat A, 12", "Flat 1/2, 20", "2/1 14")
+_FLAT_NO = r"(?:\d{1,4}[A-Za-z]?(?:/\d{1,2})?|[A-Za-z])"
+#: a floor's flat before the house number ("Ground floor flat, 22", "top flat, 9")
+_FLOOR_FLAT = (
+    r"\b(?:ground|first|second|third|top|basement|lower|upper|1st|2nd|3rd)\s+(?:floor\s+)?flat"
+)
+_FLAT_BEFORE_NUMBER = re.compile(
+    rf"(?:\b{_FLAT}\s+{_FLAT_NO}|\b\d{{1,2}}/\d{{1,2}}|{_FLOOR_FLAT}),?\s+$", re.IGNORECASE
+)
+#: what may follow a house number's digits: a letter, a range or a flat position ("2/1 14")
+_AFTER_NUMBER = re.compile(r"[ ,]|[A-Za-z](?:[ ,]|$)|-\d{1,4}[A-Za-z]?[ ,]|/\d{1,2},?\s+\d")
+#: an address cue before the house number: then a street needs no common street word
+_ADDRESS_CUE = re.compile(
+    r"(?i:\b(?:at|to|from|address(?:\s+is)?|addr|home|c/o|property|house|no\.?|number)\s*[:,-]?\s*)$"
+)
+#: a house name before the number: "The Old Forge, " (capitalised words, a comma)
+_HOUSE_NAME_BEFORE = re.compile(r"(?:The\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}),\s+$")
+#: where someone lives, right before a street: then any street word counts in lower case
+_RESIDENCE_WORDS = frozenset(
+    ("live", "lives", "living", "staying", "stays", "resides", "residing", "moved", "moving",
+     "address")
+)  # fmt: skip
+_RESIDENCE_PREPOSITION = re.compile(r"\s+(?:on|in|at|to|off)\s")
+_RESIDENCE_CUE = re.compile(
+    r"(?i:\b(?:lives?|living|staying|stays|resides|residing|moved|moving|address(?:\s+is)?)"
+    r"\s+(?:on|in|at|to|off)\s)"
+)
+_FLAT_AFTER = re.compile(rf",?\s+(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?\b")
+_SAINT_TOWN = re.compile(
+    r",\s*St\.?\s+[A-Z][^\W\d_]+(?=\s*(?:[,.;:)\n]|$)|\s+[a-z]|\s+[A-Z]{1,2}\d)"
+)
+#: a foreign postcode and town after a foreign street ("30-059 Kraków", "75011 Paris")
+_FOREIGN_TOWN = re.compile(r",?\s+(?:[A-Z]{1,2}-)?\d{2}-?\d{3}(?:\d)?\s+[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]+")
 _FLAT_START = re.compile(_FLAT, re.IGNORECASE)
 _NUMBER_BEFORE = re.compile(r"\b(?:no\.?|number|house)\s*$", re.IGNORECASE)
 #: street words that count in lower case ("28 high street", "on ryecroft rd")
@@ -192,9 +229,10 @@ def get_patterns() -> AddressPatterns:
     streets = alternation(raw["street_suffixes"])
     buildings = alternation(raw["building_suffixes"])
     suffix = rf"(?:{streets}|{buildings}|[{_U}][a-z]+(?:way|gate))"
-    ci_words = rf"(?i:(?:the\s+)?(?:{_WORD}\s+){{0,3}})"
+    ci_words = rf"(?i:(?:the\s+)?(?:st\.?\s+|saint\s+)?(?:{_WORD}\s+){{0,3}})"
     numbered = re.compile(
-        rf"(?:(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+)?(?:(?i:no\.?|number)\s*)?\d{{1,4}}[A-Za-z]?"
+        rf"(?:(?i:{_FLAT})\s+{_FLAT_NO},?\s+|\d{{1,2}}/\d{{1,2}},?\s+|(?i:{_FLOOR_FLAT}),?\s+)?"
+        rf"(?:(?i:no\.?|number)\s*)?\d{{1,4}}[A-Za-z]?"
         rf"(?:-\d{{1,4}})?,?\s+{ci_words}(?i:{suffix})\b{_DIRECTION}"
         rf"|(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+{ci_words}(?i:{suffix})\b{_DIRECTION}"
         rf"|(?i:{_FLAT})\s+\d{{1,4}}[A-Za-z]?,?\s+(?i:the\s+)?{_WORD}(?:\s+{_WORD}){{0,2}}"
@@ -227,7 +265,8 @@ def get_patterns() -> AddressPatterns:
         rf"(?:y\s+|yr\s+)?{_CAP}(?:\s+{_CAP})?)"
     )
     town_tail = re.compile(
-        rf",\s*([{_U}][^\W\d_]+)([ -][{_U}][^\W\d_]+(?=\s*(?:[,.;:)\n]|$)|\s+[a-z]|\s+[A-Z]{{1,2}}\d))?"
+        rf",\s*([{_U}][^\W\d_]+(?:-(?:[a-z]{{1,5}}-)?[^\W\d_]+)*)"
+        rf"([ -][{_U}][^\W\d_]+(?=\s*(?:[,.;:)\n]|$)|\s+[a-z]|\s+[A-Z]{{1,2}}\d))?"
     )
     return AddressPatterns(
         numbered=numbered,
@@ -273,12 +312,17 @@ def _plain_words_ok(words: list[str], lex: Lexicon) -> bool:
 
 
 def _extend(text: str, end: int, p: AddressPatterns) -> int:
-    """Extend an address over further street or building parts and a town."""
+    """Extend an address over further street or building parts, a flat and a town."""
     for _ in range(3):
-        m = p.segment.match(text, end) or p.welsh_segment.match(text, end)
+        m = _FLAT_AFTER.match(text, end)  # "5 Linden Grove, Flat 2"
+        if m is None and _SAINT_TOWN.match(text, end) is None:
+            m = p.segment.match(text, end) or p.welsh_segment.match(text, end)
         if m is None:
             break
         end = m.end()
+    saint = _SAINT_TOWN.match(text, end)
+    if saint is not None:
+        return saint.end()  # "St Helens", not the street word "St"
     tail = p.town_tail.match(text, end)
     if tail is not None and not _POSTCODE_LIKE.match(text, tail.start(1)):
         if tail.group(2) is not None:
@@ -292,11 +336,28 @@ _POSTCODE_LIKE = re.compile(r"[A-Za-z]{1,2}\d")
 
 
 def _start_with_building(text: str, start: int, p: AddressPatterns) -> int:
-    """Include a building name before the anchor ("Holmefield Children's Home, 2 Mount Road")."""
+    """Include a building name before the anchor ("Holmefield Children's Home, 2 Mount
+    Road"; after an address cue or at a line's start any house name: "lives at The Old
+    Forge, 2 Mill Lane")."""
     if text[start - 2 : start] != ", ":
         return start
     m = p.building_before.search(text, max(0, start - 60), start)
-    return m.start() if m is not None else start
+    if m is not None:
+        return m.start()
+    m = _HOUSE_NAME_BEFORE.search(text, max(0, start - 50), start)
+    if m is None:
+        return start
+    head = text[max(0, m.start() - 24) : m.start()]
+    words = m.group(1).split()
+    lex = get_lexicon()
+    if (
+        (_ADDRESS_CUE.search(head) is not None or not head.strip(" \t") or head.endswith("\n"))
+        and not any(w in lex.never and w not in lex.places for w in words)
+        and not (len(words) == 1 and words[0].lower() in lex.first_names)  # "Jayden, 14 ..."
+        and (m.group().startswith("The ") or not all(ordinary_word(w, lex) for w in words))
+    ):
+        return m.start()
+    return start
 
 
 def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
@@ -308,16 +369,19 @@ def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
         h = _HOUSE_NO.match(text, s)
         if h is not None and not p_street_follows(text, h.end()):
             return h.start(), h.end(), "address"  # "at number 14"
-    after = text[e : e + 2]
-    if not (after[:1] in (" ", ",") or (after[:1].isalpha() and after[1:2] in (" ", ",", ""))):
+    if _AFTER_NUMBER.match(text, e) is None and e < len(text):
         return None  # "03/04", "(7)", "3pm": no house number
     p = get_patterns()
     lex = get_lexicon()
     start = s
     before = text[s - 1] if s > 0 else " "
     if before in " .":
-        for prefix in (_FLAT_BEFORE, _NUMBER_BEFORE):
-            m = prefix.search(text, max(0, s - 14), s)
+        window = text[max(0, s - 24) : s]
+        flat_before = "/" in window or "," in window or "lat" in window or "LAT" in window
+        for prefix in (_FLAT_BEFORE, _NUMBER_BEFORE, _FLAT_BEFORE_NUMBER):
+            if prefix is _FLAT_BEFORE_NUMBER and not flat_before:
+                break  # "Flat A, 12", "2/1 14", "top flat 9": a comma, a slash or a flat
+            m = prefix.search(text, max(0, s - (24 if prefix is _FLAT_BEFORE_NUMBER else 14)), s)
             if m is not None:
                 start = m.start()
                 break
@@ -327,17 +391,36 @@ def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
     if m is not None and not _flat_building(text, m, p):
         house = _HOUSE_NO.match(text, s)
         words = re.findall(r"[^\W\d_][\w'’-]*", text[house.end() if house else e : m.end()])
-        # No capitals after the number: the words must look like a street.
+        # No capitals after the number: the words must look like a street ("28 high
+        # street"; after an address cue any street word: "lives at 28 primrose hill").
         if (
             words
             and not (words[0][:1].isupper() or words[0].lower() == "the")
-            and (words[-1].lower() not in _PLAIN_SUFFIXES or not _plain_words_ok(words[:-1], lex))
+            and not _plain_street(
+                words, _ADDRESS_CUE.search(text, max(0, start - 16), start), p, lex
+            )
         ):
             m = None
     if m is not None:
         first = _start_with_building(text, m.start(), p)
         return first, _extend(text, m.end(), p), "address"
     return None
+
+
+def _plain_street(
+    words: list[str], cue: re.Match[str] | None, p: AddressPatterns, lex: Lexicon
+) -> bool:
+    """Lower-case words after a house number that look like a street: a common street word
+    last, or after an address cue any street or building word, and street-like words before."""
+    last = words[-1].lower()
+    if last not in _PLAIN_SUFFIXES and (cue is None or last not in p.lower_suffixes):
+        return False
+    before = [w for w in words[:-1] if w.lower().rstrip(".") not in ("st", "saint")]
+    if cue is not None and last in _PLAIN_SUFFIXES and 0 < len(before) <= 2:
+        # "at 56 west end lane": ordinary words make a street too, after a cue
+        low = [w.lower() for w in before]
+        return not any(w in STOP_WORDS or w in _UNIT_WORDS for w in low)
+    return _plain_words_ok(before, lex)
 
 
 def _flat_building(text: str, m: re.Match[str], p: AddressPatterns) -> bool:
@@ -357,7 +440,8 @@ def find_foreign_addresses(text: str, add: Add, vocab: set[str]) -> None:
     if vocab.isdisjoint(p.foreign_words) and _FOREIGN_ENDING.search(text) is None:
         return
     for m in p.foreign.finditer(text):
-        add(m.start(), _extend(text, m.end(), p), "address")
+        town = _FOREIGN_TOWN.match(text, m.end())
+        add(m.start(), town.end() if town is not None else _extend(text, m.end(), p), "address")
 
 
 def find_addresses(
@@ -419,6 +503,9 @@ def _streets(
                 first -= 1
             if first < k:
                 _after_preposition(text, caps[first][0], e, p, lex, add)
+    cues = vocab & _RESIDENCE_WORDS
+    if cues:
+        _streets_after_residence(text, cues, p, lex, add)
     for word in vocab & _PLAIN_STREETS:
         at = text.find(word)
         while at >= 0:
@@ -432,6 +519,29 @@ def _streets(
                         )
                         break
             at = text.find(word, end)
+
+
+def _streets_after_residence(
+    text: str, cues: set[str], p: AddressPatterns, lex: Lexicon, add: Add
+) -> None:
+    """ "lives on primrose hill": after a residence cue, any street word ends a street."""
+    low = text.lower()
+    for word in cues:
+        for at in word_starts(low, word):
+            cue = _RESIDENCE_PREPOSITION.match(low, at + len(word))
+            if cue is not None:
+                _street_after_cue(text, cue.end(), p, lex, add)
+
+
+def _street_after_cue(text: str, start: int, p: AddressPatterns, lex: Lexicon, add: Add) -> None:
+    """The street of up to four words right after a residence cue, ending in a street word."""
+    words = text[start : start + 60].split()[:4]
+    for k in range(1, len(words)):
+        if words[k].rstrip(".,;:!?)") in p.lower_suffixes:
+            street = " ".join(words[: k + 1]).rstrip(".,;:!?)")
+            if text.startswith(street, start):
+                _street_only(text, start, start + len(street), p, lex, add)
+            break
 
 
 def _after_preposition(
@@ -457,7 +567,13 @@ def _street_only(
         ):
             add(start, _extend(text, end, p), "address")
     elif (
-        words[-1] in _PLAIN_STREETS
+        (
+            words[-1] in _PLAIN_STREETS
+            or (
+                words[-1] in p.lower_suffixes
+                and _RESIDENCE_CUE.search(text, max(0, start - 24), start + 1) is not None
+            )
+        )
         and all(w.islower() and w.isalpha() for w in words[:-1])
         and _plain_words_ok(words[:-1], lex)
         and not any(w == "the" for w in words)
