@@ -63,3 +63,30 @@ def test_weighted_parts_are_relative_and_the_corpus_keeps_its_share() -> None:
     assert even.tolist() == pytest.approx([1.0] * 6 + [0.5] * 4)
     alone = fit_weights(train, corpus(4), 0.0)
     assert alone.tolist() == pytest.approx([0.5, 0.5, 0.5, 0.5, 2.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("values", "says"),
+    [
+        (["{a}", "{a}:0"], "error: --data {a}:0: the weight must be a positive number, got '0'"),
+        (
+            ["{a}", "{a}:heavy"],
+            "error: --data {a}:heavy: the weight after ':' must be a number, got 'heavy'",
+        ),
+        (["{a}", "{missing}:2"], "error: {missing}: no such file"),
+    ],
+)
+def test_train_refuses_a_bad_part_with_one_line(tmp_path, values: list[str], says: str) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from tests.utils.model import training_frame
+    from training.lifecycle.cli import app
+
+    a, missing = tmp_path / "a.csv", tmp_path / "missing.csv"
+    training_frame(40).to_csv(a, index=False)
+    argv = ["train"]
+    for value in values:
+        argv += ["--data", value.format(a=a, missing=missing)]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [says.format(a=a, missing=missing)]
