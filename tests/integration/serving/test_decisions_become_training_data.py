@@ -148,3 +148,54 @@ def test_recorded_decisions_are_exported_validated_and_trained_on_with_weights(
         ("small.parquet", 3000, 1.0),
         ("decisions.parquet", KEPT, 3.0),
     ]
+
+
+@pytest.mark.postgres
+def test_export_decisions_reads_a_postgresql_audit_trail(
+    make_service: MakeService, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from serving.cli import app
+    from serving.settings import get_settings
+
+    svc = make_service(
+        database_url=postgres_url, audit_store_redacted_text=True, rate_limit_per_minute=0
+    )
+    contacts = generate_frame(40, seed=304)
+    items = [
+        {"text": row.text, "source": row.source, "contact_id": row.contact_id}
+        for row in contacts.itertuples()
+    ]
+    assert (
+        svc.client.post(
+            "/v1/score/batch", json={"items": items}, headers=svc.h("screener")
+        ).status_code
+        == 200
+    )
+    for k, row in enumerate(contacts.itertuples()):
+        for outcome in ("advice", row.outcome) if k % 4 == 0 else (row.outcome,):
+            r = svc.client.post(
+                f"/v1/contacts/{row.contact_id}/decision",
+                json={"decision": outcome},
+                headers=svc.h("screener"),
+            )
+            assert r.status_code == 201
+    out = tmp_path / "decisions.csv"
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app, ["data", "export-decisions", "--since", "2026-01-01", "--out", str(out)]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output + result.stderr
+    assert (
+        "wrote 40 of 40 contacts" in result.output and "10 decided more than once" in result.output
+    )
+    report = validate_file(out, write=False)
+    assert report.ok and report.warnings == ()
+    exported = pd.read_csv(out)
+    assert exported["outcome"].tolist() == contacts["outcome"].tolist()
+    assert exported["text"].tolist() == [redact(t)[0] for t in contacts["text"]]
