@@ -1,15 +1,17 @@
-"""The ``screener`` root command: the training verbs plus ``keys`` and ``serve``."""
+"""The ``screener`` root command: the training verbs plus ``keys``, ``serve`` and
+``data export-decisions`` (which reads the audit trail, so it belongs to serving)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from training.lifecycle.cli import PROMOTION_LISTENERS, app, fail
+from training.lifecycle.cli import PROMOTION_LISTENERS, app, data_app, fail
 
 __all__ = ["app"]
 
@@ -101,6 +103,82 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's public id.
     if not revoke_key(key_id, engine=_engine()):
         fail(f"no active key {key_id}", code=1)
     typer.echo(f"revoked {key_id}")
+
+
+def _read_engine():  # type: ignore[no-untyped-def]
+    """The audit database, for reading only: never created or migrated. Exits 2 with one
+    line (the URL without its password) when it is missing or cannot be reached."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from serving.audit.db import make_engine, normalise_url
+    from serving.settings import get_settings
+
+    url = get_settings().database_url
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        fail("DATABASE_URL: not a database URL")
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            fail(f"audit database {shown}: an in-memory database holds no audit trail")
+        if not os.path.isfile(database):
+            fail(f"audit database {shown}: no such file (set DATABASE_URL to the service's)")
+    try:
+        engine = make_engine(url, timeout=10.0)
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+    except SQLAlchemyError as exc:
+        fail(f"audit database {shown}: cannot be reached or read ({type(exc).__name__})")
+    except Exception as exc:  # a driver missing for the URL's dialect, say
+        fail(f"audit database {shown}: cannot be opened ({type(exc).__name__})")
+    if not {"decisions", "score_events"} <= tables:
+        engine.dispose()
+        fail(f"audit database {shown}: holds no audit trail (no decisions or score_events table)")
+    return engine
+
+
+@data_app.command("export-decisions")
+def data_export_decisions(
+    since: Annotated[
+        str,
+        typer.Option(
+            help="Contacts whose latest decision was recorded on or after this date "
+            "(YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC)."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Output file: .parquet or .csv.")],
+) -> None:
+    """Scored contacts with a recorded decision, from the audit trail (DATABASE_URL), as a
+    contact export for training: redacted text, source, received_at, the latest decision
+    as outcome, and the served score and model version beside them. Exit 0 when anything
+    was written, 1 when nothing was exportable, 2 on bad input."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from serving.export import EXPORT_SUFFIXES, export_decisions, parse_since, render_export
+
+    try:
+        moment = parse_since(since)
+    except ValueError as exc:
+        fail(f"--since {since!r}: {exc}")
+    if out.suffix.lower() not in EXPORT_SUFFIXES:
+        fail(f"--out {out}: the extension must be .parquet or .csv")
+    if out.is_dir():
+        fail(f"--out {out}: is a folder; give a file name")
+    engine = _read_engine()
+    try:
+        result = export_decisions(engine=engine, since=moment, out=out)
+    except SQLAlchemyError as exc:
+        fail(f"audit database: reading the decisions failed ({type(exc).__name__})")
+    except OSError as exc:
+        fail(f"--out {out}: cannot be written ({exc.strerror or type(exc).__name__})")
+    finally:
+        engine.dispose()
+    typer.echo(render_export(result))
+    raise typer.Exit(0 if result.path is not None else 1)
 
 
 @app.command("serve")

@@ -11,7 +11,9 @@ concern text.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "OUT_OF_SCOPE",
     "TO_BE_COMPLETED",
     "ModelCardInputs",
+    "REDACTION_COST_FILE",
+    "redaction_cost",
 ]
 
 TO_BE_COMPLETED: Final = "To be completed by the deploying council."
@@ -100,6 +104,25 @@ ATRS_TIER2_FIELDS: Final[tuple[str, ...]] = (
 )
 
 
+#: What training on redacted rather than raw text cost, as measured by
+#: ``bench/bench_redaction_cost.py --write`` (rows, seeds, and for each of ``raw`` and
+#: ``redacted``: the hand-written dev AUC, the behavioural development half's failure
+#: rates, the generated holdout's AUC).
+REDACTION_COST_FILE: Final = Path(__file__).with_name("redaction_cost.json")
+
+
+def redaction_cost(path: Path = REDACTION_COST_FILE) -> dict[str, Any] | None:
+    """The measured cost of training on redacted text (``REDACTION_COST_FILE``), or None
+    when it has not been measured (or the file cannot be read)."""
+    try:
+        figures = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(figures, dict) or not {"raw", "redacted"} <= figures.keys():
+        return None
+    return figures
+
+
 @dataclass(frozen=True, slots=True)
 class ModelCardInputs:
     """What the card says about one registered model version.
@@ -114,6 +137,8 @@ class ModelCardInputs:
     ``fairness``: ``flags`` (list of flag dicts) and ``summary`` (sentences), or ``None``
     when no audit was run. ``model_type``, ``features``: the technical description.
     ``owner``, ``contact``, ``website``: ``None`` gives "to be completed".
+    ``redaction_cost``: what training on redacted rather than raw text cost
+    (:func:`redaction_cost`), or ``None`` when not measured.
     """
 
     name: str
@@ -140,4 +165,5 @@ class ModelCardInputs:
         "and at least yearly; every version is evaluated, fairness-audited and gated "
         "before it may serve."
     )
+    redaction_cost: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)

@@ -15,6 +15,7 @@ __all__ = [
     "COLUMNS",
     "CONTRACT_VERSION",
     "Column",
+    "DECISION_COLUMNS",
     "ETHNICITIES",
     "GENERATOR_COLUMNS",
     "LABEL_COLUMN",
@@ -99,6 +100,19 @@ MODEL_INPUT_COLUMNS: Final[tuple[str, ...]] = ("text", "source")
 #: ``[start, end, kind]`` character spans of personal data inside ``text``;
 #: ``indicators_true`` is a JSON list of the indicator labels the generator asserted.
 GENERATOR_COLUMNS: Final[tuple[str, ...]] = ("p_true", "pii_spans", "indicators_true", "severity")
+#: Columns an export of recorded decisions (``screener data export-decisions``) adds
+#: outside the contract: the served ``score`` (calibrated probability) and ``band`` that
+#: the screener saw, the ``model_name`` and ``model_version`` that gave them, and
+#: ``decided_at``, when the exported decision was recorded (ISO 8601, UTC). Validation
+#: knows them (no warning) and does not carry them into the valid rows: nothing trains on
+#: them.
+DECISION_COLUMNS: Final[tuple[str, ...]] = (
+    "score",
+    "band",
+    "model_name",
+    "model_version",
+    "decided_at",
+)
 
 BOOL_TRUE: Final[frozenset[str]] = frozenset({"true", "yes", "y", "1", "t"})
 BOOL_FALSE: Final[frozenset[str]] = frozenset({"false", "no", "n", "0", "f"})

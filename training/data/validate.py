@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from training.data.checks import Findings, check_column, check_duplicate_ids
-from training.data.contract import COLUMNS, GENERATOR_COLUMNS
+from training.data.contract import COLUMNS, DECISION_COLUMNS, GENERATOR_COLUMNS
 from training.data.read import (
     FIELDS_COLUMN,
     LINE_COLUMN,
@@ -63,7 +63,9 @@ __all__ = [
 #: Pseudo-column named by issues about a whole CSV record (a wrong number of fields).
 RECORD_COLUMN: Final = "(record)"
 
-_KNOWN_COLUMNS: Final = frozenset(c.name for c in COLUMNS) | frozenset(GENERATOR_COLUMNS)
+_KNOWN_COLUMNS: Final = (
+    frozenset(c.name for c in COLUMNS) | frozenset(GENERATOR_COLUMNS) | frozenset(DECISION_COLUMNS)
+)
 _EMPTY_DTYPES: Final[dict[str, str]] = {
     "string": "string",
     "text": "string",

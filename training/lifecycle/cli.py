@@ -11,7 +11,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-__all__ = ["PROMOTION_LISTENERS", "app", "fail"]
+__all__ = ["PROMOTION_LISTENERS", "app", "data_app", "fail"]
 
 #: Called with every promotion decision (``training.audit.gate.GateDecision``) after it is stored
 #: on the version; ``serving.cli`` adds one that writes it to the audit trail. (Training
@@ -109,9 +109,47 @@ def _load_training_frame(path: Path, *, require_outcome: bool = True) -> Any:
     return frame
 
 
+def _load_parts(values: list[str]) -> tuple[Any, list[Any]]:
+    """The exports of ``--data`` (``PATH`` or ``PATH:WEIGHT``, repeatable), each validated,
+    combined into one frame (``training.data.parts``), and the parts as trained on."""
+    from training.data.parts import DataPart, combine_parts, parse_part
+    from training.model.signing import file_sha256
+
+    try:
+        specs = [parse_part(v) for v in values]
+    except ValueError as exc:
+        fail(f"--data {exc}")
+    frames = [_load_training_frame(spec.path) for spec in specs]
+    parts = [
+        DataPart(
+            path=spec.path,
+            weight=spec.weight,
+            rows=len(frame),
+            digest=file_sha256(spec.path),
+            synthetic="p_true" in frame,
+        )
+        for spec, frame in zip(specs, frames, strict=True)
+    ]
+    combined = combine_parts(frames, [spec.weight for spec in specs])
+    if combined.repeated_ids:
+        typer.echo(
+            f"warning: {combined.repeated_ids:,} contact ids occur in more than one part; "
+            "each of their rows is kept (the contact counts once per part)",
+            err=True,
+        )
+    return combined.frame, parts
+
+
 @app.command("train")
 def train(
-    data: Annotated[Path, typer.Option(help="A labelled contact export (.parquet or .csv).")],
+    data: Annotated[
+        list[str],
+        typer.Option(
+            help="A labelled contact export (.parquet or .csv), as PATH or PATH:WEIGHT; "
+            "repeat to combine exports, each contact weighing its part's weight "
+            "(relative; default 1)."
+        ),
+    ],
     config: Annotated[
         Path | None, typer.Option(help="Experiment configuration TOML (default: the packaged one).")
     ] = None,
@@ -134,13 +172,16 @@ def train(
             )
     except (OSError, ValueError) as exc:
         fail(f"configuration: {exc}")
-    frame = _load_training_frame(data)
+    frame, parts = _load_parts(data)
+    names = ", ".join(str(part.path) for part in parts)
     try:
-        outcome = train_and_register(frame, data_path=data, config=cfg, keep_report=report_dir)
+        outcome = train_and_register(
+            frame, data_path=parts[0].path, config=cfg, keep_report=report_dir, parts=parts
+        )
     except ValueError as exc:
         # Too few rows, one class only, or a broken pattern or configuration file: the
         # message says which.
-        fail(f"training on {data} failed: {exc}")
+        fail(f"training on {names} failed: {exc}")
     typer.echo(outcome.summary)
 
 

@@ -12,6 +12,7 @@ import contextlib
 import json
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from training.data.parts import DataPart
 from training.settings import get_settings
 
 __all__ = [
@@ -161,18 +163,25 @@ def _signature() -> Any:
 def log_training_run(
     result: Any,
     *,
-    data: pd.DataFrame,
-    data_path: Path,
+    datasets: Sequence[tuple[DataPart, pd.DataFrame]],
     data_digest: str,
     input_example: pd.DataFrame,
     report_dir: Path,
+    training_data: dict[str, Any] | None = None,
     extra_tags: dict[str, str] | None = None,
 ) -> ModelVersionRef:
     """Record a training run and register its model as a new version.
 
-    ``result`` is a ``training.lifecycle.train.TrainResult``. ``input_example`` must already be
-    redacted: it is persisted as an artifact. ``report_dir`` holds the evaluation report
-    files, logged under ``evaluation/``. Params carry configuration only, never text.
+    ``result`` is a ``training.lifecycle.train.TrainResult``. ``datasets`` are the parts
+    trained on, each with its contacts (the contract's columns): each is logged as an
+    MLflow dataset input (context ``training``, tagged with its part number and weight),
+    and its file name, weight, rows and digest as params ``data.partN.*``.
+    ``data_digest`` names the whole (``training.data.parts.parts_digest``).
+    ``training_data`` (``training.data.parts.describe_training_data``) is kept as the
+    version's ``training_data`` tag, which the model card reads. ``input_example`` must
+    already be redacted: it is persisted as an artifact. ``report_dir`` holds the
+    evaluation report files, logged under ``evaluation/``. Params carry configuration
+    only, never text.
     """
     import mlflow
     from mlflow.data import from_pandas  # type: ignore[attr-defined]
@@ -181,7 +190,7 @@ def log_training_run(
     configure()
     model = result.model
     with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
-        mlflow.log_params(_run_params(result, data_path))
+        mlflow.log_params(_run_params(result, [part for part, _ in datasets]))
         tags = {
             "selected_candidate": model.candidate,
             "explanation_exact": str(model.explanation_exact).lower(),
@@ -193,14 +202,19 @@ def log_training_run(
             tags["git_commit"] = commit
         tags.update(extra_tags or {})
         mlflow.set_tags(tags)
-        dataset = from_pandas(
-            data,
-            source=str(data_path.resolve()),
-            targets="outcome",
-            name=data_path.name,
-            digest=data_digest[:20],
-        )
-        mlflow.log_input(dataset, context="training")
+        for number, (part, frame) in enumerate(datasets, start=1):
+            dataset = from_pandas(
+                frame,
+                source=str(part.path.resolve()),
+                targets="outcome",
+                name=part.path.name,
+                digest=part.digest[:20],
+            )
+            mlflow.log_input(
+                dataset,
+                context="training",
+                tags={"part": str(number), "weight": f"{part.weight:g}"},
+            )
         metrics = _run_metrics(result)
         mlflow.log_metrics(metrics)
         mlflow.log_dict(
@@ -209,6 +223,11 @@ def log_training_run(
         )
         mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
         version_tags = {"candidate": model.candidate, "data_digest": data_digest}
+        if training_data is not None:
+            described = json.dumps(training_data, sort_keys=True)
+            if len(described) > 4000:  # a version tag holds 5,000 characters at most
+                described = json.dumps({**training_data, "parts": len(datasets)}, sort_keys=True)
+            version_tags["training_data"] = described[:5000]
         if result.baseline is not None:
             version_tags["baseline_sha256"] = _log_joblib(
                 result.baseline, Path(tmp) / BASELINE_FILE, artifact_path=BASELINE_DIR
@@ -233,18 +252,32 @@ BASELINE_DIR = "baseline"
 BASELINE_FILE = "baseline.joblib"
 
 
-def _run_params(result: Any, data_path: Path) -> dict[str, str]:
-    """The configuration and the data's shape: never text."""
+def _run_params(result: Any, parts: Sequence[DataPart]) -> dict[str, str]:
+    """The configuration and the data's shape (each part's file name, weight, valid rows
+    and digest): never text."""
     params = result.config.flat_params()
+    params.update(_part_params(parts))
     params.update(
         {
             "data.rows": str(result.n_rows),
-            "data.path": data_path.name,
+            "data.path": ", ".join(part.path.name for part in parts)[:6000],
             "selected_candidate": result.model.candidate,
             "split.train_end": result.split.end["train"],
             "split.test_start": result.split.start["test"],
         }
     )
+    return params
+
+
+def _part_params(parts: Sequence[DataPart]) -> dict[str, str]:
+    """``data.parts`` and, for each part N (from 1, in the order given),
+    ``data.partN.path`` (file name), ``.weight``, ``.rows`` and ``.digest`` (SHA-256)."""
+    params = {"data.parts": str(len(parts))}
+    for number, part in enumerate(parts, start=1):
+        params[f"data.part{number}.path"] = part.path.name[:500]
+        params[f"data.part{number}.weight"] = f"{part.weight:g}"
+        params[f"data.part{number}.rows"] = str(part.rows)
+        params[f"data.part{number}.digest"] = part.digest
     return params
 
 

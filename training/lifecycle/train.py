@@ -46,6 +46,7 @@ from training.data.contract import (
     OUTCOMES,
 )
 from training.data.guidance import read_guidance
+from training.data.parts import WEIGHT_COLUMN
 from training.model.analyser import AnalysedContacts, ContactAnalyser
 from training.model.baseline import PlainBaseline
 from training.model.calibration import fit_calibrator
@@ -369,16 +370,26 @@ def _fit_set(
 ) -> _FitSet:
     """Fit the features on the training split (and the corpus, when it weighs in) and
     stack what the candidates learn from. The corpus's ranks are those of its levels'
-    outcomes; its contacts share ``guidance.share`` of the total weight (decision 0019)."""
+    outcomes; its contacts share ``guidance.share`` of the total weight (decision 0019).
+    A contact of a weighted part (``training.data.parts``) weighs in proportion to its
+    part's weight, the export's weights summing to its number of contacts."""
     texts = train["text"].astype(str).tolist()
     y = label_of(train)
     ranks = outcome_rank_of(train) if "outcome" in train else None
+    # Contacts of weighted parts (``screener train --data PATH:WEIGHT``) count in
+    # proportion to their part's weight, scaled so that the export's contacts weigh as many
+    # as they are: weights are relative (``A:2`` alone trains as ``A``), the penalty keeps
+    # its strength, and the corpus its share of the total weight.
+    row_weights = None
+    if WEIGHT_COLUMN in train and len(train):
+        raw = train[WEIGHT_COLUMN].to_numpy(dtype=np.float64)
+        row_weights = raw * (len(train) / raw.sum())
     share = config.guidance.share if len(corpus) else 0.0
     weight = share / (1.0 - share) * len(train) / max(len(corpus), 1)
     if share <= 0:
         X = features.fit_transform(analysed["train"])
         X.sort_indices()
-        return _FitSet(X, texts, y, ranks, None)
+        return _FitSet(X, texts, y, ranks, row_weights)
     X = features.fit_transform(analysed["train"].plus(analysed["guidance"]))
     X.sort_indices()
     return _FitSet(
@@ -386,7 +397,9 @@ def _fit_set(
         texts + corpus["text"].astype(str).tolist(),
         np.concatenate([y, (corpus["level"].to_numpy() >= 3).astype(int)]),
         None if ranks is None else np.concatenate([ranks, outcome_rank_of(corpus)]),
-        np.concatenate([np.ones(len(y)), np.full(len(corpus), weight)]),
+        np.concatenate(
+            [np.ones(len(y)) if row_weights is None else row_weights, np.full(len(corpus), weight)]
+        ),
     )
 
 

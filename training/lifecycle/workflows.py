@@ -11,6 +11,7 @@ import hashlib
 import json
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from training.audit.render.formats import num
 from training.audit.render.independent import independent_lines, write_independent_report
 from training.config import TrainConfig
 from training.data.contract import COLUMNS
+from training.data.parts import PART_COLUMN, DataPart, describe_training_data, parts_digest
 from training.lifecycle.train import TrainResult, label_of, time_split, train_model
 from training.model.parallel import frozen_heap
 
@@ -46,6 +48,7 @@ __all__ = [
     "frame_digest",
     "promote_version",
     "redacted_example",
+    "single_part",
     "train_and_register",
 ]
 
@@ -100,23 +103,60 @@ def train_and_register(
     data_path: Path,
     config: TrainConfig,
     keep_report: Path | None = None,
+    parts: Sequence[DataPart] | None = None,
 ) -> TrainOutcome:
     """Train on a validated frame, log everything to MLflow, register a new version
-    (with fewer garbage-collector passes: ``training.model.features.frozen_heap``)."""
+    (with fewer garbage-collector passes: ``training.model.features.frozen_heap``).
+
+    ``parts`` are the exports combined into ``frame`` (``training.data.parts``: its
+    ``PART_COLUMN`` says which row came from which); without them ``frame`` is the one
+    export at ``data_path``, of weight 1."""
     with frozen_heap(threshold=50_000):
-        return _train_and_register(frame, data_path=data_path, config=config, keep_report=keep_report)
+        return _train_and_register(
+            frame, data_path=data_path, config=config, keep_report=keep_report, parts=parts
+        )
+
+
+def single_part(frame: pd.DataFrame, data_path: Path) -> DataPart:
+    """The one export of a run trained on a single file, of weight 1."""
+    from training.model.signing import file_sha256
+
+    return DataPart(
+        path=data_path,
+        weight=1.0,
+        rows=len(frame),
+        digest=file_sha256(data_path),
+        synthetic="p_true" in frame,
+    )
+
+
+def _part_frames(
+    frame: pd.DataFrame, parts: Sequence[DataPart], known: list[str]
+) -> list[tuple[DataPart, pd.DataFrame]]:
+    """Each part with its own contacts (the contract's columns), as logged to MLflow."""
+    if len(parts) == 1 or PART_COLUMN not in frame:
+        return [(parts[0], frame.loc[:, known])]
+    return [
+        (part, frame.loc[frame[PART_COLUMN] == number, known])
+        for number, part in enumerate(parts, start=1)
+    ]
 
 
 def _train_and_register(
-    frame: pd.DataFrame, *, data_path: Path, config: TrainConfig, keep_report: Path | None
+    frame: pd.DataFrame,
+    *,
+    data_path: Path,
+    config: TrainConfig,
+    keep_report: Path | None,
+    parts: Sequence[DataPart] | None,
 ) -> TrainOutcome:
     from training.audit.evaluate import flat_metrics
     from training.lifecycle import registry
-    from training.model.pyfunc import file_sha256
 
     result = train_model(frame, config)
     started = time.perf_counter()
-    digest = file_sha256(data_path)
+    parts = list(parts) if parts else [single_part(frame, data_path)]
+    digest = parts_digest(parts)
     known = [c.name for c in COLUMNS if c.name in frame] + [c for c in ("p_true",) if c in frame]
     test_ids = time_split(frame, config)["test"]
     test_digest = frame_digest(test_ids)
@@ -130,11 +170,11 @@ def _train_and_register(
         example = redacted_example(test_ids)
         ref = registry.log_training_run(
             result,
-            data=frame.loc[:, known],
-            data_path=data_path,
+            datasets=_part_frames(frame, parts, known),
             data_digest=digest,
             input_example=example,
             report_dir=out_dir,
+            training_data=describe_training_data(frame, parts),
         )
     metrics = flat_metrics(result.test)
     eval_tags = {
@@ -148,9 +188,18 @@ def _train_and_register(
         f"  {'*' if c.selected else ' '} {c.name:<22} val AUC {c.val_roc_auc:.3f}  PR AUC {c.val_pr_auc:.3f}  fit {c.fit_seconds:.1f} s"
         for c in result.candidates
     ]
+    part_lines = (
+        [
+            f"  part {n}: {p.path.name}, {p.rows:,} contacts, weight {p.weight:g}"
+            for n, p in enumerate(parts, start=1)
+        ]
+        if len(parts) > 1
+        else []
+    )
     lines = [
         f"trained on {result.n_rows:,} contacts (train {result.split.sizes['train']:,}, "
         f"validation {result.split.sizes['validation']:,}, test {result.split.sizes['test']:,}; time-ordered)",
+        *part_lines,
         "candidates (calibrated, on the validation split; * selected):",
         *cand_lines,
         f"test split ({result.split.start['test'][:10]} to {result.split.end['test'][:10]}):",
@@ -195,7 +244,7 @@ GATED_KINDS = frozenset({"disparity", "counterfactual"})
 
 def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str, Any], fairness: dict[str, Any] | None) -> tuple[str, str]:
     """Markdown and HTML model card of a registered version."""
-    from training.audit.model_card import ModelCardInputs
+    from training.audit.model_card import ModelCardInputs, redaction_cost
     from training.audit.render import render_model_card
 
     metrics = {k[len("test_") :]: v for k, v in details["metrics"].items() if k.startswith("test_")}
@@ -216,6 +265,7 @@ def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str
             "precision": metrics.get("precision_at_op", float("nan")),
         },
         fairness=fairness,
+        redaction_cost=redaction_cost(),
     )
     return render_model_card(inputs)
 

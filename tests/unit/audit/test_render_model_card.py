@@ -125,3 +125,23 @@ def test_an_ordinal_model_says_it_learned_from_the_lower_outcomes_too():
     plain, _ = render_model_card(_inputs(candidate="logreg_words_chars"))
     assert "outcomes below the threshold" in ordinal
     assert "outcomes below the threshold" not in plain
+
+
+def test_card_says_what_training_on_redacted_text_costs_from_the_measured_figures(tmp_path) -> None:
+    from training.audit.model_card import redaction_cost
+
+    figures = tmp_path / "cost.json"
+    figures.write_text(
+        '{"rows": 20000, "holdout_rows": 5000, "command": "python bench/bench_redaction_cost.py --write",'
+        ' "raw": {"dev_auc": 0.912, "behaviour_dev_failure_rate": 0.25, "behaviour_dev_must_never_miss": 0.3, "holdout_auc": 0.801},'
+        ' "redacted": {"dev_auc": 0.905, "behaviour_dev_failure_rate": 0.27, "behaviour_dev_must_never_miss": 0.31, "holdout_auc": 0.799}}'
+    )
+    markdown, html = render_model_card(_inputs(redaction_cost=redaction_cost(figures)))
+    for card in (markdown, html):
+        assert "AUDIT_STORE_REDACTED_TEXT" in card
+        assert "20,000 generated contacts" in card
+        assert "0.905 against 0.912" in card and "0.799 against 0.801" in card
+        assert "27% against 25%" in card
+    plain, _ = render_model_card(_inputs())
+    assert "AUDIT_STORE_REDACTED_TEXT" not in plain
+    assert redaction_cost(tmp_path / "missing.json") is None

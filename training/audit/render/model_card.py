@@ -122,6 +122,29 @@ def _fairness(fairness: dict[str, Any] | None) -> tuple[list[str], list[dict[str
     return lines, flags
 
 
+def _redaction_cost(cost: dict[str, Any] | None) -> str | None:
+    """The sentence on what keeping only redacted text costs, from the measured figures
+    (``training.audit.model_card.redaction_cost``); None when not measured."""
+    if cost is None:
+        return None
+    raw, red = cost.get("raw", {}), cost.get("redacted", {})
+    return (
+        "Where the deployment keeps only the redacted text of the contacts it scores "
+        "(AUDIT_STORE_REDACTED_TEXT), a model retrained on its recorded decisions learns "
+        "from redacted text. Measured on "
+        f"{int(cost.get('rows', 0)):,} generated contacts, training on their redacted "
+        "rather than their raw text gave an AUC on the hand-written development set of "
+        f"{num(red.get('dev_auc'))} against {num(raw.get('dev_auc'))}, a failure rate on "
+        f"the behavioural suite's development half of {pct(red.get('behaviour_dev_failure_rate'))} "
+        f"against {pct(raw.get('behaviour_dev_failure_rate'))} (must-never-miss cases "
+        f"{pct(red.get('behaviour_dev_must_never_miss'))} against "
+        f"{pct(raw.get('behaviour_dev_must_never_miss'))}), and an AUC on "
+        f"{int(cost.get('holdout_rows', 0)):,} new generated contacts of "
+        f"{num(red.get('holdout_auc'))} against {num(raw.get('holdout_auc'))} "
+        f"(`{cost.get('command', 'python bench/bench_redaction_cost.py')}`)."
+    )
+
+
 def _limits(inputs: ModelCardInputs, *, synthetic: bool) -> list[str]:
     limits = [
         "The label is the past decision (referral or child-protection enquiry), not the "
@@ -136,6 +159,9 @@ def _limits(inputs: ModelCardInputs, *, synthetic: bool) -> list[str]:
             "action, advice, early help, in that order), so it inherits how consistently "
             "those were recorded too."
         )
+    cost = _redaction_cost(inputs.redaction_cost)
+    if cost is not None:
+        limits.append(cost)
     if synthetic:
         limits.insert(
             0,
