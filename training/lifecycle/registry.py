@@ -892,13 +892,24 @@ def revoke_team_access(username: str) -> TeamAccess:
 
 def team_access(username: str) -> TeamAccess:
     """What ``username`` may do with the experiment and the registered model, as the
-    server decides it for a real request."""
+    server decides it for a real request. Reads only: LookupError when nobody has
+    granted or trained yet (no experiment)."""
+    import mlflow
+
     settings = get_settings()
     auth = _auth_client()
+    model = settings.registered_model_name
     with _admin_call(f"user {username}"):
         auth.get_user(username)
-        experiment_id, model = _team_resources(configure())
-        on_experiment = auth.get_user_permission(username, "experiment", experiment_id)
+        experiment = mlflow.MlflowClient(settings.mlflow_tracking_uri).get_experiment_by_name(
+            settings.experiment_name
+        )
+        if experiment is None:
+            raise LookupError(
+                f"no experiment {settings.experiment_name} on {_server_uri()} yet "
+                "(`screener mlflow-users grant` creates it)"
+            )
+        on_experiment = auth.get_user_permission(username, "experiment", experiment.experiment_id)
         on_model = auth.get_user_permission(username, "registered_model", model)
     return TeamAccess(
         username=username,
