@@ -10,7 +10,7 @@ DEMO_DATA := data/demo/contacts.parquet
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup embeddings browser-deps demo demo-data demo-keys demo-secrets test test-fast lint bench clean
+.PHONY: help setup embeddings browser-deps demo demo-data demo-keys demo-secrets test test-fast lint bench clean mlflow-server
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -87,6 +87,15 @@ demo-keys: $(STAMP) ## create one API key per role and print them
 	  key=$$($(SCREENER) keys create --role $$role --label demo | tail -n 1); \
 	  echo "demo key for $$role: $$key"; \
 	done
+
+# The team's tracking server (decision 0034): the deployment gives MLFLOW_BACKEND_URI
+# (PostgreSQL), MLFLOW_AUTH_ADMIN_PASSWORD and, for artifacts elsewhere than ./mlartifacts,
+# MLFLOW_ARTIFACTS_DESTINATION; MLFLOW_HOST=0.0.0.0 MLFLOW_ALLOWED_HOSTS=<name> for the
+# team's machines. README.md has the steps.
+MLFLOW_HOST ?= 127.0.0.1
+MLFLOW_PORT ?= 5000
+mlflow-server: $(STAMP) ## the team's MLflow server: PostgreSQL, artifacts through it, basic auth
+	$(SCREENER) mlflow-server --host $(MLFLOW_HOST) --port $(MLFLOW_PORT) $(if $(MLFLOW_ALLOWED_HOSTS),--allowed-hosts $(MLFLOW_ALLOWED_HOSTS))
 
 test: $(STAMP) $(EMBED_STAMP) browser-deps ## the whole test suite (CI runs this)
 	$(PY) -m pytest -q $(PYTEST_ARGS)

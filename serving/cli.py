@@ -23,10 +23,10 @@ app.add_typer(keys_app, name="keys")
 
 def _record_promotion(decision) -> None:  # type: ignore[no-untyped-def]
     """Write a promotion decision to the audit trail (``GET /v1/audit/events?type=model``)."""
-    import getpass
     from datetime import UTC, datetime
 
     from serving.audit.store import insert_model_event
+    from training.lifecycle.registry import acting_user
     from training.settings import get_settings as training_settings
 
     if decision.forced:
@@ -41,7 +41,7 @@ def _record_promotion(decision) -> None:  # type: ignore[no-untyped-def]
         model_name=training_settings().registered_model_name,
         model_version=decision.version,
         previous_version=decision.champion_version,
-        actor=getpass.getuser(),
+        actor=acting_user(),
         reason=decision.reason,
         failed_checks="; ".join(f"{c.name}: {c.detail}" for c in decision.failures) or None,
         created_at=datetime.now(UTC),

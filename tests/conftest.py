@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.utils.deployment import SECRETS_ENV
+from tests.utils.postgres import connect_or_skip
 
 #: The CI server (trust auth). Override with TEST_POSTGRES_URL.
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -20,16 +21,8 @@ def postgres_url() -> Iterator[str]:
     """A SQLAlchemy URL whose search_path is a fresh schema, dropped afterwards, so
     parallel runs never share tables. Skips when the server is unreachable, except under
     CI=true where that is a failure."""
-    import psycopg
-
     base = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    conninfo = base.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(conninfo, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL unreachable under CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    admin = connect_or_skip(base.replace("postgresql+psycopg://", "postgresql://"))
     schema = f"t_{uuid.uuid4().hex[:16]}"
     with admin:
         admin.execute(f'CREATE SCHEMA "{schema}"')

@@ -3,71 +3,30 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.utils.mlflow_server import free_port, postgres_database, running_server
+
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-ADMIN = os.environ.get("TEST_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 
-
-@pytest.fixture
-def postgres_database():
-    import psycopg
-
-    try:
-        admin = psycopg.connect(ADMIN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL unreachable under CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    name = f"mlflow_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def test_train_registers_against_an_mlflow_server_on_postgresql(postgres_database, tmp_path, generated_small):
+def test_train_registers_against_an_mlflow_server_on_postgresql(tmp_path, generated_small):
     port = free_port()
     bin_dir = Path(sys.executable).parent
-    server = subprocess.Popen(
+    with postgres_database() as database, running_server(
         [
             str(bin_dir / "mlflow"), "server",
-            "--backend-store-uri", postgres_database,
+            "--backend-store-uri", database.replace("postgresql://", "postgresql+psycopg://"),
             "--artifacts-destination", (tmp_path / "artifacts").as_uri(),
             "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
         ],
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "server.log", "wb"),  # noqa: SIM115  (the server holds it)
-    )
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.time() > deadline:
-                pytest.fail("mlflow server did not start: " + (tmp_path / "server.log").read_text()[-2000:])
-            time.sleep(0.5)
+        port=port,
+        log=tmp_path / "server.log",
+    ):
         env = dict(os.environ, MLFLOW_TRACKING_URI=f"http://127.0.0.1:{port}")
         work = tmp_path / "work"
         work.mkdir()
@@ -90,6 +49,3 @@ def test_train_registers_against_an_mlflow_server_on_postgresql(postgres_databas
         )
         assert check.returncode == 0, check.stderr[-3000:]
         assert 0.0 <= float(check.stdout.strip().splitlines()[-1]) <= 1.0
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

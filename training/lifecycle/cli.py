@@ -6,6 +6,8 @@ output and an exit code: 0 success, 1 a check failed (quarantined rows, gate ref
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -27,12 +29,32 @@ app = typer.Typer(
 )
 data_app = typer.Typer(help="Generate and validate contact data.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
+users_app = typer.Typer(
+    help="Users of the team's MLflow server and what each may do with the screener's "
+    "experiment and registered model (run as its admin: MLFLOW_TRACKING_USERNAME and "
+    "MLFLOW_TRACKING_PASSWORD).",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="mlflow-users")
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:
     """Print one line saying what went wrong and where, and exit with ``code``."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def tracking_refusals() -> Iterator[None]:
+    """A tracking server's refusal (unknown user, wrong password, a permission the user
+    lacks) as one line and exit 2, not a traceback."""
+    from training.lifecycle.registry import RegistryAccessError, access_errors
+
+    try:
+        with access_errors():
+            yield
+    except RegistryAccessError as exc:
+        fail(str(exc))
 
 
 @data_app.command("generate")
@@ -162,6 +184,7 @@ def train(
 ) -> None:
     """Train, calibrate and compare candidates; log to MLflow; register a new version."""
     from training.config import load_config
+    from training.lifecycle.registry import check_can_register
     from training.lifecycle.workflows import train_and_register
 
     try:
@@ -172,12 +195,16 @@ def train(
             )
     except (OSError, ValueError) as exc:
         fail(f"configuration: {exc}")
+    with tracking_refusals():
+        # A reader is refused here, before the fit, not after it.
+        check_can_register()
     frame, parts = _load_parts(data)
     names = ", ".join(str(part.path) for part in parts)
     try:
-        outcome = train_and_register(
-            frame, data_path=parts[0].path, config=cfg, keep_report=report_dir, parts=parts
-        )
+        with tracking_refusals():
+            outcome = train_and_register(
+                frame, data_path=parts[0].path, config=cfg, keep_report=report_dir, parts=parts
+            )
     except ValueError as exc:
         # Too few rows, one class only, or a broken pattern or configuration file: the
         # message says which.
@@ -201,7 +228,8 @@ def evaluate(
 
     frame = _load_training_frame(data)
     try:
-        outcome = evaluate_registered(model, frame, data_path=data, out_dir=out)
+        with tracking_refusals():
+            outcome = evaluate_registered(model, frame, data_path=data, out_dir=out)
     except (ValueError, LookupError) as exc:
         fail(f"--model {model}: {exc}")
     typer.echo(outcome.summary)
@@ -209,17 +237,23 @@ def evaluate(
 
 @app.command("fairness")
 def fairness(
-    model: Annotated[str, typer.Option(help="models:/concern-screener/N, models:/concern-screener@champion or N.")],
+    model: Annotated[
+        str,
+        typer.Option(help="models:/concern-screener/N, models:/concern-screener@champion or N."),
+    ],
     data: Annotated[Path, typer.Option(help="Labelled contacts with the audit-only columns.")],
     out: Annotated[Path, typer.Option(help="Folder for fairness.html and fairness.json.")],
-    n_boot: Annotated[int, typer.Option(min=20, help="Bootstrap resamples for the intervals.")] = 200,
+    n_boot: Annotated[
+        int, typer.Option(min=20, help="Bootstrap resamples for the intervals.")
+    ] = 200,
 ) -> None:
     """The auditor's report: group metrics, disparities, counterfactual and proxy checks."""
     from training.lifecycle.workflows import run_fairness
 
     frame = _load_training_frame(data)
     try:
-        outcome = run_fairness(model, frame, data_path=data, out_dir=out, n_boot=n_boot)
+        with tracking_refusals():
+            outcome = run_fairness(model, frame, data_path=data, out_dir=out, n_boot=n_boot)
     except (ValueError, LookupError) as exc:
         fail(f"--model {model}: {exc}")
     typer.echo(outcome.summary)
@@ -241,14 +275,18 @@ def promote(
     if force and not (reason and reason.strip()):
         fail("--force needs --reason TEXT saying why the gate is overridden")
     try:
-        decision = promote_version(str(version), force=force, reason=reason)
+        with tracking_refusals():
+            decision = promote_version(str(version), force=force, reason=reason)
     except LookupError as exc:
         fail(str(exc))
     for listener in PROMOTION_LISTENERS:
         try:
             listener(decision)
         except Exception as exc:  # the registry already holds the decision; say what failed
-            typer.echo(f"warning: the decision was not written to the audit trail: {type(exc).__name__}", err=True)
+            typer.echo(
+                f"warning: the decision was not written to the audit trail: {type(exc).__name__}",
+                err=True,
+            )
     typer.echo(decision.render())
     raise typer.Exit(0 if decision.promoted else 1)
 
@@ -270,7 +308,8 @@ def verify(
     from training.model.signing import ArtifactIntegrityError
 
     try:
-        check = verify_version(str(version), resign=resign)
+        with tracking_refusals():
+            check = verify_version(str(version), resign=resign)
     except LookupError as exc:
         fail(str(exc))
     except ArtifactIntegrityError as exc:
@@ -281,6 +320,122 @@ def verify(
     ref, verification = check.ref, check.verification
     action = "re-signed" if check.resigned else "verified"
     typer.echo(f"{action}: {ref.name} version {ref.version}: {verification.describe()}")
+
+
+@app.command("mlflow-server")
+def mlflow_server(
+    host: Annotated[str, typer.Option(help="Interface to bind (0.0.0.0 for the team).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 5000,
+    workers: Annotated[int, typer.Option(min=1, help="Server worker processes.")] = 2,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(help="Host names clients use, comma-separated (MLflow's --allowed-hosts)."),
+    ] = None,
+) -> None:
+    """The team's MLflow tracking server: runs and models in PostgreSQL
+    (MLFLOW_BACKEND_URI), artifacts served through it (MLFLOW_ARTIFACTS_DESTINATION), basic
+    auth with the admin's password from MLFLOW_AUTH_ADMIN_PASSWORD. Runs until stopped."""
+    from training.lifecycle.tracking_server import ServerConfigError, plan_server, run_server
+    from training.settings import get_server_settings
+
+    try:
+        plan = plan_server(
+            get_server_settings(),
+            host=host,
+            port=port,
+            workers=workers,
+            allowed_hosts=allowed_hosts,
+        )
+    except ServerConfigError as exc:
+        fail(str(exc))
+    typer.echo(plan.describe())
+    raise typer.Exit(run_server(plan))
+
+
+def _read_password(path: Path | None, username: str) -> str:
+    """The new user's password: the first line of ``path`` (a deployment's secret file),
+    or asked twice without echo. Never a command-line argument (shell history, ps)."""
+    if path is None:
+        return str(
+            typer.prompt(f"password for {username}", hide_input=True, confirmation_prompt=True)
+        )
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"--password-file {path}: cannot read it ({type(exc).__name__})")
+    if not lines or not lines[0]:
+        fail(f"--password-file {path}: the first line is empty")
+    return lines[0]
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        with tracking_refusals():
+            yield
+    except (LookupError, ValueError) as exc:
+        fail(str(exc).strip("'\""))
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="The new user's name.")],
+    password_file: Annotated[
+        Path | None,
+        typer.Option(help="Read the password from this file's first line (default: ask)."),
+    ] = None,
+) -> None:
+    """Create a user; it can do nothing until granted (``grant``)."""
+    from training.lifecycle.registry import create_team_user
+
+    password = _read_password(password_file, username)
+    with _user_errors():
+        create_team_user(username, password)
+    typer.echo(f"created user {username}; it can do nothing until granted")
+
+
+@users_app.command("grant")
+def users_grant(
+    username: Annotated[str, typer.Argument(help="An existing user.")],
+    permission: Annotated[
+        str,
+        typer.Option(
+            help="READ (the service, auditors: see runs, load models), EDIT (train, "
+            "register, promote) or MANAGE (EDIT, and grant others)."
+        ),
+    ],
+) -> None:
+    """Grant a permission on the screener's experiment and registered model (replacing
+    the user's earlier one); both are created first if nobody has trained yet."""
+    from training.lifecycle.registry import TEAM_PERMISSIONS, grant_team_access
+
+    if permission.upper() not in TEAM_PERMISSIONS:
+        fail(f"--permission {permission}: must be one of {', '.join(TEAM_PERMISSIONS)}")
+    with _user_errors():
+        access = grant_team_access(username, permission.upper())
+    typer.echo(f"granted: {access.render()}")
+
+
+@users_app.command("revoke")
+def users_revoke(username: Annotated[str, typer.Argument(help="An existing user.")]) -> None:
+    """Take back what the user was granted on the experiment and registered model."""
+    from training.lifecycle.registry import revoke_team_access
+
+    with _user_errors():
+        access = revoke_team_access(username)
+    typer.echo(f"revoked: {access.render()}")
+
+
+@users_app.command("show")
+def users_show(username: Annotated[str, typer.Argument(help="An existing user.")]) -> None:
+    """What the user may do with the experiment and the registered model."""
+    from training.lifecycle.registry import team_access
+
+    with _user_errors():
+        access = team_access(username)
+    typer.echo(access.render())
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m training.lifecycle.cli`

@@ -6,7 +6,6 @@ Each composes the computing modules (train, evaluate, gate) with the MLflow seam
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import tempfile
@@ -422,7 +421,7 @@ def promote_version(
     failed = "; ".join(f"{c.name}: {c.detail}" for c in decision.failures)
     tags = {
         "promotion/decided_at": now,
-        "promotion/by": getpass.getuser(),
+        "promotion/by": registry.acting_user(),
         "promotion/checks": "; ".join(
             f"{c.name}={'pass' if c.passed else 'fail'}" for c in decision.checks
         )[:4000],
