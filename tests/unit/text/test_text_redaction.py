@@ -82,3 +82,32 @@ def test_analysis_tokens_never_contain_a_redacted_name() -> None:
     ]
     assert "Tomasz" not in analysis.redacted
     assert analysis.redacted.count("[NAME]") == 3
+
+
+def test_a_text_is_redacted_the_same_whatever_was_redacted_before() -> None:
+    """The redactor memoises each word's class: a word met before (here a word in no list,
+    a name only after a cue) must be judged as on first sight, in a fresh process too."""
+    import subprocess
+    import sys
+
+    texts = [
+        "Young carer: Aisha, 13\nPerson cared for: Mother - schizoaffective disorder",
+        "Her brother lewys was there. Mum says lewys is fine and schizoaffective is her word.",
+        "Mum: lochia settled, wound healing.",
+    ]
+    first = [redact(t)[0] for t in texts]
+    assert [redact(t)[0] for t in reversed(texts)] == first[::-1]
+    assert [redact(t)[0] for t in texts] == first
+    code = (
+        "import json, sys; from training.text import redact; "
+        "print(json.dumps([redact(t)[0] for t in json.loads(sys.argv[1])]))"
+    )
+    import json
+
+    fresh = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(texts[::-1])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(fresh.stdout) == first[::-1]
