@@ -24,6 +24,9 @@ class TrainingSettings(BaseSettings):
     #: Where the evaluation sets written by other hands live: ``handwritten/``,
     #: ``behaviour/`` and ``guidance/`` (default: the ``data/`` folder of a source checkout).
     evaluation_data_dir: Path | None = None
+    #: The Spark master ``screener score --engine spark`` runs on (``SPARK_MASTER``):
+    #: ``local[*]`` for this machine's cores, or a cluster's URL.
+    spark_master: str = "local[*]"
 
     def artifact_location(self) -> str:
         """The artifact URI for a new experiment: a local folder unless a URI is given."""
