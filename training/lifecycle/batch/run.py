@@ -9,7 +9,6 @@ so a mistake costs a moment and says what and where.
 from __future__ import annotations
 
 import contextlib
-import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from training.data.read import ContractError, read_header
 from training.data.validate import require_columns
 from training.lifecycle import registry
 from training.lifecycle.batch.chunk import Counts
+from training.lifecycle.batch.spark import check_available, is_uri
 
 __all__ = ["ENGINES", "BatchInputError", "BatchResult", "Engine", "score_export"]
 
@@ -30,7 +30,6 @@ ENGINES: Final[tuple[Engine, ...]] = ("local", "spark")
 #: Contacts read, scored and written at a time (the local engine's piece, the Spark
 #: engine's Arrow batch): what bounds memory.
 DEFAULT_CHUNK_ROWS: Final = 2000
-_URI: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class BatchInputError(ValueError):
@@ -92,22 +91,24 @@ def score_export(
     chosen = cast(Engine, engine)
     _check_data(data, chosen)
     _check_out(out, data, chosen, overwrite=overwrite)
+    if chosen == "spark":
+        check_available()
     started = time.perf_counter()
-    with _session(chosen) as spark, tempfile.TemporaryDirectory(prefix="screener-score-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="screener-score-") as tmp:
         ref, folder, verification = registry.fetch_for_scoring(model, Path(tmp))
-        run = _engine(spark, folder, verification, data=data, out=out, overwrite=overwrite)
-        loaded = time.perf_counter()
-        try:
-            counts = run(version=ref.version, explanations=explanations, chunk_rows=chunk_rows)
-        except ContractError as exc:
-            raise BatchInputError(f"{data}: {exc}") from None
-        seconds = time.perf_counter() - loaded
+        with _session(chosen) as spark:
+            run = _engine(spark, folder, verification, data=data, out=out, overwrite=overwrite)
+            loaded = time.perf_counter()
+            try:
+                counts = run(version=ref.version, explanations=explanations, chunk_rows=chunk_rows)
+            except ContractError as exc:
+                raise BatchInputError(f"{data}: {exc}") from None
+            seconds = time.perf_counter() - loaded
     return BatchResult(chosen, ref, verification.describe(), counts, out, loaded - started, seconds)
 
 
 def _session(engine: Engine) -> contextlib.AbstractContextManager[Any]:
-    """A SparkSession for the Spark engine (started first: a missing Spark fails before
-    a model is fetched), nothing for the local one."""
+    """A SparkSession for the Spark engine, nothing for the local one."""
     if engine == "local":
         return contextlib.nullcontext()
     from training.lifecycle.batch.spark import spark_session
@@ -142,7 +143,7 @@ def _engine(
 
 def _check_data(data: str, engine: Engine) -> None:
     """A local export's type, existence and header; a URI only Spark reads."""
-    if _URI.match(data):
+    if is_uri(data):
         if engine == "local":
             raise BatchInputError(
                 f"--data {data}: the local engine reads local files; use --engine spark"
@@ -157,14 +158,14 @@ def _check_data(data: str, engine: Engine) -> None:
 def _check_out(out: str, data: str, engine: Engine, *, overwrite: bool) -> None:
     if not out.rstrip("/").lower().endswith(".parquet"):
         raise BatchInputError(f"--out {out}: the output is Parquet: name it *.parquet")
-    if _URI.match(out):
+    if is_uri(out):
         if engine == "local":
             raise BatchInputError(
                 f"--out {out}: the local engine writes local files; use --engine spark"
             )
         return
     path = Path(out)
-    if not _URI.match(data) and path.resolve() == Path(data).resolve():
+    if not is_uri(data) and path.resolve() == Path(data).resolve():
         raise BatchInputError(f"--out {out}: is the export itself; choose another path")
     if path.exists() and not overwrite:
         raise BatchInputError(f"--out {out}: already exists; remove it or pass --overwrite")

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 __all__ = [
     "SparkJobError",
     "SparkUnavailable",
+    "check_available",
+    "is_uri",
     "score_on_spark",
     "spark_session",
 ]
@@ -70,38 +72,78 @@ class SparkJobError(RuntimeError):
     """The Spark job failed for a reason other than the export or the model."""
 
 
+_URI: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_uri(path: str) -> bool:
+    """True for a URI (``hdfs://``, ``s3a://``, ``file://``...), which only Spark reads."""
+    return _URI.match(path) is not None
+
+
+def check_available() -> None:
+    """Raise :class:`SparkUnavailable` unless PySpark is installed and a Java runtime is
+    there to run it: checked before a model is fetched, so the mistake costs a moment."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise SparkUnavailable(
+            "--engine spark needs PySpark: pip install 'concern-screener[spark]' "
+            "(and a Java 17 runtime)"
+        )
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise SparkUnavailable(
+            "--engine spark needs a Java runtime: install one (Debian: apt-get install "
+            "openjdk-17-jre-headless) or set JAVA_HOME"
+        )
+
+
 @contextlib.contextmanager
 def spark_session(master: str | None = None) -> Iterator[SparkSession]:
     """The active SparkSession, or a new one on ``master`` (default ``SPARK_MASTER``),
     stopped on leaving when it was started here.
 
     Python workers analyse in one process each (Spark already runs one a core) and, on a
-    local master, run this interpreter. Raises :class:`SparkUnavailable`."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise SparkUnavailable(
-            "PySpark is not installed: pip install 'concern-screener[spark]' "
-            "(and a Java 17 runtime)"
-        ) from None
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        yield active
-        return
-    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
-        raise SparkUnavailable(
-            "no Java runtime: install one (Debian: apt-get install openjdk-17-jre-headless) "
-            "or set JAVA_HOME"
-        )
-    master = master or get_settings().spark_master
+    local master, run this interpreter. Spark's own console log is quiet (the failures
+    that matter come back as this package's one-line errors) unless ``SPARK_CONF_DIR``
+    names the operator's own configuration. Raises :class:`SparkUnavailable`."""
+    check_available()
+    from pyspark.sql import SparkSession
+
+    with warnings.catch_warnings():
+        # PySpark warns about pandas releases it has not been tested with; the engine
+        # exchanges Arrow batches and converts them with pyarrow alone.
+        warnings.filterwarnings("ignore", message=".*PySpark does not yet fully support")
+        active = SparkSession.getActiveSession()
+        if active is not None:
+            yield active
+            return
+        master = master or get_settings().spark_master
+        try:
+            session = _builder(SparkSession.builder, master).getOrCreate()
+        except Exception as exc:  # py4j and Spark raise several types when the JVM fails
+            raise SparkUnavailable(
+                f"no SparkSession could start on {master} ({type(exc).__name__})"
+            ) from None
+        try:
+            yield session
+        finally:
+            session.stop()
+
+
+def _builder(builder: Any, master: str) -> Any:
     builder = (
-        SparkSession.builder.master(master)
+        builder.master(master)
         .appName("concern-screener score")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.python.worker.reuse", "true")
         .config("spark.executorEnv.SCREENER_SCORING_PROCESSES", "1")
     )
+    if not os.environ.get("SPARK_CONF_DIR"):
+        quiet = Path(__file__).with_name("log4j2.properties").as_uri()
+        builder = builder.config(
+            "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={quiet}"
+        )
     if master.startswith("local"):
         # The workers of a local master are this machine's: the interpreter that has the
         # package (a cluster's are named by PYSPARK_PYTHON), and no web UI on a port.
@@ -110,17 +152,7 @@ def spark_session(master: str | None = None) -> Iterator[SparkSession]:
     for name in FORWARDED_ENV:
         if name in os.environ:
             builder = builder.config(f"spark.executorEnv.{name}", os.environ[name])
-    try:
-        session = builder.getOrCreate()
-    except Exception as exc:  # py4j and Spark raise several types when the JVM fails
-        raise SparkUnavailable(
-            f"no SparkSession could start on {master} ({type(exc).__name__})"
-        ) from None
-    session.sparkContext.setLogLevel("ERROR")
-    try:
-        yield session
-    finally:
-        session.stop()
+    return builder
 
 
 def score_on_spark(
@@ -141,10 +173,7 @@ def score_on_spark(
     when an executor's copy of the model does not verify, ``SparkJobError`` otherwise."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    with _spark_errors(), warnings.catch_warnings():
-        # PySpark warns about pandas releases it has not been tested with; the engine
-        # exchanges Arrow batches and converts them with pyarrow alone.
-        warnings.filterwarnings("ignore", message=".*PySpark does not yet fully support")
+    with _spark_errors(), _removed_on_failure(out):
         frame, is_csv = _read(spark, data)
         with tempfile.TemporaryDirectory(prefix="screener-spark-") as tmp:
             archive = Path(tmp) / f"screener-v{version}-{uuid.uuid4().hex[:12]}.zip"
@@ -260,10 +289,23 @@ def _as_read(raw: Any, width: int) -> Any:
     corrupt = raw.pop(_CORRUPT)
     raw = raw.fillna("")
     raw[FIELDS_COLUMN] = [
-        width if record is None else len(next(csv.reader(io.StringIO(record)), []))
+        len(next(csv.reader(io.StringIO(record)), [])) if isinstance(record, str) else width
         for record in corrupt.tolist()
     ]
     return raw
+
+
+@contextlib.contextmanager
+def _removed_on_failure(out: str) -> Iterator[None]:
+    """A local output folder that a failed job created is removed (Spark leaves it)."""
+    local = None if is_uri(out) else Path(out)
+    existed = local is None or local.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed and local is not None:
+            shutil.rmtree(local, ignore_errors=True)
+        raise
 
 
 _OUR_ERRORS: Final = re.compile(
@@ -291,7 +333,8 @@ def _spark_errors() -> Iterator[None]:
             error = ContractError if kind == "ContractError" else ArtifactIntegrityError
             raise error(message.strip()) from None
         raise SparkJobError(
-            f"the Spark job failed ({type(exc).__name__}); its executors' logs say why"
+            f"the Spark job failed ({type(exc).__name__}); Spark's log says why (quiet "
+            "here unless SPARK_CONF_DIR names a log4j2.properties)"
         ) from None
 
 
