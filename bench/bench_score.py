@@ -118,6 +118,7 @@ def main() -> None:
             env,
         )  # fmt: skip
         wall = time.perf_counter() - t
+        load_average = os.getloadavg()[0]  # the host is shared: how busy it was
         found = SUMMARY.search(said)
         if found is None:
             sys.exit(f"bench_score: no summary in the output of --engine {engine}: {said}")
@@ -125,7 +126,8 @@ def main() -> None:
         print(
             f"bench_score: engine={engine} contacts={rows} scored={scored} "
             f"scoring_seconds={seconds} contacts_per_s={per_s} load_seconds={load} "
-            f"wall_seconds={wall:.0f} peak_memory_mb={peak / 1e6:.0f} (all its processes)"
+            f"wall_seconds={wall:.0f} peak_memory_mb={peak / 1e6:.0f} (all its processes) "
+            f"load_average_1min={load_average:.1f}"
         )
 
 
