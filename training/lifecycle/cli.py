@@ -290,7 +290,8 @@ def score(
         typer.Option(help="models:/concern-screener/N, models:/concern-screener@champion or N."),
     ],
     data: Annotated[
-        str, typer.Option(help="Contacts to score (.parquet or .csv; with Spark, a URI too).")
+        str,
+        typer.Option(help="Contacts (.parquet or .csv; with Spark also a URI or a folder of parts)."),
     ],
     out: Annotated[
         str,

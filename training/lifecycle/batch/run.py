@@ -142,11 +142,12 @@ def _engine(
 
 
 def _check_data(data: str, engine: Engine) -> None:
-    """A local export's type, existence and header; a URI only Spark reads."""
-    if is_uri(data):
+    """A local export's type, existence and header; a URI, or a folder of Parquet parts,
+    only Spark reads (and checks)."""
+    if is_uri(data) or Path(data).is_dir():
         if engine == "local":
             raise BatchInputError(
-                f"--data {data}: the local engine reads local files; use --engine spark"
+                f"--data {data}: the local engine reads one local file; use --engine spark"
             )
         return
     try:
