@@ -10,7 +10,7 @@ DEMO_DATA := data/demo/contacts.parquet
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup embeddings browser-deps demo demo-data demo-keys demo-secrets test test-fast lint bench clean mlflow-server
+.PHONY: help setup embeddings browser-deps spark-deps demo demo-data demo-keys demo-secrets test test-fast lint bench clean mlflow-server
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,14 @@ browser-deps: ## Debian's Chromium for the browser tests (needs root or sudo)
 	@command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# The spark extra (PySpark) in .venv and a Java 17 runtime from Debian's packages, for
+# `screener score --engine spark` and its test (`make test PYTEST_ARGS=--no-spark` skips it).
+spark-deps: $(STAMP) ## PySpark (the spark extra) and Debian's Java 17 runtime (needs root or sudo)
+	@command -v java >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	@$(PY) -c 'import pyspark' 2>/dev/null || $(PY) -m pip install -q -e '.[spark]'
 
 demo-data: $(STAMP) $(EMBED_STAMP) ## generate and validate a demo dataset
 	$(SCREENER) data generate --rows $(DEMO_ROWS) --seed 1 --out $(DEMO_DATA)
@@ -97,7 +105,7 @@ MLFLOW_PORT ?= 5000
 mlflow-server: $(STAMP) ## the team's MLflow server: PostgreSQL, artifacts through it, basic auth
 	$(SCREENER) mlflow-server --host $(MLFLOW_HOST) --port $(MLFLOW_PORT) $(if $(MLFLOW_ALLOWED_HOSTS),--allowed-hosts $(MLFLOW_ALLOWED_HOSTS))
 
-test: $(STAMP) $(EMBED_STAMP) browser-deps ## the whole test suite (CI runs this)
+test: $(STAMP) $(EMBED_STAMP) browser-deps spark-deps ## the whole test suite (CI runs this)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-fast: $(STAMP) $(EMBED_STAMP) ## unit tests only

@@ -1,5 +1,6 @@
 """Shared fixtures: ``postgres_url``, a private schema on the CI PostgreSQL per test, and
-the service's key rings in the environment of every test (``deployment_keys``)."""
+the service's key rings in the environment of every test (``deployment_keys``); the
+``--no-spark`` option, which skips the tests marked ``spark`` on a developer's machine."""
 
 from __future__ import annotations
 
@@ -44,3 +45,22 @@ def deployment_keys(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.delenv("AUDIT_HASH_KEY", raising=False)
     monkeypatch.delenv("SCREENER_ENV", raising=False)
     return dict(SECRETS_ENV)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-spark",
+        action="store_true",
+        help="skip the tests marked spark (they start a local SparkSession; CI runs them)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--no-spark`` skips the Spark tests on a developer's machine. Without it they run,
+    and fail (never skip) where PySpark or Java is missing: ``make test`` installs both."""
+    if not config.getoption("--no-spark"):
+        return
+    skip = pytest.mark.skip(reason="--no-spark: the Spark tests run in CI")
+    for item in items:
+        if "spark" in item.keywords:
+            item.add_marker(skip)

@@ -29,6 +29,9 @@ class TrainingSettings(BaseSettings):
     #: its password, ``MLFLOW_TRACKING_PASSWORD``, itself; only the name is read here, to
     #: say whose permission is missing).
     mlflow_tracking_username: str | None = None
+    #: The Spark master ``screener score --engine spark`` runs on (``SPARK_MASTER``):
+    #: ``local[*]`` for this machine's cores, or a cluster's URL.
+    spark_master: str = "local[*]"
 
     def artifact_location(self) -> str:
         """The artifact URI for a new experiment: a local folder unless a URI is given."""

@@ -29,6 +29,16 @@ def run_screener(*args: str, env: dict[str, str] | None = None, cwd: Path | None
     )
 
 
+def stored_folder(version: str) -> Path:
+    """The version's artifact folder in the local store (what an attacker would write)."""
+    from urllib.parse import urlparse
+
+    from training.lifecycle import registry
+
+    uri = registry.configure().get_model_version_download_uri("concern-screener", version)
+    return Path(urlparse(uri).path)
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("data")

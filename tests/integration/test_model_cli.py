@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.integration.conftest import run_screener
+from tests.integration.conftest import run_screener, stored_folder
 
 pytestmark = pytest.mark.slow
 
@@ -149,16 +149,6 @@ def test_bench_behaviour_prints_the_table_for_the_model_and_the_baseline(trained
 # -- the signed manifest (decision 0024) --------------------------------------------------
 
 
-def _stored_folder(version: str) -> Path:
-    """The version's artifact folder in the local store (what an attacker would write)."""
-    from urllib.parse import urlparse
-
-    from training.lifecycle import registry
-
-    uri = registry.configure().get_model_version_download_uri("concern-screener", version)
-    return Path(urlparse(uri).path)
-
-
 def test_the_version_is_logged_as_code_and_its_files_signed(trained_version, use_mlflow_env):
     from training.lifecycle import registry
     from training.model.signing import Manifest
@@ -170,7 +160,7 @@ def test_the_version_is_logged_as_code_and_its_files_signed(trained_version, use
     assert "pyfunc_code.py" in manifest.files
     assert not any(f.endswith(".pkl") for f in manifest.files)  # no pickled wrapper
     assert tags["model_signature"].startswith("hmac-sha256:")
-    assert "model_code_path" in (_stored_folder(trained_version) / "MLmodel").read_text()
+    assert "model_code_path" in (stored_folder(trained_version) / "MLmodel").read_text()
 
 
 def test_verify_accepts_the_registered_version(trained_version, mlflow_env):
@@ -185,7 +175,7 @@ def test_verify_refuses_a_version_changed_after_registration(
 ):
     from tests.utils.signing import restored, rewrite_mlmodel_digest
 
-    with restored(_stored_folder(trained_version)) as folder:
+    with restored(stored_folder(trained_version)) as folder:
         joblib_file = folder / "artifacts" / "screener.joblib"
         joblib_file.write_bytes(joblib_file.read_bytes() + b"\0")
         if mlmodel == "rewritten":
@@ -202,7 +192,7 @@ def test_verify_refuses_a_version_changed_after_registration(
 def test_verify_refuses_an_added_file(trained_version, use_mlflow_env):
     from tests.utils.signing import restored
 
-    with restored(_stored_folder(trained_version)) as folder:
+    with restored(stored_folder(trained_version)) as folder:
         (folder / "python_model.pkl").write_bytes(b"\x80\x04N.")
         out = run_screener("verify", "--version", trained_version, env=use_mlflow_env)
     assert out.returncode == 1 and "python_model.pkl added after registration" in out.stderr

@@ -6,7 +6,7 @@ writes beside the export with a printable report. The raw export is never rewrit
 
 ==================  ==================================================================
 ``contract``        the contact record: columns, enums, the label rule
-``read``            ``read_raw``, ``ContractError``, ``echo`` (values in messages)
+``read``            ``read_raw``, ``iter_raw`` (in pieces), ``ContractError``, ``echo``
 ``checks``          the checks of one contract column
 ``validate``        ``validate_frame``, ``load_contacts``, ``Issue``, ``ValidationReport``
 ``quarantine``      ``validate_file``, ``output_paths``, ``render_report``

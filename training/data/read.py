@@ -11,11 +11,13 @@ personal data, and a shifted CSV column can put it into any column.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,9 @@ __all__ = [
     "SURROGATES",
     "ContractError",
     "echo",
+    "iter_raw",
+    "normalise_header",
+    "read_header",
     "read_raw",
 ]
 
@@ -69,6 +74,36 @@ def read_raw(path: Path) -> pd.DataFrame:
     Raises ``ContractError`` for a missing or unreadable file, an unknown extension, an
     empty file, malformed CSV quoting, or duplicate column names.
     """
+    path = _checked_path(path)
+    if path.suffix.lower() in _CSV_SUFFIXES:
+        return _read_csv(path)
+    return _read_parquet(path)
+
+
+def iter_raw(path: Path, *, rows: int) -> Iterator[pd.DataFrame]:
+    """The export of :func:`read_raw` in pieces of at most ``rows`` data rows, read as
+    they are consumed: memory is bounded by the piece, not the file (batch scoring).
+
+    Each piece is what ``read_raw`` gives for the same rows: the same normalised header,
+    values and types, and for CSV the same ``_line`` (counted over the whole file) and
+    ``_fields``. An export without data rows gives one empty piece, so that its columns
+    can still be checked. Raises ``ContractError`` as ``read_raw`` does; a malformed CSV
+    record raises when the reading reaches it."""
+    if rows < 1:
+        raise ValueError("rows must be at least 1")
+    path = _checked_path(path)
+    if path.suffix.lower() in _CSV_SUFFIXES:
+        return _iter_csv(path, rows)
+    return _iter_parquet(path, rows)
+
+
+def read_header(path: Path) -> list[str]:
+    """The normalised column names of an export, reading no more than its first row."""
+    first = next(iter_raw(path, rows=1))
+    return [str(c) for c in first.columns if c not in META_COLUMNS]
+
+
+def _checked_path(path: Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _CSV_SUFFIXES | _PARQUET_SUFFIXES:
@@ -77,9 +112,7 @@ def read_raw(path: Path) -> pd.DataFrame:
         )
     if not path.is_file():
         raise ContractError("file not found")
-    if suffix in _CSV_SUFFIXES:
-        return _read_csv(path)
-    return _read_parquet(path)
+    return path
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -97,8 +130,23 @@ def _read_csv(path: Path) -> pd.DataFrame:
         records = [records[i] for i in rows_at.tolist()]
     else:
         records = records[header_at + 1 :]
-    lines, counts = start_lines[rows_at], counts[rows_at]
-    names = _normalise_header(header)
+    return _csv_frame(
+        records, start_lines[rows_at], counts[rows_at], header=header, header_line=header_line
+    )
+
+
+def _csv_frame(
+    records: list[list[str]],
+    lines: np.ndarray,
+    counts: np.ndarray,
+    *,
+    header: list[str],
+    header_line: int,
+    names: list[str] | None = None,
+) -> pd.DataFrame:
+    """The raw frame of CSV data records (starting at physical ``lines``, of ``counts``
+    fields each) under ``header``."""
+    names = normalise_header(header) if names is None else names
     width = len(names)
     for i in np.flatnonzero(counts != width).tolist():
         # Kept, padded or cut to the header; validate_frame quarantines the record.
@@ -112,6 +160,76 @@ def _read_csv(path: Path) -> pd.DataFrame:
     frame.attrs["original_columns"] = list(header)
     frame.attrs["header_line"] = header_line
     return frame
+
+
+def _iter_csv(path: Path, rows: int) -> Iterator[pd.DataFrame]:
+    """CSV records read from a stream, ``rows`` at a time, with the rules of ``_read_csv``."""
+    header: list[str] | None = None
+    names: list[str] = []
+    header_line = 1
+    records: list[list[str]] = []
+    lines: list[int] = []
+    yielded = False
+    end = 0
+    with _csv_stream(path) as stream:
+        reader = csv.reader(stream, strict=True)
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise ContractError(f"malformed CSV at line {reader.line_num}: {exc}") from None
+            start, end = end + 1, reader.line_num
+            if not record:  # a blank line is not a row
+                continue
+            if header is None:
+                header, header_line, names = record, start, normalise_header(record)
+                continue
+            records.append(record)
+            lines.append(start)
+            if len(records) == rows:
+                yield _chunk(records, lines, header, header_line, names)
+                records, lines, yielded = [], [], True
+    if header is None or (not yielded and not records and not "".join(header).strip()):
+        raise ContractError("file is empty")
+    if records or not yielded:
+        yield _chunk(records, lines, header, header_line, names)
+
+
+def _chunk(
+    records: list[list[str]],
+    lines: list[int],
+    header: list[str],
+    header_line: int,
+    names: list[str],
+) -> pd.DataFrame:
+    counts = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    return _csv_frame(
+        records,
+        np.asarray(lines, dtype=np.int64),
+        counts,
+        header=header,
+        header_line=header_line,
+        names=names,
+    )
+
+
+@contextlib.contextmanager
+def _csv_stream(path: Path) -> Iterator[TextIO]:
+    """The file as text, decoded as ``_csv_text`` decodes it, but as it is read."""
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the wrapper below
+    except OSError as exc:
+        raise ContractError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+    head = raw.read(3)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raw.close()
+        raise ContractError("file is UTF-16 encoded: export it as UTF-8 CSV")
+    if not head.startswith(b"\xef\xbb\xbf"):
+        raw.seek(0)
+    with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="") as text:
+        yield text
 
 
 def _csv_text(path: Path) -> str:
@@ -151,14 +269,43 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise ContractError(f"cannot read Parquet file: {_first_line(str(exc))}") from None
-    frame = table.to_pandas()
+    return _parquet_frame(table.to_pandas())
+
+
+def _iter_parquet(path: Path, rows: int) -> Iterator[pd.DataFrame]:
+    """Parquet record batches of ``rows``, each as ``_read_parquet`` would give its rows."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise ContractError(f"cannot read Parquet file: {_first_line(str(exc))}") from None
+    batches = parquet.iter_batches(batch_size=rows)
+    yielded = False
+    while True:
+        try:
+            batch = next(batches, None)
+        except Exception as exc:
+            raise ContractError(f"cannot read Parquet file: {_first_line(str(exc))}") from None
+        if batch is None:
+            break
+        yield _parquet_frame(batch.to_pandas())
+        yielded = True
+    if not yielded:
+        yield _parquet_frame(parquet.schema_arrow.empty_table().to_pandas())
+
+
+def _parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows read from Parquet, header normalised (the originals kept in ``attrs``)."""
     original = [str(c) for c in frame.columns]
-    frame.columns = _normalise_header(original)
+    frame.columns = normalise_header(original)
     frame.attrs["original_columns"] = original
     return frame
 
 
-def _normalise_header(header: list[str]) -> list[str]:
+def normalise_header(header: list[str]) -> list[str]:
+    """Column names as the contract reads them: trimmed and lower-cased, a blank one named
+    ``unnamed:<position>``; ContractError when two names become one."""
     names: list[str] = []
     for i, name in enumerate(header, start=1):
         clean = name.strip().lower()

@@ -57,6 +57,7 @@ __all__ = [
     "column_warnings",
     "load_contacts",
     "make_report",
+    "require_columns",
     "validate_frame",
 ]
 
@@ -119,7 +120,7 @@ class ValidationReport:
 
 
 def validate_frame(
-    raw: pd.DataFrame, *, require_outcome: bool = True
+    raw: pd.DataFrame, *, require_outcome: bool = True, unique_ids: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     """Split ``raw`` (as from ``read_raw``) into valid typed rows and quarantined raw rows.
 
@@ -134,10 +135,12 @@ def validate_frame(
     * ``issues``: one per (row, column, reason), ordered by row then column.
 
     ``require_outcome`` (training) quarantines rows without an outcome; scoring data sets
-    it to False. Raises ``ContractError`` when a required column is absent.
+    it to False. ``unique_ids`` refuses every repeat of a contact_id; batch scoring, which
+    judges each row on its own (a piece of a file cannot see the rest), sets it to False.
+    Raises ``ContractError`` when a required column is absent.
     """
     data_columns = [c for c in raw.columns if c not in META_COLUMNS]
-    _require_columns(raw, data_columns, require_outcome=require_outcome)
+    require_columns(data_columns, require_outcome=require_outcome)
     findings = Findings(len(raw))
     typed: dict[str, pd.Series] = {}
     for column in COLUMNS:
@@ -145,7 +148,8 @@ def validate_frame(
             typed[column.name] = check_column(
                 column, raw[column.name], findings, require_outcome=require_outcome
             )
-    check_duplicate_ids(typed["contact_id"], findings)
+    if unique_ids:
+        check_duplicate_ids(typed["contact_id"], findings)
     _check_records(raw, data_columns, findings)
 
     order = {name: i for i, name in enumerate([RECORD_COLUMN, *data_columns])}
@@ -165,11 +169,14 @@ def validate_frame(
     return valid, quarantined, issues
 
 
-def _require_columns(raw: pd.DataFrame, data_columns: list[str], *, require_outcome: bool) -> None:
+def require_columns(data_columns: list[str], *, require_outcome: bool) -> None:
+    """Raise ``ContractError`` naming the required columns absent from ``data_columns``
+    (normalised names, as ``read_raw`` gives them): the check a file fails before any row
+    is read."""
     required = [c.name for c in COLUMNS if c.required == "always"]
     if require_outcome:
         required += [c.name for c in COLUMNS if c.required == "training"]
-    missing = [name for name in required if name not in raw.columns]
+    missing = [name for name in required if name not in data_columns]
     if missing:
         found = ", ".join(echo(str(c), quote=False) for c in data_columns[:20]) or "none"
         hint = (

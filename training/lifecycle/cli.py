@@ -1,5 +1,5 @@
 """The data scientist's verbs: ``screener data generate|validate``, ``train``, ``evaluate``,
-``promote``, ``verify``. Each command parses its input, calls one function, and turns the result into
+``promote``, ``verify``, ``score``. Each command parses its input, calls one function, and turns the result into
 output and an exit code: 0 success, 1 a check failed (quarantined rows, gate refused),
 2 bad input (a missing file, a bad flag), never a traceback.
 """
@@ -436,6 +436,69 @@ def users_show(username: Annotated[str, typer.Argument(help="An existing user.")
     with _user_errors():
         access = team_access(username)
     typer.echo(access.render())
+@app.command("score")
+def score(
+    model: Annotated[
+        str,
+        typer.Option(help="models:/concern-screener/N, models:/concern-screener@champion or N."),
+    ],
+    data: Annotated[
+        str,
+        typer.Option(help="Contacts (.parquet or .csv; with Spark also a URI or a folder of parts)."),
+    ],
+    out: Annotated[
+        str,
+        typer.Option(help="Output .parquet: a file (local engine), a folder of parts (Spark)."),
+    ],
+    engine: Annotated[
+        str, typer.Option(help="local (streams on this machine) or spark (SPARK_MASTER).")
+    ] = "local",
+    explanations: Annotated[
+        bool, typer.Option(help="Also write the phrases that raised and lowered each score.")
+    ] = False,
+    chunk_rows: Annotated[
+        int, typer.Option(help="Contacts read, scored and written at a time (bounds memory).")
+    ] = 2000,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output.")] = False,
+) -> None:
+    """Score an export with a registered model into Parquet: contact_id, score, priority,
+    band, level, floor, indicators (and explanations on request); rows that break the
+    contact contract are counted, never scored. Exit 0 scored, 1 refused (the model does
+    not verify, or no row could be scored), 2 bad input."""
+    from training.lifecycle.batch.run import BatchInputError, score_export
+    from training.lifecycle.batch.spark import SparkJobError, SparkUnavailable
+    from training.model.signing import ArtifactIntegrityError
+
+    try:
+        result = score_export(
+            model,
+            data,
+            out,
+            engine=engine,
+            explanations=explanations,
+            chunk_rows=chunk_rows,
+            overwrite=overwrite,
+        )
+    except (BatchInputError, SparkUnavailable) as exc:
+        fail(str(exc))
+    except ArtifactIntegrityError as exc:
+        typer.echo(f"refused: --model {model}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except (LookupError, ValueError) as exc:
+        fail(f"--model {model}: {exc}")
+    except SparkJobError as exc:
+        fail(str(exc), code=1)
+    counts = result.counts
+    if counts.refused:
+        typer.echo(
+            f"warning: {counts.refused:,} of {counts.rows:,} rows break the contact contract "
+            f"and were not scored; run `screener data validate --allow-missing-outcome "
+            f"{data}` for the reasons",
+            err=True,
+        )
+    typer.echo(result.summary)
+    if not counts.scored:
+        fail(f"{data}: no row could be scored", code=1)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m training.lifecycle.cli`

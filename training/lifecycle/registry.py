@@ -37,6 +37,7 @@ __all__ = [
     "revoke_team_access",
     "team_access",
     "configure",
+    "fetch_for_scoring",
     "get_alias_version",
     "latest_version",
     "load_screener",
@@ -534,6 +535,25 @@ def load_screener(uri: str) -> tuple[Any, ModelVersionRef]:
         )
         pyfunc = load_folder(folder, verification)
     return pyfunc.screener, ref
+
+
+def fetch_for_scoring(uri: str, dst: Path) -> tuple[ModelVersionRef, Path, Any]:
+    """A registered version's files copied under ``dst`` and verified as the service
+    verifies the model it serves: every file against the signed manifest on the registry
+    version, and the signature against the deployment's model-signing ring, required
+    (batch scores are scores people act on, as the service's are). Nothing is unpickled:
+    ``training.model.pyfunc.load_folder`` loads the folder, here or on a Spark executor.
+
+    Returns the version, the folder and its ``signing.Verification``. Raises LookupError
+    or ValueError for a URI that names no version, ValueError for an unusable key ring,
+    and ``signing.ArtifactIntegrityError`` (or ``SignatureError``) saying why a version
+    is refused."""
+    from training.secrets import key_ring
+
+    ring = key_ring("model_signing")
+    ref = resolve_version(uri)
+    folder, verification = _fetch(configure(), ref, dst, ring=ring, require_signature=True)
+    return ref, folder, verification
 
 
 def _fetch(

@@ -40,6 +40,14 @@ class ExplanationPhrase:
     weight: float
     spans: tuple[tuple[int, int], ...]
 
+    def as_row(self) -> dict[str, Any]:
+        """The phrase as the pyfunc's output and batch scoring's output hold it."""
+        return {
+            "feature": self.feature,
+            "weight": self.weight,
+            "spans": [list(s) for s in self.spans],
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class IndicatorOut:
@@ -53,6 +61,19 @@ class IndicatorOut:
     hedged: bool
     historical: bool
     third_party: bool
+
+    def as_row(self) -> dict[str, Any]:
+        """The indicator as the pyfunc's output and batch scoring's output hold it."""
+        return {
+            "label": self.label,
+            "level": self.level,
+            "start": self.start,
+            "end": self.end,
+            "negated": self.negated,
+            "hedged": self.hedged,
+            "historical": self.historical,
+            "third_party": self.third_party,
+        }
 
 
 SIMILAR_NOTICE = (

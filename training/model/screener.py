@@ -104,6 +104,7 @@ class ScreenerModel:
         *,
         explain: bool = True,
         similar: bool = True,
+        batch_independent: bool = False,
     ) -> list[ScoreRecord]:
         """Score contacts: the pyfunc and the service call this. With ``similar``, each
         record carries the nearest examples of the model's index (none for a model without
@@ -111,12 +112,18 @@ class ScreenerModel:
         second in a forked child (analysis, features and explanations alike; see
         ``parallel.scoring_processes``), when the classifier is linear: a tree model
         predicts with OpenMP threads, whose pool does not survive a fork (the child would
-        wait on it for ever)."""
+        wait on it for ever).
+
+        A few contacts of a linear model are scored row by row (faster for the service),
+        whose sums round differently in the last bit from the sparse matrix's. With
+        ``batch_independent`` every contact goes through the matrix, so its figures do not
+        depend on how many others share the call: batch scoring's engines, whose batches
+        differ, agree to the bit."""
         texts = list(texts)
         sources = [None] * len(texts) if sources is None else list(sources)
         if self._linear() and scoring_processes(len(texts)) > 1:
-            return self._score_in_two(texts, sources, explain, similar)
-        return self._score_here(texts, sources, explain, similar)
+            return self._score_in_two(texts, sources, explain, similar, batch_independent)
+        return self._score_here(texts, sources, explain, similar, batch_independent)
 
     def similar_cases(
         self, texts: Sequence[str], *, k: int | None = None, past_k: int | None = None
@@ -134,7 +141,12 @@ class ScreenerModel:
         )
 
     def _score_in_two(
-        self, texts: list[str], sources: list[str | None], explain: bool, similar: bool
+        self,
+        texts: list[str],
+        sources: list[str | None],
+        explain: bool,
+        similar: bool,
+        batch_independent: bool,
     ) -> list[ScoreRecord]:
         half = (len(texts) + 1) // 2
         # Both halves read the model from a module global (the child from the memory it
@@ -143,18 +155,25 @@ class ScreenerModel:
         try:
             return in_two(
                 _score_forked,
-                (texts[:half], sources[:half], explain, similar),
-                (texts[half:], sources[half:], explain, similar),
+                (texts[:half], sources[:half], explain, similar, batch_independent),
+                (texts[half:], sources[half:], explain, similar, batch_independent),
             )
         finally:
             _FORKED.clear()
 
     def _score_here(
-        self, texts: list[str], sources: list[str | None], explain: bool, similar: bool = True
+        self,
+        texts: list[str],
+        sources: list[str | None],
+        explain: bool,
+        similar: bool = True,
+        batch_independent: bool = False,
     ) -> list[ScoreRecord]:
         analysed = self.analyser.transform_texts(texts, sources, parallel=False)
         assert analysed.analyses is not None  # the serving analyser keeps them
-        scores, rows, levels = self._scores_rows_levels(analysed, len(texts))
+        scores, rows, levels = self._scores_rows_levels(
+            analysed, len(texts), by_row=not batch_independent
+        )
         explained: list[tuple[ExplanationPhrase, ...]] = [()] * len(rows)
         logit_of: list[float | None] = [None] * len(rows)
         if explain and self.explainer is not None:
@@ -197,12 +216,13 @@ class ScreenerModel:
         return out
 
     def _scores_rows_levels(
-        self, analysed: AnalysedContacts, n: int
+        self, analysed: AnalysedContacts, n: int, *, by_row: bool = True
     ) -> tuple[np.ndarray, list[SparseRow], np.ndarray | None]:
         """Calibrated scores, each contact's feature row and its level probabilities (None
         for a model without a level estimate). A few contacts of a linear model go row by
-        row, with no sparse matrix; a larger batch goes through the matrix."""
-        if self._linear() and n <= _ROWS_UP_TO:
+        row (unless ``by_row`` is False), with no sparse matrix; a larger batch goes
+        through the matrix."""
+        if by_row and self._linear() and n <= _ROWS_UP_TO:
             assert self.explainer is not None
             coef, intercept = self.explainer.coef, self.explainer.intercept
             rows = self.features.rows(analysed)
@@ -253,33 +273,8 @@ class ScreenerModel:
                 "level_probabilities": [list(r.level_probabilities) for r in records],
                 "differs": [r.differs for r in records],
                 "floor": [r.floor or "" for r in records],
-                "explanation": [
-                    [
-                        {
-                            "feature": p.feature,
-                            "weight": p.weight,
-                            "spans": [list(s) for s in p.spans],
-                        }
-                        for p in r.explanation
-                    ]
-                    for r in records
-                ],
-                "indicators": [
-                    [
-                        {
-                            "label": m.label,
-                            "level": m.level,
-                            "start": m.start,
-                            "end": m.end,
-                            "negated": m.negated,
-                            "hedged": m.hedged,
-                            "historical": m.historical,
-                            "third_party": m.third_party,
-                        }
-                        for m in r.indicators
-                    ]
-                    for r in records
-                ],
+                "explanation": [[p.as_row() for p in r.explanation] for r in records],
+                "indicators": [[m.as_row() for m in r.indicators] for r in records],
                 "similar": [[_similar_dict(c) for c in r.similar] for r in records],
             }
         )
@@ -332,9 +327,11 @@ def _indicators_out(matches: Any) -> tuple[IndicatorOut, ...]:
 _FORKED: dict[str, ScreenerModel] = {}
 
 
-def _score_forked(args: tuple[list[str], list[str | None], bool, bool]) -> list[ScoreRecord]:
-    texts, sources, explain, similar = args
-    return _FORKED["model"]._score_here(texts, sources, explain, similar)
+def _score_forked(
+    args: tuple[list[str], list[str | None], bool, bool, bool],
+) -> list[ScoreRecord]:
+    texts, sources, explain, similar, batch_independent = args
+    return _FORKED["model"]._score_here(texts, sources, explain, similar, batch_independent)
 
 
 def _calibrated(calibrator: Calibrator, logits: np.ndarray) -> np.ndarray:

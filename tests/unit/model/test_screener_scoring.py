@@ -152,6 +152,35 @@ def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeyp
     assert np.allclose([r.logit for r in two], [r.logit for r in one], rtol=0, atol=1e-12)
 
 
+def test_batch_independent_figures_do_not_depend_on_the_batch_a_contact_came_in(
+    model, monkeypatch
+):
+    """Batch scoring's engines cut an export into different batches (the local engine's
+    pieces, Spark's Arrow batches): with ``batch_independent`` every record, to the last
+    bit of every float, is the same whether its contact was scored in a batch of 300
+    (two processes), of 7 or alone."""
+    import training.model.screener as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "scoring_processes", lambda n: 2 if n >= 256 else 1)
+    frame = training_frame(300, seed=14)
+    texts = [t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])]
+    sources = [None if i % 4 == 0 else s for i, s in enumerate(frame["source"])]
+    whole = model.score_records(texts, sources, similar=False, batch_independent=True)
+    by_seven = [
+        record
+        for i in range(0, len(texts), 7)
+        for record in model.score_records(
+            texts[i : i + 7], sources[i : i + 7], similar=False, batch_independent=True
+        )
+    ]
+    alone = [
+        model.score_records([t], [s], similar=False, batch_independent=True)[0]
+        for t, s in zip(texts[:20], sources[:20], strict=True)
+    ]
+    assert whole == by_seven
+    assert whole[:20] == alone
+
+
 def test_a_tree_model_scores_a_large_batch_in_one_process(monkeypatch):
     """A boosted-tree model predicts with OpenMP threads; their pool does not survive a fork,
     so such a model is never scored in a forked child (it waited there for ever)."""

@@ -212,7 +212,10 @@ def _candidates(
     for s, e, word in spans:
         cls = classes.get(word)
         if cls is not None and not (cls[1] or cls[2] or cls[4]):
-            continue  # never part of a name ("The", "Police"); as ``_word`` judges it
+            # never part of a name ("The", "Police"): the test _word makes, strong, joining
+            # or a name after a cue; without the cue-only class a word's second text in a
+            # process lost what its first had ("was sen by" redacted, then not)
+            continue
         after = text[e] if e < n else " "
         if after in "_@]" or (after == "." and e + 1 < n and text[e + 1].isalnum()):
             continue
