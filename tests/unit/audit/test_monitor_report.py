@@ -39,6 +39,7 @@ def _stream(
     practice: float = 0.0,
     no_source: float = 0.0,
     self_harm: float = 0.05,
+    neglect: float = 0.2,
 ) -> dict[str, Any]:
     """Contacts like a calibrated model's: scores from a beta, each decided met with its
     score (plus ``practice`` on the logit), indicators tied to the score."""
@@ -51,7 +52,7 @@ def _stream(
     indicators = [
         [
             label
-            for label, p in zip(LABELS, (s, 0.2, self_harm, 0.1), strict=True)
+            for label, p in zip(LABELS, (s, neglect, self_harm, 0.1), strict=True)
             if rng.random() < p
         ]
         for s in scores
@@ -174,6 +175,15 @@ def test_an_indicator_found_far_more_often_raises_its_flag() -> None:
     flagged = [f.subject for f in result.flags if f.kind == "indicator_rate"]
     assert flagged == ["self_harm"]
     assert result.indicators[0]["label"] == "self_harm"  # the largest move first
+
+
+def test_a_common_indicator_moving_a_little_is_not_flagged_however_many_contacts() -> None:
+    # 20% to 24%: beyond chance in 6,000 contacts, but 1.2 times, under rate_ratio (1.5).
+    result = _report(_served(n=6000, neglect=0.24))
+    row = next(r for r in result.indicators if r["label"] == "neglect_basic_care")
+    assert row["period"].z is not None and row["period"].z > 4
+    assert "indicator_rate" not in _kinds(result)
+    assert "indicator_rate" in _kinds(_report(_served(n=6000, neglect=0.24), rate_ratio=1.1))
 
 
 def test_screeners_referring_more_raise_the_override_and_calibration_flags() -> None:
