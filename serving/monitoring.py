@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,12 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from serving.audit import store
+from serving.loaded_model import LoadedModel
 from training.audit.monitoring import INPUT_COLUMNS, MonitorResult, monitor_report
 from training.audit.render.monitor import monitor_terminal_lines, write_monitor_report
 from training.config import MonitorConfig
 
-__all__ = ["MonitorOutcome", "run_monitor", "served_frame"]
+__all__ = ["MonitorOutcome", "run_monitor", "served_frame", "simulate_trail"]
 
 
 @dataclass
@@ -172,3 +173,50 @@ def _series(result: MonitorResult) -> dict[str, list[float | None]]:
         "monitor_override_rate_by_week": [r["rate"].rate for r in result.overrides["by_week"]],
         "monitor_no_source_share_by_week": [c.rate for c in result.no_source["weeks"]],
     }
+
+
+def simulate_trail(contacts: pd.DataFrame, *, engine: Engine, model: LoadedModel) -> None:
+    """Write generated contacts (``screener data generate``: ``contact_id``,
+    ``received_at``, ``source``, ``text``, ``outcome``) into an audit trail as the service
+    would have: each scored by ``model``, its audit row built as the service builds it
+    (``serving.scoring.score_items``), stamped at noon on the day it arrived; then a
+    decision recorded on each by a simulated screener who follows the generator's outcome.
+    For notebooks and benchmarks; a real trail is written by the service alone."""
+    from serving.schemas import ScoreRequest
+    from serving.scoring import AuditHealth, AuditWriter, ScoringContext, score_items
+    from serving.security import Principal
+
+    received = pd.to_datetime(contacts["received_at"]).dt.date
+    for day, part in contacts.groupby(received, sort=True):
+        items = [
+            ScoreRequest(
+                text=str(r.text),
+                contact_id=str(r.contact_id),
+                source=r.source if isinstance(r.source, str) else None,  # type: ignore[arg-type]
+            )
+            for r in part.itertuples()
+        ]
+        context = ScoringContext(
+            model=model,
+            principal=Principal("simulated", "screener"),
+            request_id=f"simulated-{day}",
+            hash_key=b"simulated-trail",
+            redactor=None,
+            health=AuditHealth(),
+            writer=AuditWriter(engine),  # never started: the rows are written below
+            run=None,  # type: ignore[arg-type]  # score_items is called directly
+        )
+        rows = score_items(items, context, batch=True).rows
+        noon = datetime.combine(day, time(12), tzinfo=UTC)  # type: ignore[arg-type]
+        store.insert_score_events([{**row, "created_at": noon} for row in rows], engine=engine)
+    for r in contacts.itertuples():
+        store.insert_decision(
+            engine=engine,
+            request_id=f"simulated-{r.contact_id}",
+            created_at=datetime.now(UTC),
+            contact_id=str(r.contact_id),
+            outcome=str(r.outcome),
+            key_id="simulated",
+            role="screener",
+            note_redacted=None,
+        )

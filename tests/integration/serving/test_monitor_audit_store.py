@@ -114,3 +114,29 @@ def test_a_trail_from_before_indicators_reads_them_as_not_recorded(tmp_path: Pat
         assert [(r["contact_id"], r["indicators"]) for r in rows] == [("old", None)]
     finally:
         engine.dispose()
+
+
+def test_a_simulated_trail_is_stamped_on_the_days_contacts_arrived_and_decided_as_generated(
+    tmp_path: Path,
+) -> None:
+    from serving.monitoring import served_frame, simulate_trail
+    from serving.testing import fake_loaded_model
+    from training.data.generate import generate_frame
+
+    contacts = generate_frame(60, seed=3, span=(JULY.date(), JULY.date() + timedelta(days=9)))
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    try:
+        upgrade_to_head(engine)
+        model = fake_loaded_model()
+        simulate_trail(contacts, engine=engine, model=model)
+        rows = store.scores_with_decisions(
+            engine=engine, since=JULY, until=JULY + timedelta(days=10)
+        )
+    finally:
+        engine.dispose()
+    assert [r["contact_id"] for r in rows] == contacts["contact_id"].tolist()
+    days = [datetime.fromisoformat(t).date() for t in contacts["received_at"]]
+    assert [(r["created_at"].date(), r["created_at"].hour) for r in rows] == [(d, 12) for d in days]
+    assert [r["decision"] for r in rows] == contacts["outcome"].tolist()
+    frame, others = served_frame(rows, version=model.version)
+    assert len(frame) == len(contacts) and others == {}

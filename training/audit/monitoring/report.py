@@ -416,6 +416,8 @@ def _scores(
         # Published for a week with enough contacts to judge (a few would let a withheld
         # bin's count be worked back from it).
         psi = population_stability_index(reference.score_shares, counts) if judged else None
+        if psi is not None:
+            psi = round(psi, 4)
         flagged = judged and psi is not None and psi >= config.psi_threshold
         if flagged and psi is not None:
             flags.append(
@@ -424,7 +426,7 @@ def _scores(
                     scope=scope,
                     subject="score",
                     metric="psi",
-                    value=round(psi, 4),
+                    value=psi,
                     reference=0.0,
                     threshold=config.psi_threshold,
                     message=(
@@ -438,7 +440,7 @@ def _scores(
             label=label,
             n=cells.count(n),
             bins=tuple(shown[str(k)] for k in range(len(counts))),
-            psi=None if psi is None or math.isnan(psi) else round(psi, 4),
+            psi=None if psi is None or math.isnan(psi) else psi,
             judged=judged,
             flagged=flagged,
         )
@@ -570,7 +572,8 @@ def _sources(
                     ),
                 )
             )
-        rows.append({"source": s, "period": period, "weeks": by_week})
+        if s != NO_SOURCE:  # shown as the share without a source, below
+            rows.append({"source": s, "period": period, "weeks": by_week})
 
     def no_source_cell(
         chosen: npt.NDArray[np.bool_], scope: str, label: str, shown: Cell
@@ -660,10 +663,11 @@ def _overrides(
                         reference=cell.reference,
                         threshold=config.override_rate_increase,
                         message=(
-                            f"Override rate ({name}): {_pct(cell.rate)} of decided high- and "
-                            f"low-band contacts against {_pct(cell.reference)} at training "
-                            f"time (flagged at a rise of {config.override_rate_increase:.2f}, "
-                            "beyond chance)."
+                            f"Override rate ({name}): {_pct(cell.rate)} of decided "
+                            f"{name if kind == 'band' else 'high- and low-band'} contacts "
+                            f"{'from ' + name + ' ' if kind == 'source' else ''}against "
+                            f"{_pct(cell.reference)} at training time (flagged at a rise of "
+                            f"{config.override_rate_increase:.2f}, beyond chance)."
                         ),
                     )
                 )
