@@ -202,8 +202,9 @@ class MonitorConfig(_Strict):
     #: the rise is beyond chance.
     override_rate_increase: float = Field(0.1, gt=0, lt=1)
     #: Calibration flagged where the recorded met rate of a band (or of all contacts)
-    #: differs from the mean served score by this much (absolute) and the score lies
-    #: outside the rate's Wilson interval.
+    #: minus its mean served score moved this much (absolute) from the same at training
+    #: time, beyond chance; for a model without a reference, where the met rate differs
+    #: from the mean score by this much and the score lies outside the Wilson interval.
     calibration_gap: float = Field(0.1, gt=0, lt=1)
     #: Two-sided confidence of the intervals; "beyond chance" means the difference's z
     #: exceeds the Bonferroni-adjusted normal quantile for the number of cells compared.

@@ -60,8 +60,8 @@ def _stream(
     return {"scores": scores, "met": met, "sources": sources, "indicators": indicators}
 
 
-def _reference(seed: int = 1, n: int = 3000) -> ReferenceProfile:
-    world = _stream(n, seed=seed)
+def _reference(seed: int = 1, n: int = 3000, practice: float = 0.0) -> ReferenceProfile:
+    world = _stream(n, seed=seed, practice=practice)
     return build_reference(
         world["scores"],
         bands=_band(world["scores"]).tolist(),
@@ -199,6 +199,20 @@ def test_screeners_referring_more_raise_the_override_and_calibration_flags() -> 
     assert overall.observed is not None and overall.mean_score is not None and overall.ci
     assert overall.gap == pytest.approx(overall.observed - overall.mean_score, abs=1e-4)
     assert not overall.ci[0] <= overall.mean_score <= overall.ci[1]
+
+
+def test_a_calibration_gap_already_there_at_training_time_is_not_flagged_a_new_one_is() -> None:
+    # Past decisions met more often than the scores say, at training time and now alike.
+    reference = _reference(practice=1.0)
+    assert reference.calibration["all"].gap > 0.1
+    steady = _report(_served(practice=1.0), reference)
+    assert steady.calibration["overall"].gap > 0.1  # large, but as at training time
+    assert "calibration" not in _kinds(steady)
+    moved = _report(_served(practice=2.5), reference)
+    flags = {f.scope: f for f in moved.flags if f.kind == "calibration"}
+    overall = flags["all decided contacts"]
+    assert overall.reference == pytest.approx(reference.calibration["all"].gap, abs=1e-4)
+    assert overall.value is not None and overall.value - overall.reference >= 0.1
 
 
 def test_the_override_rate_counts_only_decided_contacts() -> None:

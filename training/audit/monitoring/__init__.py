@@ -10,6 +10,7 @@ reads the audit trail (``serving`` does, and hands the rows over) or renders
 
 from training.audit.monitoring.overrides import OVERRIDE_DEFINITION, decided_met, overrides
 from training.audit.monitoring.reference import (
+    ALL_CONTACTS,
     METADATA_KEY,
     NO_SOURCE,
     RateAt,
@@ -36,6 +37,7 @@ from training.audit.monitoring.stats import (
 )
 
 __all__ = [
+    "ALL_CONTACTS",
     "INPUT_COLUMNS",
     "METADATA_KEY",
     "NO_SOURCE",

@@ -24,7 +24,9 @@ from training.audit.metrics import priority_edges
 from training.audit.monitoring.overrides import DIRECTED_BANDS, overrides
 
 __all__ = [
+    "ALL_CONTACTS",
     "METADATA_KEY",
+    "CalibrationAt",
     "NO_SOURCE",
     "REFERENCE_SCHEMA",
     "RateAt",
@@ -39,6 +41,8 @@ METADATA_KEY: Final = "monitor_reference"
 REFERENCE_SCHEMA: Final = 1
 #: How a contact without a source is named in the source tables.
 NO_SOURCE: Final = "(none)"
+#: The calibration entry of every contact (beside the bands').
+ALL_CONTACTS: Final = "all"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,20 @@ class RateAt:
 
     rate: float
     n: int
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationAt:
+    """The mean score and the met rate of ``n`` contacts: their calibration gap at
+    training time is ``met_rate - mean_score``."""
+
+    mean_score: float
+    met_rate: float
+    n: int
+
+    @property
+    def gap(self) -> float:
+        return self.met_rate - self.mean_score
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,9 @@ class ReferenceProfile:
     override: RateAt
     override_by_band: dict[str, RateAt] = field(default_factory=dict)
     override_by_source: dict[str, RateAt] = field(default_factory=dict)
+    #: By band (as served, floors included) and for ``"all"``: a floor puts contacts with
+    #: low scores in the high band, where more are met than their scores say.
+    calibration: dict[str, CalibrationAt] = field(default_factory=dict)
     #: The version of the indicator pattern file the rates were read with.
     patterns_version: str = ""
     schema: int = REFERENCE_SCHEMA
@@ -97,6 +118,10 @@ class ReferenceProfile:
                 override=RateAt(float(raw["override"]["rate"]), int(raw["override"]["n"])),
                 override_by_band=rates(raw.get("override_by_band", {})),
                 override_by_source=rates(raw.get("override_by_source", {})),
+                calibration={
+                    str(k): CalibrationAt(float(v["mean_score"]), float(v["met_rate"]), int(v["n"]))
+                    for k, v in raw.get("calibration", {}).items()
+                },
                 patterns_version=str(raw.get("patterns_version", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -160,5 +185,13 @@ def build_reference(
         override=_rate(overridden, eligible),
         override_by_band={b: _rate(overridden, eligible & (band == b)) for b in DIRECTED_BANDS},
         override_by_source={k: v for k, v in by_source.items() if v.n},
+        calibration={
+            name: CalibrationAt(
+                float(s[chosen].mean()), float(met_[chosen].mean()), int(chosen.sum())
+            )
+            for name, chosen in [(b, band == b) for b in ("low", "medium", "high")]
+            + [(ALL_CONTACTS, np.ones(n, dtype=bool))]
+            if chosen.any()
+        },
         patterns_version=patterns_version,
     )

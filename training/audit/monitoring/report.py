@@ -12,7 +12,8 @@ ReferenceProfile`:
 * **overrides** (:mod:`.overrides`): the rate by week, by source and by band against the
   training-time rate of past decisions against the model's bands;
 * **calibration**: the met rate of decided contacts (Wilson intervals) against their mean
-  served score, by band, over all, and in ten score bins;
+  served score, by band, over all, and in ten score bins, and the gap against training
+  time's;
 * **flags**, where any passes a threshold of :class:`~training.config.MonitorConfig`.
 
 Weeks are seven-day blocks from the first day of the period (the last may be shorter).
@@ -46,7 +47,14 @@ from training.audit.monitoring.overrides import (
     decided_met,
     overrides,
 )
-from training.audit.monitoring.reference import NO_SOURCE, RateAt, ReferenceProfile, score_bins
+from training.audit.monitoring.reference import (
+    ALL_CONTACTS,
+    NO_SOURCE,
+    CalibrationAt,
+    RateAt,
+    ReferenceProfile,
+    score_bins,
+)
 from training.audit.monitoring.stats import (
     Cell,
     SmallCells,
@@ -133,6 +141,8 @@ class CalibrationRow:
     ci: tuple[float, float] | None
     mean_score: float | None
     gap: float | None
+    #: The same group's gap at training time (None without a reference).
+    reference_gap: float | None = None
     flagged: bool = False
 
 
@@ -346,7 +356,7 @@ def monitor_report(
         tester,
         flags,
     )
-    calibration = _calibration(scores, bands, met, decided, tester, flags)
+    calibration = _calibration(scores, bands, met, decided, reference, tester, flags)
     if other_versions:
         listed = ", ".join(f"{v} ({cells.count(n)})" for v, n in sorted(other_versions.items()))
         notes.append(
@@ -712,31 +722,46 @@ def _calibration(
     bands: npt.NDArray[np.object_],
     met: npt.NDArray[np.bool_],
     decided: npt.NDArray[np.bool_],
+    reference: ReferenceProfile | None,
     tester: _Tester,
     flags: list[Flag],
 ) -> dict[str, Any]:
     """The met rate of decided contacts with its Wilson interval against their mean served
-    score: by band and over all (flagged where the gap reaches ``calibration_gap`` and the
-    mean score lies outside the interval), and in ten score bins (shown, not flagged)."""
+    score, by band and over all, and in ten score bins (shown, not flagged). A band (or all
+    contacts) is flagged where its gap (met rate minus mean score) moved ``calibration_gap``
+    or more from the training-time gap, beyond chance for the four compared; for a model
+    without a reference, where the gap itself reaches it and the mean score lies outside
+    the interval. (A floor puts low scores in the high band, where more contacts are met
+    than their scores say, at training time too: the change is what is judged.)"""
     config, cells = tester.config, tester.cells
+    z_crit = z_critical(config.confidence, len(BANDS) + 1)
 
-    def row(name: str, chosen: npt.NDArray[np.bool_], *, judge: bool) -> CalibrationRow:
+    def row(
+        name: str, chosen: npt.NDArray[np.bool_], *, judge: bool, ref: CalibrationAt | None = None
+    ) -> CalibrationRow:
         among = decided & chosen
         n, hits = int(among.sum()), int(met[among].sum())
         observed = cells.rate(hits, n)
         mean_score = float(scores[among].mean()) if n else None
         ci = None if observed is None else wilson_interval(hits, n, confidence=config.confidence)
         gap = None if observed is None or mean_score is None else observed - mean_score
-        flagged = bool(
-            judge
-            and n >= config.min_contacts
-            and gap is not None
-            and abs(gap) >= config.calibration_gap
-            and ci is not None
-            and mean_score is not None
-            and not ci[0] <= mean_score <= ci[1]
-        )
+        flagged = False
+        if judge and n >= config.min_contacts and gap is not None and ci is not None:
+            assert observed is not None and mean_score is not None
+            if ref is not None and ref.n:
+                variance = observed * (1 - observed) / n + ref.met_rate * (1 - ref.met_rate) / ref.n
+                moved = gap - ref.gap
+                beyond = variance > 0 and abs(moved) / math.sqrt(variance) >= z_crit
+                flagged = abs(moved) >= config.calibration_gap and beyond
+            elif reference is None:
+                outside = not ci[0] <= mean_score <= ci[1]
+                flagged = abs(gap) >= config.calibration_gap and outside
         if flagged and gap is not None:
+            said = (
+                f"against {ref.gap:+.3f} at training time"
+                if ref is not None
+                else "with no reference"
+            )
             flags.append(
                 Flag(
                     kind="calibration",
@@ -744,13 +769,13 @@ def _calibration(
                     subject="score",
                     metric="met_rate_minus_mean_score",
                     value=round(gap, 4),
-                    reference=0.0,
+                    reference=None if ref is None else round(ref.gap, 4),
                     threshold=config.calibration_gap,
                     message=(
                         f"Calibration ({name}): {_pct(observed)} of decided contacts met the "
-                        f"threshold against a mean served score of {_pct(mean_score)} "
-                        f"(flagged at a gap of {config.calibration_gap:.2f}, the score outside "
-                        "the interval)."
+                        f"threshold against a mean served score of {_pct(mean_score)}, a gap "
+                        f"of {gap:+.3f} {said} (flagged at a change of "
+                        f"{config.calibration_gap:.2f}, beyond chance)."
                     ),
                 )
             )
@@ -762,14 +787,23 @@ def _calibration(
             ci=ci,
             mean_score=None if observed is None else mean_score,
             gap=None if gap is None else round(gap, 4),
+            reference_gap=None if ref is None else round(ref.gap, 4),
             flagged=flagged,
         )
+
+    def ref_of(name: str) -> CalibrationAt | None:
+        return None if reference is None else reference.calibration.get(name)
 
     edges = np.linspace(0.0, 1.0, _RELIABILITY_BINS + 1)
     which = np.clip(np.searchsorted(edges[1:-1], scores, side="right"), 0, _RELIABILITY_BINS - 1)
     return {
-        "by_band": [row(f"{b} band", bands == b, judge=True) for b in BANDS],
-        "overall": row("all decided contacts", np.ones(scores.size, dtype=bool), judge=True),
+        "by_band": [row(f"{b} band", bands == b, judge=True, ref=ref_of(b)) for b in BANDS],
+        "overall": row(
+            "all decided contacts",
+            np.ones(scores.size, dtype=bool),
+            judge=True,
+            ref=ref_of(ALL_CONTACTS),
+        ),
         "bins": [
             row(f"{edges[k]:.1f}-{edges[k + 1]:.1f}", which == k, judge=False)
             for k in range(_RELIABILITY_BINS)
