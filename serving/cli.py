@@ -243,6 +243,7 @@ def monitor(
     """Drift and override report of the served model from the audit trail (HTML + JSON with
     a top-level flags list), logged to MLflow as a run tagged with the version: exit 0 no
     flag, 1 a finding flagged, 2 bad input."""
+    from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
 
     from serving.audit.store import AuditTrailMissing
@@ -258,6 +259,9 @@ def monitor(
         fail(f"--since {since}: a report covers at most {MONITOR_MAX_WEEKS} weeks")
     try:
         thresholds = load_config(config).monitor
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"--config {config}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
     except (OSError, ValueError) as exc:
         fail(f"--config {config}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
     engine, shown = _audit_reader(get_settings().database_url)

@@ -272,3 +272,11 @@ def test_the_thresholds_come_from_the_configuration() -> None:
     served = _served(shift=0.15)
     assert "score_psi" in _kinds(_report(served))
     assert "score_psi" not in _kinds(_report(served, psi_threshold=5.0))
+
+
+def test_a_period_without_contacts_is_a_report_of_nothing_flagged() -> None:
+    empty = _served().iloc[:0]
+    result = _report(empty)
+    assert result.contacts == 0 and result.flags == []
+    assert result.score_period is not None and result.score_period.psi is None
+    assert "No finding passed a threshold." in render_monitor_html(result)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -123,3 +124,45 @@ def test_a_bad_drift_is_refused_saying_why(spec: str, message: str) -> None:
 def test_a_span_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValueError, match="ends"):
         generate_frame(10, seed=1, span=(SPAN[1], SPAN[0]))
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--drift", "severity=x"], "error: --drift: severity takes a number, got 'x'"),
+        (
+            ["--span", "2026-08-31:2026-08-01"],
+            "error: --span 2026-08-31:2026-08-01: it ends before it starts",
+        ),
+        (["--span", "August"], "error: --span August: expected FROM:TO as two dates YYYY-MM-DD"),
+    ],
+)
+def test_generate_refuses_a_bad_drift_or_span_in_one_line(
+    tmp_path: Path, args: list[str], says: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from training.lifecycle.cli import app
+
+    out = tmp_path / "month.csv"
+    result = CliRunner().invoke(app, ["data", "generate", "--rows", "20", "--out", str(out), *args])
+    assert result.exit_code == 2
+    assert [line for line in result.output.splitlines() if line.strip()] == [says]
+    assert not out.exists()
+
+
+def test_generate_writes_a_drifted_month(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from training.lifecycle.cli import app
+
+    out = tmp_path / "month.parquet"
+    result = CliRunner().invoke(
+        app,
+        ["data", "generate", "--rows", "40", "--seed", "3", "--out", str(out)]
+        + ["--span", "2026-08-01:2026-08-31", "--drift", "no_source=0.5"],
+    )
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert frame["received_at"].str.startswith("2026-08").all()
+    assert 0.2 < frame["source"].isna().mean() < 0.8

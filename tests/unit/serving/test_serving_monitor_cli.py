@@ -77,6 +77,11 @@ def test_a_bad_config_file_is_exit_2_and_one_line(audit_url: str, tmp_path: Path
     code, lines = _monitor(
         "--since", "2026-07-01", "--until", "2026-08-01", "--config", str(config)
     )
+    assert code == 2 and lines == [
+        f"error: --config {config}: monitor.psi_threshold: Input should be greater than 0"
+    ]
+    config.write_text("[monitor\n", encoding="utf-8")
+    code, lines = _monitor("--since", "2026-07-01", "--config", str(config))
     assert code == 2 and len(lines) == 1 and lines[0].startswith(f"error: --config {config}: ")
 
 
