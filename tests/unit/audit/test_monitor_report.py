@@ -206,13 +206,15 @@ def test_a_calibration_gap_already_there_at_training_time_is_not_flagged_a_new_o
     reference = _reference(practice=1.0)
     assert reference.calibration["all"].gap > 0.1
     steady = _report(_served(practice=1.0), reference)
-    assert steady.calibration["overall"].gap > 0.1  # large, but as at training time
+    gap = steady.calibration["overall"].gap
+    assert gap is not None and gap > 0.1  # large, but as at training time
     assert "calibration" not in _kinds(steady)
     moved = _report(_served(practice=2.5), reference)
     flags = {f.scope: f for f in moved.flags if f.kind == "calibration"}
     overall = flags["all decided contacts"]
     assert overall.reference == pytest.approx(reference.calibration["all"].gap, abs=1e-4)
-    assert overall.value is not None and overall.value - overall.reference >= 0.1
+    assert overall.value is not None and overall.reference is not None
+    assert overall.value - overall.reference >= 0.1
 
 
 def test_the_override_rate_counts_only_decided_contacts() -> None:
