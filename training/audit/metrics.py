@@ -345,7 +345,9 @@ def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tupl
     denominator = 1.0 + z * z / n
     centre = (p + z * z / (2.0 * n)) / denominator
     half = z * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # The interval always holds p; the bounds with p guard it against rounding (at p = 0 or
+    # 1, centre - half lands a hair either side of it).
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 # --------------------------------------------------------------------------- thresholds

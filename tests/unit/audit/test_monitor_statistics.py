@@ -65,6 +65,11 @@ def test_wilson_interval_matches_newcombes_worked_example() -> None:
     assert wilson_interval(0, 20)[0] == 0.0 and wilson_interval(0, 20)[1] > 0.1
     assert wilson_interval(20, 20)[1] == 1.0 and wilson_interval(20, 20)[0] < 0.9
     assert all(math.isnan(v) for v in wilson_interval(0, 0))
+    # It holds the share itself, to the last bit, at every count.
+    for n in (1, 7, 1000, 31_500):
+        for hits in {0, 1, n // 3, n - 1, n}:
+            lo, hi = wilson_interval(hits, n)
+            assert lo <= hits / n <= hi
     with pytest.raises(ValueError):
         wilson_interval(5, 3)
 

@@ -36,6 +36,11 @@ def _share(cell: object, n: object) -> float | None:
     return None
 
 
+def _arms(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Error-bar arms of an interval around ``value`` (never negative)."""
+    return np.maximum(np.vstack([value - lo, hi - value]), 0.0)
+
+
 def _score_figure(result: MonitorResult) -> Figure | None:
     """Training-time decile shares against the period's (bins withheld are left out)."""
     period = result.score_period
@@ -84,7 +89,7 @@ def _override_figure(result: MonitorResult) -> Figure | None:
     rate = np.array([c.rate for _, c in rows])
     lo = np.array([c.ci[0] for _, c in rows])
     hi = np.array([c.ci[1] for _, c in rows])
-    ax.errorbar(x, rate, yerr=np.vstack([rate - lo, hi - rate]), fmt="o", capsize=3)
+    ax.errorbar(x, rate, yerr=_arms(rate, lo, hi), fmt="o", capsize=3)
     reference = result.overrides["period"].reference
     if reference is not None:
         ax.axhline(reference, color="grey", linestyle="--", linewidth=1, label="training time")
@@ -107,7 +112,7 @@ def _reliability_figure(result: MonitorResult) -> Figure | None:
     obs = np.array([r.observed for r in rows])
     lo = np.array([r.ci[0] for r in rows])
     hi = np.array([r.ci[1] for r in rows])
-    ax.errorbar(mean, obs, yerr=np.vstack([obs - lo, hi - obs]), fmt="o", capsize=3)
+    ax.errorbar(mean, obs, yerr=_arms(obs, lo, hi), fmt="o", capsize=3)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("mean served score")
