@@ -1,11 +1,13 @@
 """The ``screener`` root command: the training verbs plus ``keys``, ``serve`` and
-``data export-decisions`` (which reads the audit trail, so it belongs to serving)."""
+``data export-decisions`` and ``monitor`` (which read the audit trail, so they belong to
+serving)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -254,3 +256,111 @@ def _run_uvicorn(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
     )
+
+
+#: The longest period one report covers (its weekly tables grow a column a week).
+MONITOR_MAX_WEEKS = 53
+
+
+def _day(value: str, option: str) -> datetime:
+    """A date (``YYYY-MM-DD``) or an ISO date-time (UTC unless it says otherwise) as an
+    aware UTC datetime, or exit 2 saying which option is wrong."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"{option} {value}: expected a date YYYY-MM-DD (or an ISO date-time)")
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _audit_reader(url: str):  # type: ignore[no-untyped-def]
+    """An engine on the audit database for reading only (no migration), or exit 2 when the
+    URL is malformed or names a SQLite file that does not exist (SQLite would create it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from serving.audit.db import make_engine, normalise_url
+
+    try:
+        parsed = make_url(normalise_url(url))
+        shown = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database or ""
+            if database in ("", ":memory:") or not Path(database).is_file():
+                fail(f"DATABASE_URL {shown}: no audit database at {database or '(memory)'}")
+        return make_engine(url, timeout=10.0), shown
+    except (ArgumentError, ValueError, ImportError) as exc:
+        fail(f"DATABASE_URL: not a database URL ({type(exc).__name__})")
+
+
+@app.command("monitor")
+def monitor(
+    since: Annotated[
+        str, typer.Option(help="First day of the period, YYYY-MM-DD (UTC, inclusive).")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for monitor.html and monitor.json.")] = Path(
+        "reports/monitor"
+    ),
+    until: Annotated[
+        str | None,
+        typer.Option(help="End of the period, YYYY-MM-DD (exclusive; default: now)."),
+    ] = None,
+    model: Annotated[
+        str,
+        typer.Option(help="The version watched: models:/concern-screener@champion (default) or N."),
+    ] = "models:/concern-screener@champion",
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Configuration TOML whose [monitor] thresholds apply (default: the packaged one)."
+        ),
+    ] = None,
+) -> None:
+    """Drift and override report of the served model from the audit trail (HTML + JSON with
+    a top-level flags list), logged to MLflow as a run tagged with the version: exit 0 no
+    flag, 1 a finding flagged, 2 bad input."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from serving.audit.store import AuditTrailMissing
+    from serving.monitoring import run_monitor
+    from serving.settings import get_settings
+    from training.config import load_config
+
+    start = _day(since, "--since")
+    end = _day(until, "--until") if until is not None else datetime.now(UTC)
+    if end <= start:
+        fail(f"--since {since}: the period must start before it ends ({end.isoformat()})")
+    if end - start > timedelta(weeks=MONITOR_MAX_WEEKS):
+        fail(f"--since {since}: a report covers at most {MONITOR_MAX_WEEKS} weeks")
+    try:
+        thresholds = load_config(config).monitor
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"--config {config}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+    except (OSError, ValueError) as exc:
+        fail(f"--config {config}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    engine, shown = _audit_reader(get_settings().database_url)
+    try:
+        outcome = run_monitor(
+            engine=engine,
+            since=start,
+            until=end,
+            out_dir=out,
+            model_uri=model,
+            config=thresholds,
+        )
+    except SQLAlchemyError as exc:
+        cause = type(getattr(exc, "orig", None) or exc).__name__
+        fail(f"DATABASE_URL {shown}: the audit trail cannot be read ({cause})")
+    except AuditTrailMissing as exc:
+        fail(f"DATABASE_URL {shown}: {exc}")
+    except LookupError as exc:
+        fail(f"--model {model}: {exc}")
+    except OSError as exc:
+        fail(f"--out {out}: {exc.strerror or type(exc).__name__}")
+    finally:
+        engine.dispose()
+    typer.echo(outcome.summary)
+    raise typer.Exit(1 if outcome.result.flags else 0)

@@ -438,6 +438,12 @@ class AuditEvent(BaseModel):
         "the order shown (guidance corpus ids, past-<digest> ids); never their text. Empty "
         "when none was shown; null for a score recorded before they were",
     )
+    indicators: list[str] | None = Field(
+        default=None,
+        description="score events: the labels of the risk indicators found live in the "
+        "contact (neither negated nor dated to the past), sorted; never the words they were "
+        "found in. Empty when none; null for a score recorded before they were",
+    )
     event: str | None = Field(
         default=None,
         description="key events: created or revoked; model events: promoted, forced or refused",

@@ -38,6 +38,7 @@ from serving.schemas import (
 )
 from serving.security import Principal
 from training.data.contract import Outcome
+from training.model.floors import live_labels
 from training.model.outputs import ScoreRecord, SimilarCase
 
 __all__ = [
@@ -325,6 +326,9 @@ def score_items(items: Sequence[ScoreRequest], context: ScoringContext, *, batch
                 "similar_ids": " ".join(
                     c.id for c in shown_similar(rec, past_contacts=context.past_contacts)
                 ),
+                # Pattern-file labels of the live indicators (the monitor's shares), never
+                # the words they were found in.
+                "indicators": " ".join(sorted(live_labels(rec.indicators))),
                 "source": item.source,
                 "contact_id": item.contact_id,
                 "text_hmac": text_hmac(item.text, key=hash_key),

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["TrainConfig", "load_config"]
+__all__ = ["MonitorConfig", "TrainConfig", "load_config"]
 
 
 class _Strict(BaseModel):
@@ -178,6 +178,42 @@ class SimilarConfig(_Strict):
     removals: str = ""
 
 
+class MonitorConfig(_Strict):
+    """When ``screener monitor`` raises a flag (decision 0032). Read with the rest of the
+    file; it shapes no model, only the drift and override report on a served one."""
+
+    #: Population stability index of a week's served scores against the training-time
+    #: scores (in their deciles) at or above which the week is flagged: 0.1 is a small
+    #: shift, 0.25 a large one, by the usual reading of the index.
+    psi_threshold: float = Field(0.2, gt=0)
+    #: A week (or a cell of a table) with fewer contacts than this is shown but never
+    #: flagged: its rates are too noisy to act on.
+    min_contacts: int = Field(100, ge=10)
+    #: An indicator's (or a source's) share of contacts flagged when it moved at least this
+    #: far (absolute) from its training-time share, to at least ``rate_ratio`` times it (or
+    #: at most its inverse), and the move is beyond chance.
+    rate_change: float = Field(0.02, gt=0, lt=1)
+    rate_ratio: float = Field(1.5, gt=1)
+    #: Share of contacts scored without a referral source at or above which it is flagged
+    #: (every training contact has one: the contract requires it).
+    no_source_share: float = Field(0.05, gt=0, lt=1)
+    #: Override rate (a decision against the band) flagged when it is this much (absolute)
+    #: above its training-time rate, overall, in a week, for a source or for a band, and
+    #: the rise is beyond chance.
+    override_rate_increase: float = Field(0.1, gt=0, lt=1)
+    #: Calibration flagged where the recorded met rate of a band (or of all contacts)
+    #: minus its mean served score moved this much (absolute) from the same at training
+    #: time, beyond chance; for a model without a reference, where the met rate differs
+    #: from the mean score by this much and the score lies outside the Wilson interval.
+    calibration_gap: float = Field(0.1, gt=0, lt=1)
+    #: Two-sided confidence of the intervals; "beyond chance" means the difference's z
+    #: exceeds the Bonferroni-adjusted normal quantile for the number of cells compared.
+    confidence: float = Field(0.95, gt=0.5, lt=1)
+    #: Counts under this are shown as "<N" in the report (HTML and JSON), with every rate
+    #: and interval that would reveal them: the small-cell rule of published statistics.
+    small_cell: int = Field(10, ge=1)
+
+
 class TrainConfig(_Strict):
     """Everything that shapes a trained model, besides the data and the code."""
 
@@ -191,6 +227,7 @@ class TrainConfig(_Strict):
     guidance: GuidanceConfig = GuidanceConfig()
     floors: FloorsConfig = FloorsConfig()
     similar: SimilarConfig = SimilarConfig()
+    monitor: MonitorConfig = MonitorConfig()
 
     def flat_params(self) -> dict[str, str]:
         """Dotted keys to string values, for ``mlflow.log_params`` (values under 500 chars)."""

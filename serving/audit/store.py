@@ -21,6 +21,8 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
+    literal,
     select,
     text,
     update,
@@ -40,6 +42,7 @@ from serving.audit.tables import (
 
 __all__ = [
     "DecidedContact",
+    "AuditTrailMissing",
     "DecisionRow",
     "EventType",
     "PageSessionRow",
@@ -61,12 +64,17 @@ __all__ = [
     "list_keys",
     "list_scores_for_queue",
     "probe",
+    "scores_with_decisions",
     "revoke_key",
     "touch_page_session",
     "write_heartbeat",
 ]
 
 EventType = Literal["score", "decision", "key", "model", "check"]
+
+
+class AuditTrailMissing(LookupError):
+    """The database holds no audit trail (no score events or decisions table)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +410,7 @@ _EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "practice_and_guidance_differ",
         "floor",
         "similar_ids",
+        "indicators",
     ),
     "decision": (
         "id",
@@ -501,7 +510,8 @@ def list_events(
     not apply to the type (``model_version`` on key events) match nothing when given.
     A decision event carries its linked score's model version, score, band, guidance level,
     differ flag and floor for agreement studies. A score event's ``similar`` is the list of
-    the ids of the similar examples shown (None for a row from before they were recorded).
+    the ids of the similar examples shown, and its ``indicators`` the labels of the live
+    indicators found (each None for a row from before they were recorded).
     """
     table = {
         "score": score_events,
@@ -548,6 +558,8 @@ def list_events(
         for row in rows:
             ids = row.pop("similar_ids")
             row["similar"] = None if ids is None else ids.split()
+            labels = row.pop("indicators")
+            row["indicators"] = None if labels is None else labels.split()
     return rows
 
 
@@ -674,3 +686,60 @@ def list_scores_for_queue(
     )
     with engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def scores_with_decisions(
+    *, engine: Engine, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Every score event created in ``[since, until)``, in id order, for the monitor: its
+    id, time (UTC), model name and version, score, band, source, contact id, indicator
+    labels (the stored string; None for a row from before they were recorded, or a trail
+    not migrated to 0007) and the latest decision recorded on it (``decision_id`` and
+    ``decision``, the outcome; None for none). Never text. Raises AuditTrailMissing when
+    the database holds no score events table (it is not an audit trail, or was never
+    migrated)."""
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        if "score_events" not in names or "decisions" not in names:
+            raise AuditTrailMissing("it holds no audit trail (no score_events or decisions table)")
+        columns = {c["name"] for c in inspect(conn).get_columns("score_events")}
+        latest = (
+            select(
+                decisions.c.score_event_id.label("score_event_id"),
+                func.max(decisions.c.id).label("decision_id"),
+            )
+            .where(decisions.c.score_event_id.is_not(None))
+            .group_by(decisions.c.score_event_id)
+            .subquery()
+        )
+        indicators = (
+            score_events.c.indicators
+            if "indicators" in columns
+            else literal(None, type_=String).label("indicators")
+        )
+        query = (
+            select(
+                score_events.c.id,
+                score_events.c.created_at,
+                score_events.c.model_name,
+                score_events.c.model_version,
+                score_events.c.score,
+                score_events.c.band,
+                score_events.c.source,
+                score_events.c.contact_id,
+                indicators,
+                latest.c.decision_id,
+                decisions.c.outcome.label("decision"),
+            )
+            .select_from(
+                score_events.outerjoin(
+                    latest, latest.c.score_event_id == score_events.c.id
+                ).outerjoin(decisions, decisions.c.id == latest.c.decision_id)
+            )
+            .where(score_events.c.created_at >= since, score_events.c.created_at < until)
+            .order_by(score_events.c.id)
+        )
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    for row in rows:
+        row["created_at"] = _aware(row["created_at"])
+    return rows

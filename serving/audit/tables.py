@@ -2,7 +2,8 @@
 
 No table holds concern text: only its keyed hash (``text_hmac``) and, when configured, the
 redacted text. A score event's ``floor`` is the floor policy's own words, not the concern's;
-its ``similar_ids`` the ids of the examples shown beside it, never their text.
+its ``similar_ids`` the ids of the examples shown beside it, never their text; its
+``indicators`` the labels of the indicators found, never the words they were found in.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ score_events = Table(
     #: shown (guidance corpus ids, ``past-<digest>`` ids), never their text; "" when none
     #: was shown, null for a row from before they were recorded.
     Column("similar_ids", Text, nullable=True),
+    #: The labels of the indicators found live in the contact (neither negated nor dated to
+    #: the past, as the floors read them), space-separated and sorted: pattern-file labels,
+    #: never concern text; "" when none, null for a row from before they were recorded.
+    Column("indicators", Text, nullable=True),
     Index("ix_score_events_contact_id", "contact_id"),
     Index("ix_score_events_created_at", "created_at"),
     Index("ix_score_events_request_id", "request_id"),

@@ -10,7 +10,12 @@ import nbformat
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ["01_data_exploration", "02_model_comparison", "03_fairness_walkthrough"]
+NAMES = [
+    "01_data_exploration",
+    "02_model_comparison",
+    "03_fairness_walkthrough",
+    "04_monitoring_walkthrough",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)

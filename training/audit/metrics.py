@@ -61,6 +61,7 @@ __all__ = [
     "reliability_curve",
     "roc_auc",
     "threshold_for_recall",
+    "wilson_interval",
 ]
 
 #: Groups with fewer contacts than this have their metrics suppressed: the numbers would be
@@ -325,6 +326,28 @@ def bootstrap_ci(
         return (math.nan, math.nan)
     lo, hi = np.quantile(np.asarray(values), [alpha / 2.0, 1.0 - alpha / 2.0])
     return (float(lo), float(hi))
+
+
+def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval ``(lo, hi)`` of a proportion ``successes / n`` at
+    ``confidence`` (two-sided). Unlike the normal approximation it stays inside [0, 1] and
+    keeps its coverage near 0 and 1 and for small ``n``. ``(nan, nan)`` when ``n`` is 0."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError("confidence must be in (0, 1)")
+    if n < 0 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n, got {successes} of {n}")
+    if n == 0:
+        return (math.nan, math.nan)
+    from scipy.stats import norm
+
+    z = float(norm.ppf(0.5 + confidence / 2.0))
+    p = successes / n
+    denominator = 1.0 + z * z / n
+    centre = (p + z * z / (2.0 * n)) / denominator
+    half = z * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denominator
+    # The interval always holds p; the bounds with p guard it against rounding (at p = 0 or
+    # 1, centre - half lands a hair either side of it).
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 # --------------------------------------------------------------------------- thresholds

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -71,23 +72,65 @@ def data_generate(
     bias_text_cues: Annotated[
         bool, typer.Option(help="Also add text cues correlated with the biased group.")
     ] = False,
+    drift: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Drift the contacts or practice, to test the monitor: severity=F, "
+            "indicator=LABEL:F, source=NAME:F, practice=LOGIT, no_source=SHARE (repeatable)."
+        ),
+    ] = None,
+    span: Annotated[
+        str | None,
+        typer.Option(
+            help="Received dates FROM:TO (YYYY-MM-DD, inclusive) instead of the default span."
+        ),
+    ] = None,
 ) -> None:
     """Synthetic contacts that behave like a MASH export, with `p_true` outside the contract."""
-    from training.data.generate import parse_bias, write_contacts
+    from training.data.generate import load_lexicon, parse_bias, parse_drift, write_contacts
 
     try:
         specs = [parse_bias(s) for s in bias or []]
     except ValueError as exc:
         fail(f"--bias: {exc}")
+    try:
+        drifted = parse_drift(
+            drift or [], indicator_labels=[i.label for i in load_lexicon().indicators]
+        )
+    except ValueError as exc:
+        fail(f"--drift: {exc}")
+    dates = None if span is None else _parse_span(span)
     if out.suffix.lower() not in {".parquet", ".csv"}:
         fail(f"--out {out}: the extension must be .parquet or .csv")
     out.parent.mkdir(parents=True, exist_ok=True)
-    summary = write_contacts(out, rows, seed=seed, bias=specs, bias_text_cues=bias_text_cues)
+    summary = write_contacts(
+        out,
+        rows,
+        seed=seed,
+        bias=specs,
+        bias_text_cues=bias_text_cues,
+        drift=drifted,
+        span=dates,
+    )
     oracle = "n/a" if summary.oracle_auc is None else f"{summary.oracle_auc:.3f}"
     typer.echo(
         f"wrote {summary.rows:,} contacts to {summary.path} in {summary.seconds:.1f} s "
         f"(met threshold {summary.met_rate:.1%}, oracle AUC {oracle})"
     )
+
+
+def _parse_span(span: str) -> tuple[date, date]:
+    """``FROM:TO`` as two dates, or exit 2 saying what is wrong."""
+    first, sep, last = span.partition(":")
+    try:
+        if not sep:
+            raise ValueError("expected FROM:TO")
+        start, end = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+    except ValueError:
+        fail(f"--span {span}: expected FROM:TO as two dates YYYY-MM-DD")
+    if end < start:
+        fail(f"--span {span}: it ends before it starts")
+    return start, end
 
 
 @data_app.command("validate")

@@ -41,7 +41,9 @@ __all__ = [
     "get_alias_version",
     "latest_version",
     "load_screener",
+    "log_monitor_run",
     "log_training_run",
+    "monitor_reference",
     "resolve_version",
     "log_model_card",
     "record_evaluation",
@@ -253,8 +255,12 @@ def log_training_run(
             version_tags["baseline_sha256"] = _log_joblib(
                 result.baseline, Path(tmp) / BASELINE_FILE, artifact_path=BASELINE_DIR
             )
+        reference = getattr(result, "reference", None)
         version, version_tags["artifact_sha256"], signing_tags, signed_by = _log_model(
-            model, Path(tmp), input_example
+            model,
+            Path(tmp),
+            input_example,
+            reference=None if reference is None else reference.to_dict(),
         )
         version_tags.update(signing_tags)
         for key in ("roc_auc", "ece", "brier", "oracle_auc", "workload"):
@@ -336,17 +342,20 @@ def _log_joblib(obj: Any, path: Path, *, artifact_path: str) -> str:
 
 
 def _log_model(
-    model: Any, tmp: Path, input_example: pd.DataFrame
+    model: Any, tmp: Path, input_example: pd.DataFrame, *, reference: dict[str, Any] | None
 ) -> tuple[str, str, dict[str, str], str | None]:
     """Log the served model as the run's pyfunc (as code: no pickled wrapper), register it,
     and sign the manifest of its files: (version, joblib digest, the signing tags to set on
-    the version, the id of the key that signed or None when no key is configured).
+    the version, the id of the key that signed or None when no key is configured). The
+    monitor's ``reference`` (decision 0032) goes in the model's metadata (``MLmodel``,
+    covered by the manifest), where ``screener monitor`` reads it without loading the model.
 
     The tags are set by the caller with the others, last: a run that dies before leaves a
     version without a manifest, which the service refuses."""
     import joblib
     import mlflow
 
+    from training.audit.monitoring import METADATA_KEY
     from training.model.pyfunc import ARTIFACT_KEY, CODE_PATH, file_sha256
     from training.secrets import key_ring
 
@@ -368,7 +377,11 @@ def _log_model(
         input_example=input_example,
         pip_requirements=_pip_requirements(),
         registered_model_name=name,
-        metadata={"artifact_sha256": digest, "candidate": model.candidate},
+        metadata={
+            "artifact_sha256": digest,
+            "candidate": model.candidate,
+            **({} if reference is None else {METADATA_KEY: reference}),
+        },
     )
     version = str(info.registered_model_version)
     tags, signed_by = _signing_tags(
@@ -970,3 +983,78 @@ def team_access(username: str) -> TeamAccess:
         registered_model=model,
         model_permission=on_model.permission,
     )
+
+
+def monitor_reference(ref: ModelVersionRef) -> Any | None:
+    """The monitor's training-time reference of a registered version
+    (``training.audit.monitoring.ReferenceProfile``), read from its ``MLmodel`` metadata
+    without loading the model; None for a version registered before references were
+    recorded. Raises ValueError when the stored reference is of an unknown schema."""
+    from mlflow.models import get_model_info
+
+    from training.audit.monitoring import METADATA_KEY, ReferenceProfile
+    from training.model.pyfunc import quiet_downloads
+
+    configure()
+    with quiet_downloads():
+        info = get_model_info(ref.uri)
+    raw = (info.metadata or {}).get(METADATA_KEY)
+    return None if raw is None else ReferenceProfile.from_dict(raw)
+
+
+def log_monitor_run(
+    ref: ModelVersionRef,
+    *,
+    period: str,
+    report_dir: Path,
+    params: dict[str, str],
+    metrics: dict[str, float],
+    series: dict[str, list[float | None]],
+    flag_kinds: list[str],
+) -> str:
+    """Record a monitoring report as a run of the experiment, tagged with the version it
+    watches (``screener.kind=monitor``, ``model_name``, ``model_version``): ``params`` (the
+    period and thresholds), ``metrics``, each of ``series`` as one metric stepped by week
+    (None where withheld), and the report files under ``monitor/``. The version gets
+    ``monitor/last_*`` tags naming the run, the period and the kinds flagged. Returns the
+    run's id. Numbers and labels only: the report holds no concern text."""
+    import time
+
+    import mlflow
+    from mlflow.entities import Metric
+
+    configure()
+    client = mlflow.MlflowClient()
+    with mlflow.start_run(run_name=f"monitor v{ref.version} {period}") as run:
+        mlflow.set_tags(
+            {
+                "screener.kind": "monitor",
+                "model_name": ref.name,
+                "model_version": ref.version,
+                "monitor.period": period,
+                "monitor.flags": str(len(flag_kinds)),
+                "monitor.flag_kinds": ",".join(sorted(set(flag_kinds)))[:5000],
+            }
+        )
+        mlflow.log_params(params)
+        if metrics:
+            mlflow.log_metrics(metrics)
+        now = int(time.time() * 1000)
+        stepped = [
+            Metric(key, float(value), now, step)
+            for key, values in series.items()
+            for step, value in enumerate(values)
+            if value is not None
+        ]
+        if stepped:
+            client.log_batch(run.info.run_id, metrics=stepped)
+        mlflow.log_artifacts(str(report_dir), artifact_path="monitor")
+    set_version_tags(
+        ref.version,
+        {
+            "monitor/last_run_id": run.info.run_id,
+            "monitor/last_period": period,
+            "monitor/last_flags": json.dumps(sorted(set(flag_kinds)))[:5000],
+        },
+    )
+    return str(run.info.run_id)

@@ -38,6 +38,7 @@ from training.audit.metrics import (
     priority_edges,
     threshold_for_recall,
 )
+from training.audit.monitoring import ReferenceProfile, build_reference
 from training.config import TrainConfig
 from training.data.contract import (
     LABEL_COLUMN,
@@ -59,7 +60,7 @@ from training.model.candidates import (
 )
 from training.model.explain import linear_explainer
 from training.model.features import ContactFeatures
-from training.model.floors import load_floor_policy
+from training.model.floors import live_labels_of_rows, load_floor_policy
 from training.model.level import LevelEstimator
 from training.model.screener import ScreenerModel
 from training.model.similar import SimilarIndex, build_similar_index, read_removals
@@ -119,6 +120,8 @@ class TrainResult:
     baseline: PlainBaseline | None = None
     #: expected calibration error on the test split scored without the source
     test_ece_without_source: float | None = None
+    #: the held-out splits' picture the served model is monitored against (decision 0032)
+    reference: ReferenceProfile | None = None
 
 
 #: Serialises the liblinear fits (see ``fit_candidate``).
@@ -295,12 +298,17 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
     timings["similar_index_seconds"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    test_scores = model.score_matrix(X["test"])
     validation, test = (
         _evaluate(model, config, splits[k], y[k], scores, p_true="p_true" in frame)
-        for k, scores in (
-            ("validation", best.val_scores),
-            ("test", model.score_matrix(X["test"])),
-        )
+        for k, scores in (("validation", best.val_scores), ("test", test_scores))
+    )
+    reference = _reference(
+        model,
+        {"validation": best.val_scores, "test": test_scores},
+        splits=splits,
+        analysed=analysed,
+        y=y,
     )
     # A contact sent without its source must be scored as well calibrated as one with it.
     ece_without = _ece_without_source(model, analysed["test"], y["test"])
@@ -326,6 +334,34 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
         independent=independent,
         baseline=baseline,
         test_ece_without_source=float(ece_without),
+        reference=reference,
+    )
+
+
+def _reference(
+    model: ScreenerModel,
+    scores: dict[str, np.ndarray],
+    *,
+    splits: dict[str, pd.DataFrame],
+    analysed: dict[str, AnalysedContacts],
+    y: dict[str, np.ndarray],
+) -> ReferenceProfile:
+    """The monitor's reference (decision 0032): the held-out splits (validation and test,
+    the newest contacts) as the served model sees them, with the bands it would have shown
+    (floors included) and the live indicators the text pipeline found."""
+    from training.text import indicator_catalogue, patterns_version
+
+    names = tuple(scores)
+    live = [live_labels_of_rows(rows) for n in names for rows in analysed[n].indicator_rows]
+    all_scores = np.concatenate([scores[n] for n in names])
+    return build_reference(
+        all_scores,
+        bands=model.served_bands(all_scores, live),
+        indicators=live,
+        sources=[s for n in names for s in splits[n]["source"].tolist()],
+        met=np.concatenate([y[n] for n in names]).astype(bool),
+        labels=[d.label for d in indicator_catalogue()],
+        patterns_version=patterns_version(),
     )
 
 

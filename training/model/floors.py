@@ -14,7 +14,27 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-__all__ = ["Floor", "FloorPolicy", "floors_enabled", "load_floor_policy"]
+__all__ = [
+    "Floor",
+    "FloorPolicy",
+    "floors_enabled",
+    "live_labels",
+    "live_labels_of_rows",
+    "load_floor_policy",
+]
+
+
+def live_labels(matches: Iterable[Any]) -> frozenset[str]:
+    """The labels of the indicator matches (anything with ``label``, ``negated`` and
+    ``historical``) that are live: neither negated nor dated to the past. A floor reads
+    these, and so does the monitor's share of contacts an indicator was found in."""
+    return frozenset(m.label for m in matches if not (m.negated or m.historical))
+
+
+def live_labels_of_rows(rows: Iterable[tuple[Any, ...]]) -> frozenset[str]:
+    """:func:`live_labels` of the compact indicator rows of an analysis
+    (``label, level, negated, hedged, historical, third_party``)."""
+    return frozenset(str(r[0]) for r in rows if not (r[2] or r[4]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +57,18 @@ class FloorPolicy:
     def triggered(self, matches: Iterable[Any]) -> Floor | None:
         """The first floor (in policy order) that a contact's indicator matches trigger:
         a match of its indicator that is neither negated nor historical."""
-        live = {m.label for m in matches if not (m.negated or m.historical)}
+        return self.triggered_by(live_labels(matches))
+
+    def triggered_by(self, live: frozenset[str]) -> Floor | None:
+        """The first floor (in policy order) whose indicator is among the ``live`` labels."""
         return next((f for f in self.floors if f.indicator in live), None)
+
+    def floored_band(self, band: str) -> str:
+        """``band`` raised to the policy's band when that is higher."""
+        return self.band if _BAND_RANK[self.band] > _BAND_RANK[band] else band
+
+
+_BAND_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 def load_floor_policy(text: str | None = None) -> FloorPolicy:

@@ -49,6 +49,7 @@ __all__ = [
     "file_sha256",
     "load_folder",
     "load_verified",
+    "quiet_downloads",
 ]
 
 ARTIFACT_KEY = "screener"
@@ -122,7 +123,7 @@ def download_version(client: Any, *, name: str, version: str, dst: Path) -> Path
     from mlflow.artifacts import download_artifacts
 
     uri = client.get_model_version_download_uri(name, version)
-    with _quiet_downloads():
+    with quiet_downloads():
         folder = Path(download_artifacts(artifact_uri=uri, dst_path=str(dst)))
     for rel in MLFLOW_WRITTEN:
         (folder / rel).unlink(missing_ok=True)
@@ -130,7 +131,7 @@ def download_version(client: Any, *, name: str, version: str, dst: Path) -> Path
 
 
 @contextlib.contextmanager
-def _quiet_downloads() -> Iterator[None]:
+def quiet_downloads() -> Iterator[None]:
     """No progress bar on stderr for a download (MLflow draws one per copy, even from a
     local store), unless the operator asked for it."""
     added = _PROGRESS_BAR not in os.environ

@@ -97,6 +97,18 @@ class ScreenerModel:
         lo, hi = self.band_cuts
         return ["high" if s >= hi else "medium" if s >= lo else "low" for s in scores]
 
+    def served_bands(self, scores: np.ndarray, live: Sequence[frozenset[str]]) -> list[str]:
+        """The bands the service shows for ``scores``: each raised by a must-never-miss
+        floor where the contact's ``live`` indicator labels trigger one (floors on)."""
+        bands = self.bands(scores)
+        policy = self.floor_policy if floors_enabled() else None
+        if policy is None:
+            return bands
+        return [
+            policy.floored_band(band) if policy.triggered_by(labels) is not None else band
+            for band, labels in zip(bands, live, strict=True)
+        ]
+
     def score_records(
         self,
         texts: Sequence[str],
@@ -195,7 +207,7 @@ class ScreenerModel:
             priority, band = int(priorities[i]), bands[i]
             if floor is not None and policy is not None:
                 priority = max(priority, policy.priority)
-                band = policy.band if _BAND_RANK[policy.band] > _BAND_RANK[band] else band
+                band = policy.floored_band(band)
             probs = () if levels is None else tuple(float(p) for p in levels[i])
             out.append(
                 ScoreRecord(
@@ -283,7 +295,6 @@ class ScreenerModel:
 #: Up to this many contacts a linear model is scored row by row (no sparse matrix: its
 #: fixed cost is a millisecond per call); a larger batch is faster through the vectorisers.
 _ROWS_UP_TO = 64
-_BAND_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 def _asserted(analyses: Sequence[Any]) -> list[frozenset[str]]:

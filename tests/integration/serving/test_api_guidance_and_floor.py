@@ -98,7 +98,9 @@ def test_the_audit_trail_records_and_returns_level_differ_flag_and_floor(
         (3, False, None),
         (4, True, FLOOR_SAYS),
     ]
-    assert "bruise" not in str(events)  # the floor is the policy's words, not the text's
+    # The floor is the policy's words, not the text's. (Indicator labels are the model's
+    # catalogue names; the fake's happen to name the word it matched, so they are left out.)
+    assert "bruise" not in str([{k: v for k, v in e.items() if k != "indicators"} for e in events])
     # A decision carries its linked score's level and floor too.
     service.client.post(
         "/v1/contacts/baby/decision",

@@ -18,7 +18,7 @@ from serving.settings import ServiceSettings
 from serving.testing import FLOOR_SAYS, FLOORED_EXAMPLE
 
 BEFORE_LEVELS = "0002_model_events"
-NEW_COLUMNS = {"level", "practice_and_guidance_differ", "floor", "similar_ids"}
+NEW_COLUMNS = {"level", "practice_and_guidance_differ", "floor", "similar_ids", "indicators"}
 
 
 def _alembic(engine: Engine) -> Config:
@@ -79,7 +79,7 @@ def _start_and_score(url: str, keys: dict[str, str]) -> list[dict]:  # type: ign
 
 
 def _check_migrated(engine: Engine, events: list[dict]) -> None:  # type: ignore[type-arg]
-    assert current_revision(engine) == head_revision() == "0006_page_sessions"
+    assert current_revision(engine) == head_revision() == "0007_score_indicators"
     assert _score_columns(engine) >= NEW_COLUMNS
     old, new = events
     assert (old["contact_id"], old["score"], old["band"]) == ("old", 0.42, "medium")
@@ -97,6 +97,9 @@ def _check_migrated(engine: Engine, events: list[dict]) -> None:  # type: ignore
     # The ids of the similar examples shown: none recorded before, the fake's after.
     assert old["similar"] is None
     assert new["similar"] and all(i.startswith("fake-g") for i in new["similar"])
+    # The labels of the live indicators found: none recorded before, the fake's after.
+    assert old["indicators"] is None
+    assert new["indicators"] == ["physical_bruise"]
 
 
 def test_a_sqlite_trail_with_score_events_migrates_on_start_and_old_rows_read_null(

@@ -2,7 +2,8 @@
 
 The public API: :func:`generate_frames` / :func:`generate_frame` (frames in memory),
 :func:`write_contacts` (streamed to .parquet or .csv), :func:`parse_bias` and
-:class:`BiasSpec` (an injected historical bias), the indicator catalogue
+:class:`BiasSpec` (an injected historical bias), :func:`parse_drift` and :class:`Drift` (a
+drift of the contacts and of practice, for the monitor), the indicator catalogue
 :data:`INDICATORS` (``load_lexicon().indicators``, read from the lexicon's data files on
 first access) and :func:`load_lexicon` (all the phrasing). data/README.md is the datasheet:
 what the data are, the label process and the figures it is calibrated to.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from training.data.generate.drift import Drift, parse_drift
 from training.data.generate.generator import (
     OUTPUT_COLUMNS,
     GenerateSummary,
@@ -29,6 +31,7 @@ __all__ = [
     "OUTPUT_COLUMNS",
     "PII_KINDS",
     "BiasSpec",
+    "Drift",
     "GenerateSummary",
     "IndicatorSpec",
     "generate_frame",
@@ -36,6 +39,7 @@ __all__ = [
     "load_lexicon",
     "oracle_auc",
     "parse_bias",
+    "parse_drift",
     "write_contacts",
 ]
 

@@ -14,7 +14,10 @@ streams derived from ``(seed, block index)``, so the data depend only on ``seed`
 ``rows``, never on ``chunk_rows`` (which only sets the size of the frames yielded and
 written). ``received_at`` is stratified over the span, so the rows come out in time
 order, as an export usually does, and the drift of practice is visible in time-ordered
-evaluation.
+evaluation. ``span`` moves the rows to other dates (a month after the training data, say):
+the drift of practice keeps its pace on the default span's clock. ``drift``
+(``training.data.generate.drift``) shifts what arrives and how it is decided, for testing
+the monitor; without it the rows are exactly those of the seed.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Final, TypeVar
@@ -34,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from training.data.contract import COLUMNS, GENERATOR_COLUMNS, SOURCES, met_threshold
+from training.data.generate.drift import Drift
 from training.data.generate.labels import (
     BiasSpec,
     EarlyHelp,
@@ -58,6 +62,7 @@ __all__ = [
     "SPAN_END",
     "SPAN_START",
     "GenerateSummary",
+    "Span",
     "generate_frame",
     "generate_frames",
     "oracle_auc",
@@ -124,6 +129,10 @@ _BIAS_CUE_RATE: Final = 0.6
 
 assert abs(sum(SOURCE_SHARES.values()) - 1) < 1e-9 and tuple(SOURCE_SHARES) == SOURCES
 
+#: The first and last day (inclusive) that ``received_at`` spans; None for the default span.
+Span = tuple[date, date] | None
+_NO_DRIFT: Final = Drift()
+
 
 @dataclass(frozen=True, slots=True)
 class GenerateSummary:
@@ -142,9 +151,12 @@ def _eligible(spec: IndicatorSpec, age: int, female: bool) -> bool:
 
 
 @cache
-def _weights(source: str, age: int, female: bool, other: bool) -> tuple[list[str], list[float]]:
+def _weights(
+    source: str, age: int, female: bool, other: bool, drift: Drift = _NO_DRIFT
+) -> tuple[list[str], list[float]]:
     """Cumulative choice weights of the indicators for one kind of child and source;
-    ``other`` weights the mentions that are not asserted, which lean to severe topics."""
+    ``other`` weights the mentions that are not asserted, which lean to severe topics.
+    ``drift`` moves the asserted concerns' mix only."""
     labels: list[str] = []
     cumulative: list[float] = []
     total = 0.0
@@ -156,6 +168,8 @@ def _weights(source: str, age: int, female: bool, other: bool) -> tuple[list[str
         weight *= _SOURCE_AFFINITY if source in spec.sources else 1.0
         if other:
             weight = spec.prevalence * _OTHER_LEVEL_FACTOR[spec.level]
+        elif drift.active:
+            weight *= drift.indicator_factor(spec.label, spec.level)
         total += weight
         labels.append(spec.label)
         cumulative.append(total)
@@ -179,9 +193,9 @@ def _often(r: random.Random, label: str) -> Frequency:
     return _pick(r, _FREQUENCY)
 
 
-def _plan(r: random.Random, *, source: str, age: int, female: bool) -> Plan:
+def _plan(r: random.Random, *, source: str, age: int, female: bool, drift: Drift) -> Plan:
     plan = Plan(source=source, age=age)
-    labels, cumulative = _weights(source, age, female, False)
+    labels, cumulative = _weights(source, age, female, False, drift)
     third_rate = 0.3 if source in {"individual", "anonymous"} else 0.12
     asserted: set[str] = set()
     for _ in range(_pick(r, _N_ASSERTED)):
@@ -215,6 +229,8 @@ def _block(
     bias_text_cues: bool,
     prefix: str,
     design: bool = False,
+    drift: Drift = _NO_DRIFT,
+    span: Span = None,
 ) -> pd.DataFrame:
     """Rows ``index * BLOCK_ROWS`` onwards (at most BLOCK_ROWS), from their own streams."""
     start = index * BLOCK_ROWS
@@ -226,26 +242,36 @@ def _block(
 
     position = np.arange(start, start + n)
     fraction = (position + rng.random(n)) / rows
-    span = (SPAN_END - SPAN_START).astype(np.int64)
-    received = SPAN_START + (fraction * span).astype("timedelta64[s]")
-    sources = rng.choice(np.array(SOURCES), size=n, p=list(SOURCE_SHARES.values()))
+    received, time_fraction = _received(fraction, span)
+    shares = list(SOURCE_SHARES.values())
+    if drift.source_factors:
+        shares = drift.source_shares(SOURCE_SHARES)
+    sources = rng.choice(np.array(SOURCES), size=n, p=shares)
     attributes = draw_audit_attributes(rng, n)
-    shift = bias_shift(attributes, bias, n)
+    shift = bias_shift(attributes, bias, n) + drift.practice
     written = _write_rows(
         row_base,
         sources=sources.tolist(),
         attributes=attributes,
         received=received.astype("datetime64[D]").astype(object).tolist(),
         cue_specs=list(bias) if bias_text_cues else [],
+        drift=drift,
     )
-    logit = decision_logit(written.severities, sources=sources, time_fraction=fraction, shift=shift)
+    logit = decision_logit(
+        written.severities, sources=sources, time_fraction=time_fraction, shift=shift
+    )
     p_true = 1.0 / (1.0 + np.exp(-logit))
     outcome = decide(rng, p_true, written.severities)
+    written_sources = sources.astype(object)
+    if drift.no_source > 0:
+        # A stream of its own: the rows' other draws stay those of the same seed.
+        stream = np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=(index, 1)))
+        written_sources[stream.random(n) < drift.no_source] = None
     frame = pd.DataFrame(
         {
             "contact_id": [f"CT-{prefix}-{k + 1:08d}" for k in position],
             "received_at": np.datetime_as_string(received, unit="s").astype(object),
-            "source": sources.astype(object),
+            "source": written_sources,
             "text": written.texts,
             "outcome": outcome,
             **{k: (v.astype(object) if v.dtype.kind == "U" else v) for k, v in attributes.items()},
@@ -261,6 +287,19 @@ def _block(
             frame[name] = pd.Series(values, dtype=object)
         columns += DESIGN_COLUMNS
     return frame[columns]
+
+
+def _received(fraction: np.ndarray, span: Span) -> tuple[np.ndarray, np.ndarray]:
+    """When each row was received (stratified over ``span``, the default span when None)
+    and where that falls on the default span's clock (0 at its start, 1 at its end, beyond
+    1 after it): the label process's drift of practice reads the second."""
+    default_seconds = (SPAN_END - SPAN_START).astype(np.int64)
+    if span is None:
+        return SPAN_START + (fraction * default_seconds).astype("timedelta64[s]"), fraction
+    start = np.datetime64(span[0], "s")
+    end = np.datetime64(span[1] + timedelta(days=1), "s") - np.timedelta64(1, "s")
+    received = start + (fraction * (end - start).astype(np.int64)).astype("timedelta64[s]")
+    return received, (received - SPAN_START).astype(np.int64) / default_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +321,7 @@ def _write_rows(
     attributes: dict[str, np.ndarray],
     received: list[date],
     cue_specs: list[BiasSpec],
+    drift: Drift,
 ) -> _WrittenRows:
     """Write the block's contacts, row ``i`` from its own stream ``Random(row_base + i)``."""
     ages = attributes["child_age_years"].tolist()
@@ -300,6 +340,7 @@ def _write_rows(
             ethnicity=ethnicities[i],
             received=received[i],
             cue_specs=in_group,
+            drift=drift,
         )
         rows.texts.append(written.text)
         rows.spans.append(json.dumps(written.pii_spans, separators=(",", ":")))
@@ -321,11 +362,12 @@ def _write_row(
     ethnicity: str,
     received: date,
     cue_specs: list[BiasSpec],
+    drift: Drift,
 ) -> tuple[str, Written]:
     """One contact: its plan, voice, family, bias cues (``cue_specs`` are the injected
     biases whose group this child is in), how it is written and its text, all drawn from
     ``r`` in that order; returns the voice's name and the written contact."""
-    plan = _plan(r, source=source, age=age, female=sex == "female")
+    plan = _plan(r, source=source, age=age, female=sex == "female", drift=drift)
     voices, weights = _voices(source)
     voice = r.choices(voices, weights=weights)[0]
     if age < voice.min_age:
@@ -363,6 +405,8 @@ def generate_frames(
     bias_text_cues: bool = False,
     chunk_rows: int = 20_000,
     design: bool = False,
+    drift: Drift = _NO_DRIFT,
+    span: Span = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield ``rows`` synthetic contacts in frames of ``chunk_rows`` (the last may be
     shorter), in received_at order. The rows depend only on ``seed``, ``rows``, ``bias``
@@ -373,8 +417,11 @@ def generate_frames(
     ``pii_spans`` (JSON ``[[start, end, kind], ...]``), ``indicators_true`` (JSON list of
     asserted indicator labels) and ``severity`` (the latent severity). With ``design``, the
     DESIGN_COLUMNS follow: how each contact was written (voice, layout, tone, register,
-    length_kind) and its early help history; they change nothing else.
+    length_kind) and its early help history; they change nothing else. ``drift`` and
+    ``span``: see the module docstring.
     """
+    if span is not None and span[1] < span[0]:
+        raise ValueError(f"the span ends ({span[1]}) before it starts ({span[0]})")
     if rows < 1:
         raise ValueError(f"rows must be at least 1, got {rows}")
     if chunk_rows < 1:
@@ -393,6 +440,8 @@ def generate_frames(
             bias_text_cues=bias_text_cues,
             prefix=prefix,
             design=design,
+            drift=drift,
+            span=span,
         )
         pending.append(block)
         pending_rows += len(block)
@@ -413,10 +462,20 @@ def generate_frame(
     bias: Sequence[BiasSpec] = (),
     bias_text_cues: bool = False,
     design: bool = False,
+    drift: Drift = _NO_DRIFT,
+    span: Span = None,
 ) -> pd.DataFrame:
     """All ``rows`` contacts in one frame (see :func:`generate_frames`); for small data."""
     frames = list(
-        generate_frames(rows, seed=seed, bias=bias, bias_text_cues=bias_text_cues, design=design)
+        generate_frames(
+            rows,
+            seed=seed,
+            bias=bias,
+            bias_text_cues=bias_text_cues,
+            design=design,
+            drift=drift,
+            span=span,
+        )
     )
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
@@ -443,6 +502,8 @@ def write_contacts(
     bias: Sequence[BiasSpec] = (),
     bias_text_cues: bool = False,
     chunk_rows: int = 20_000,
+    drift: Drift = _NO_DRIFT,
+    span: Span = None,
 ) -> GenerateSummary:
     """Stream ``rows`` contacts to ``path``: Parquet (.parquet, one row group per chunk)
     or UTF-8 CSV (.csv, header once). Raises ValueError for another extension."""
@@ -454,7 +515,13 @@ def write_contacts(
     met_parts: list[np.ndarray] = []
     p_parts: list[np.ndarray] = []
     frames = generate_frames(
-        rows, seed=seed, bias=bias, bias_text_cues=bias_text_cues, chunk_rows=chunk_rows
+        rows,
+        seed=seed,
+        bias=bias,
+        bias_text_cues=bias_text_cues,
+        chunk_rows=chunk_rows,
+        drift=drift,
+        span=span,
     )
     if suffix == ".parquet":
         import pyarrow as pa
