@@ -23,7 +23,9 @@ def screener_bin() -> str:
     return str(Path(sys.executable).with_name("screener"))
 
 
-def run_screener(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+def run_screener(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [screener_bin(), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
     )
@@ -76,7 +78,9 @@ def mlflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def trained_version(mlflow_env: dict[str, str], generated_small: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+def trained_version(
+    mlflow_env: dict[str, str], generated_small: Path, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """Version 1 of the screener, trained by the real CLI on the small generated file."""
     out = run_screener(
         "train", "--data", str(generated_small), env=mlflow_env, cwd=tmp_path_factory.mktemp("work")
@@ -86,7 +90,9 @@ def trained_version(mlflow_env: dict[str, str], generated_small: Path, tmp_path_
 
 
 @pytest.fixture
-def use_mlflow_env(mlflow_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+def use_mlflow_env(
+    mlflow_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
     """Point this process (not only subprocesses) at the private store."""
     from training.settings import get_settings
 

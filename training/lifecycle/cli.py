@@ -487,7 +487,9 @@ def score(
     ],
     data: Annotated[
         str,
-        typer.Option(help="Contacts (.parquet or .csv; with Spark also a URI or a folder of parts)."),
+        typer.Option(
+            help="Contacts (.parquet or .csv; with Spark also a URI or a folder of parts)."
+        ),
     ],
     out: Annotated[
         str,

@@ -76,7 +76,10 @@ class ScreenerModel:
         rows' dot product with its weights: what the explanation adds up to)."""
         if self._linear():
             assert self.explainer is not None
-            return np.asarray(X @ self.explainer.coef, dtype=np.float64).ravel() + self.explainer.intercept
+            return (
+                np.asarray(X @ self.explainer.coef, dtype=np.float64).ravel()
+                + self.explainer.intercept
+            )
         return np.asarray(self.classifier.decision_function(X), dtype=np.float64).ravel()
 
     def _linear(self) -> bool:
