@@ -111,8 +111,9 @@ test: $(STAMP) $(EMBED_STAMP) browser-deps spark-deps ## the whole test suite (C
 test-fast: $(STAMP) $(EMBED_STAMP) ## unit tests only
 	$(PY) -m pytest -q tests/unit $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(STAMP) ## ruff (lint and format) and mypy
 	$(VENV)/bin/ruff check training serving tests bench
+	$(VENV)/bin/ruff format --check training serving tests bench
 	$(VENV)/bin/mypy training serving
 
 bench: $(STAMP) ## benchmarks that print their figures

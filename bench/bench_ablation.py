@@ -108,7 +108,9 @@ class UnmarkingAnalyser:
     def __init__(self, inner: Any, families: tuple[str, ...]) -> None:
         self.inner, self.families = inner, families
 
-    def transform_texts(self, texts: Sequence[str], sources: Sequence[str | None], **kw: Any) -> Any:
+    def transform_texts(
+        self, texts: Sequence[str], sources: Sequence[str | None], **kw: Any
+    ) -> Any:
         return unmarked(self.inner.transform_texts(texts, sources, **kw), self.families)
 
     def __getattr__(self, name: str) -> Any:
@@ -141,8 +143,7 @@ def run_variant(name: str, base: Any, prepared: Any, score_texts: list[str]) -> 
     model = result.model
     score_ms = cpu_ms_per_contact(
         lambda: [
-            model.score_records(score_texts[i : i + 100])
-            for i in range(0, len(score_texts), 100)
+            model.score_records(score_texts[i : i + 100]) for i in range(0, len(score_texts), 100)
         ],
         len(score_texts),
     )
@@ -170,8 +171,11 @@ def pipeline_costs(texts: list[str]) -> dict[str, float]:
     from training.text.nlp import build_nlp
 
     out = {}
-    for label, off in (("whole", ()), ("no scope reader", ("cs_scope",)),
-                       ("no indicator matcher", ("cs_indicators",))):
+    for label, off in (
+        ("whole", ()),
+        ("no scope reader", ("cs_scope",)),
+        ("no indicator matcher", ("cs_indicators",)),
+    ):
         nlp = build_nlp()
         list(nlp.pipe(texts[:200]))  # warm caches
         with nlp.select_pipes(disable=list(off)):
@@ -186,7 +190,9 @@ def _fmt(v: Any, spec: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--only", default="", help="comma-separated variants (default: all)")
@@ -228,26 +234,36 @@ def main() -> None:
     t0 = time.process_time()
     prepared = analyse_splits(frame, base)
     workers = " (and about as much in its worker)" if prepared.jobs > 1 else ""
-    print(f"bench_ablation: {args.rows:,} contacts (seed {args.seed}); analysis "
-          f"{prepared.analyse_seconds:.0f} s wall, {time.process_time() - t0:.0f} s CPU in "
-          f"this process{workers}", flush=True)
+    print(
+        f"bench_ablation: {args.rows:,} contacts (seed {args.seed}); analysis "
+        f"{prepared.analyse_seconds:.0f} s wall, {time.process_time() - t0:.0f} s CPU in "
+        f"this process{workers}",
+        flush=True,
+    )
     score_texts = prepared.splits["test"]["text"].astype(str).tolist()[:2000]
     rows = []
-    header = (f"{'variant':<20} {'dev AUC [95% CI]':<22} {'layouts':>7} {'behav dev':>9} {'mnm dev':>8} "
-              f"{'gen/oracle':>10} {'fit CPU s':>9} {'score ms':>8}")
+    header = (
+        f"{'variant':<20} {'dev AUC [95% CI]':<22} {'layouts':>7} {'behav dev':>9} {'mnm dev':>8} "
+        f"{'gen/oracle':>10} {'fit CPU s':>9} {'score ms':>8}"
+    )
     print(header)
     for name in names:
         r = run_variant(name, base, prepared, score_texts)
         rows.append(r)
         ci = f"{_fmt(r['dev_auc'], '.3f')} [{_fmt(r['dev_auc_lo'], '.3f')}, {_fmt(r['dev_auc_hi'], '.3f')}]"
-        print(f"{name:<20} {ci:<22} {_fmt(r['layouts_auc'], '.3f'):>7} {_fmt(r['behaviour_dev'], '.1%'):>9} "
-              f"{_fmt(r['must_never_miss_dev'], '.1%'):>8} {_fmt(r['gen_auc_share'], '.4f'):>10} "
-              f"{r['train_cpu_s']:>9.0f} {r['score_cpu_ms']:>8.2f}", flush=True)
+        print(
+            f"{name:<20} {ci:<22} {_fmt(r['layouts_auc'], '.3f'):>7} {_fmt(r['behaviour_dev'], '.1%'):>9} "
+            f"{_fmt(r['must_never_miss_dev'], '.1%'):>8} {_fmt(r['gen_auc_share'], '.4f'):>10} "
+            f"{r['train_cpu_s']:>9.0f} {r['score_cpu_ms']:>8.2f}",
+            flush=True,
+        )
     full = next((r for r in rows if r["variant"] == "full"), None)
     if full is not None:
-        print(f"{'plain TF-IDF baseline':<20} {_fmt(full['baseline_dev_auc'], '.3f'):<22} "
-              f"{_fmt(full['baseline_layouts_auc'], '.3f'):>7} "
-              f"{_fmt(full['baseline_behaviour_dev'], '.1%'):>9}")
+        print(
+            f"{'plain TF-IDF baseline':<20} {_fmt(full['baseline_dev_auc'], '.3f'):<22} "
+            f"{_fmt(full['baseline_layouts_auc'], '.3f'):>7} "
+            f"{_fmt(full['baseline_behaviour_dev'], '.1%'):>9}"
+        )
     costs = pipeline_costs(score_texts)
     print("\ntext pipeline, CPU ms per contact (2,000 contacts):")
     for label, ms in costs.items():

@@ -31,9 +31,7 @@ def main() -> None:
     from training.lifecycle.workflows import independent_report
 
     screener, ref = load_screener(args.model)
-    report = independent_report(
-        screener, ref, with_sources=not args.text_alone, n_boot=args.n_boot
-    )
+    report = independent_report(screener, ref, with_sources=not args.text_alone, n_boot=args.n_boot)
     how = "text alone" if args.text_alone else "with the source where the case gives one"
     print(f"bench_behaviour: {ref.name} version {ref.version} ({how})")
     for line in independent_lines(report):

@@ -575,7 +575,7 @@ class ResemblingExample(BaseModel):
     reason: str = Field(
         description="What the draft and the example share (indicators, the model's words); "
         "never text of the draft beyond those words",
-        examples=["Both show observed injury; shared words \"bruises\""],
+        examples=['Both show observed injury; shared words "bruises"'],
     )
     similarity: float = Field(ge=-1, le=1, description="Cosine of the two texts' vectors")
 

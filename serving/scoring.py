@@ -161,9 +161,7 @@ def to_public(
             )
             for i in record.indicators
         ],
-        similar=[
-            _similar_public(c) for c in shown_similar(record, past_contacts=past_contacts)
-        ],
+        similar=[_similar_public(c) for c in shown_similar(record, past_contacts=past_contacts)],
     )
 
 

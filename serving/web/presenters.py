@@ -256,9 +256,7 @@ def guidance_view(result: ScoredContact) -> dict[str, Any] | None:
         "level": result.level,
         "label": LEVEL_LABELS.get(result.level, f"level {result.level}"),
         "chance": (
-            percent(probabilities[result.level - 1])
-            if result.level <= len(probabilities)
-            else None
+            percent(probabilities[result.level - 1]) if result.level <= len(probabilities) else None
         ),
         "chances": chances,
     }

@@ -130,9 +130,7 @@ def test_guidance_level_differ_note_and_floor_show_beside_the_score_with_screens
 
     floor = page.locator("#score-floor")
     assert floor.is_visible()
-    assert (
-        f"Floor: {FLOOR_SAYS} — shown in the high band whatever the score" in floor.inner_text()
-    )
+    assert f"Floor: {FLOOR_SAYS} — shown in the high band whatever the score" in floor.inner_text()
     # The floor raised the band, not the score: the band says High in words, the score is low.
     assert "High" in page.locator("#score-band").inner_text()
     assert int(page.locator("#score-percent").inner_text().rstrip("%")) < 30

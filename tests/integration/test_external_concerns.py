@@ -34,7 +34,9 @@ def test_hand_written_concerns_are_ranked_by_their_level_of_need(model, split: s
     assert result.recall_at_threshold[4] >= 0.85, result
 
 
-@pytest.mark.parametrize(("split", "size"), [("dev", 200), ("dev_layouts", 300), ("test", 200), ("blind", 330)])
+@pytest.mark.parametrize(
+    ("split", "size"), [("dev", 200), ("dev_layouts", 300), ("test", 200), ("blind", 330)]
+)
 def test_the_hand_written_sets_pass_the_contact_contract(split: str, size: int) -> None:
     from training.data.validate import validate_frame
 

@@ -24,7 +24,9 @@ ROWS = "8000"
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str]) -> dict[str, object]:
+def audited(
+    tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str]
+) -> dict[str, object]:
     root = tmp_path_factory.mktemp("fair")
     env = dict(
         mlflow_env,
@@ -41,7 +43,9 @@ def audited(tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str]
     for name, flags in files.items():
         paths[name] = root / f"{name}.parquet"
         rows = "5000" if name == "eval" else ROWS
-        out = run_screener("data", "generate", "--rows", rows, "--out", str(paths[name]), *flags, env=env)
+        out = run_screener(
+            "data", "generate", "--rows", rows, "--out", str(paths[name]), *flags, env=env
+        )
         assert out.returncode == 0, out.stderr
     # The bias lives in these exports' own labels: the guidance corpus, which carries none,
     # would dilute what the biased model learns from them, so it is left out here.
@@ -49,15 +53,39 @@ def audited(tmp_path_factory: pytest.TempPathFactory, mlflow_env: dict[str, str]
     config.write_text("[guidance]\nshare = 0.0\n")
     versions = {}
     for name in ("unbiased", "biased"):
-        out = run_screener("train", "--data", str(paths[name]), "--config", str(config), "--candidates", "logreg_words_chars", env=env, cwd=root)
+        out = run_screener(
+            "train",
+            "--data",
+            str(paths[name]),
+            "--config",
+            str(config),
+            "--candidates",
+            "logreg_words_chars",
+            env=env,
+            cwd=root,
+        )
         assert out.returncode == 0, out.stderr[-3000:]
         registered = [line for line in out.stdout.splitlines() if line.startswith("registered ")]
         versions[name] = registered[-1].split("version ")[1].split()[0]
     reports = {}
     for name, version in versions.items():
-        out = run_screener("evaluate", "--model", version, "--data", str(paths["eval"]), env=env, cwd=root)
+        out = run_screener(
+            "evaluate", "--model", version, "--data", str(paths["eval"]), env=env, cwd=root
+        )
         assert out.returncode == 0, out.stderr[-3000:]
-        out = run_screener("fairness", "--model", version, "--data", str(paths["eval"]), "--out", str(root / f"fair-{name}"), "--n-boot", "100", env=env, cwd=root)
+        out = run_screener(
+            "fairness",
+            "--model",
+            version,
+            "--data",
+            str(paths["eval"]),
+            "--out",
+            str(root / f"fair-{name}"),
+            "--n-boot",
+            "100",
+            env=env,
+            cwd=root,
+        )
         assert out.returncode == 0, out.stderr[-3000:]
         reports[name] = json.loads((root / f"fair-{name}" / "fairness.json").read_text())
     return {"env": env, "root": root, "versions": versions, "reports": reports}
@@ -76,7 +104,11 @@ def test_flags_name_attribute_group_metric_and_value(audited):
 
 def test_the_biased_model_is_flagged_for_the_injected_group(audited):
     flags = audited["reports"]["biased"]["flags"]
-    black = [f for f in flags if f["kind"] in ("disparity", "counterfactual") and "black" in str(f["group"])]
+    black = [
+        f
+        for f in flags
+        if f["kind"] in ("disparity", "counterfactual") and "black" in str(f["group"])
+    ]
     cues = [f for f in flags if f["kind"] == "counterfactual"]
     assert black or cues, json.dumps(flags, indent=1)[:3000]
 
@@ -93,7 +125,14 @@ def test_the_gate_promotes_the_unbiased_model_and_blocks_the_biased_one(audited)
     assert refused.returncode == 1, refused.stdout
     assert "fairness" in refused.stdout and "refused" in refused.stdout
     forced = run_screener(
-        "promote", "--version", versions["biased"], "--force", "--reason", "audit demo", env=env, cwd=root
+        "promote",
+        "--version",
+        versions["biased"],
+        "--force",
+        "--reason",
+        "audit demo",
+        env=env,
+        cwd=root,
     )
     assert forced.returncode == 0 and "FORCED" in forced.stdout
 

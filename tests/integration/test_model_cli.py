@@ -26,7 +26,9 @@ def test_train_reports_candidates_and_registers_a_version(trained_version, use_m
     assert any(k.startswith("eval/") for k in details["tags"])
 
 
-def test_run_records_params_dataset_commit_and_reports_but_no_concern_text(trained_version, use_mlflow_env, generated_small):
+def test_run_records_params_dataset_commit_and_reports_but_no_concern_text(
+    trained_version, use_mlflow_env, generated_small
+):
     import mlflow
 
     from training.lifecycle import registry
@@ -56,7 +58,15 @@ def test_pyfunc_contract(trained_version, use_mlflow_env):
 
     model = mlflow.pyfunc.load_model(f"models:/concern-screener/{trained_version}")
     out = model.predict(
-        pd.DataFrame({"text": ["Dad hit the baby, there is a bruise on her face.", "No concerns, attendance good."], "source": ["police", "school"]})
+        pd.DataFrame(
+            {
+                "text": [
+                    "Dad hit the baby, there is a bruise on her face.",
+                    "No concerns, attendance good.",
+                ],
+                "source": ["police", "school"],
+            }
+        )
     )
     assert {"score", "priority", "band", "explanation", "indicators", "similar"} <= set(out.columns)
     assert out["score"].between(0, 1).all() and out["priority"].between(1, 10).all()
@@ -70,29 +80,48 @@ def test_pyfunc_contract(trained_version, use_mlflow_env):
     assert len(only_text) == 1
 
 
-def test_evaluate_any_registered_model_on_any_data(trained_version, mlflow_env, generated_holdout, tmp_path):
-    out = run_screener("evaluate", "--model", trained_version, "--data", str(generated_holdout), "--out", str(tmp_path / "ev"), env=mlflow_env)
+def test_evaluate_any_registered_model_on_any_data(
+    trained_version, mlflow_env, generated_holdout, tmp_path
+):
+    out = run_screener(
+        "evaluate",
+        "--model",
+        trained_version,
+        "--data",
+        str(generated_holdout),
+        "--out",
+        str(tmp_path / "ev"),
+        env=mlflow_env,
+    )
     assert out.returncode == 0, out.stderr
     assert "ROC AUC" in out.stdout and "oracle AUC" in out.stdout
     report = json.loads((tmp_path / "ev" / "evaluation.json").read_text())
     assert report["n"] == 2000 and report["per_source"]
 
 
-def test_bad_model_and_missing_data_are_clear_errors(trained_version, mlflow_env, generated_holdout, tmp_path):
-    out = run_screener("evaluate", "--model", "99", "--data", str(generated_holdout), env=mlflow_env)
+def test_bad_model_and_missing_data_are_clear_errors(
+    trained_version, mlflow_env, generated_holdout, tmp_path
+):
+    out = run_screener(
+        "evaluate", "--model", "99", "--data", str(generated_holdout), env=mlflow_env
+    )
     assert out.returncode == 2 and "error:" in out.stderr and "Traceback" not in out.stderr
     out = run_screener("train", "--data", str(tmp_path / "nope.parquet"), env=mlflow_env)
     assert out.returncode == 2 and "no such file" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_training_without_the_embedding_table_says_how_to_build_it(mlflow_env, generated_small, tmp_path):
+def test_training_without_the_embedding_table_says_how_to_build_it(
+    mlflow_env, generated_small, tmp_path
+):
     env = dict(mlflow_env, SCREENER_EMBEDDINGS_DIR=str(tmp_path / "no-table"))
     out = run_screener("train", "--data", str(generated_small), env=env)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "no embedding table" in out.stderr and "make embeddings" in out.stderr
 
 
-def test_a_corrupted_artifact_is_refused_before_unpickling(trained_version, use_mlflow_env, tmp_path):
+def test_a_corrupted_artifact_is_refused_before_unpickling(
+    trained_version, use_mlflow_env, tmp_path
+):
     import mlflow
 
     from training.model.pyfunc import ArtifactIntegrityError
@@ -109,7 +138,9 @@ def test_a_corrupted_artifact_is_refused_before_unpickling(trained_version, use_
         mlflow.pyfunc.load_model(str(local))
 
 
-def test_training_evaluates_the_model_and_its_baseline_on_independent_text(trained_version, use_mlflow_env):
+def test_training_evaluates_the_model_and_its_baseline_on_independent_text(
+    trained_version, use_mlflow_env
+):
     from training.lifecycle import registry
 
     details = registry.version_details(trained_version)
@@ -123,11 +154,15 @@ def test_training_evaluates_the_model_and_its_baseline_on_independent_text(train
         assert 0.0 <= metrics[f"baseline_behaviour_{half}_must_never_miss"] <= 1.0
     assert 0.0 <= metrics["test_ece_without_source"] <= 1.0
     assert tags["baseline_sha256"]
-    assert any(k.startswith("behaviour/") and k.endswith("/reporting/must_never_miss") for k in tags)
+    assert any(
+        k.startswith("behaviour/") and k.endswith("/reporting/must_never_miss") for k in tags
+    )
     assert any(k.startswith("handwritten/blind/") for k in tags)
 
 
-def test_bench_behaviour_prints_the_table_for_the_model_and_the_baseline(trained_version, mlflow_env):
+def test_bench_behaviour_prints_the_table_for_the_model_and_the_baseline(
+    trained_version, mlflow_env
+):
     import subprocess
     import sys
 
@@ -241,8 +276,13 @@ def test_training_without_a_signing_key_registers_an_unsigned_version_and_says_s
         MLFLOW_ARTIFACT_ROOT=str(tmp_path / "mlruns"),
     )
     out = run_screener(
-        "train", "--data", str(generated_small), "--candidates", "logreg_words_chars",
-        env=env, cwd=tmp_path,
+        "train",
+        "--data",
+        str(generated_small),
+        "--candidates",
+        "logreg_words_chars",
+        env=env,
+        cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "registered concern-screener version 1" in out.stdout and "NOT SIGNED" in out.stdout

@@ -41,7 +41,11 @@ def test_only_text_and_source_cross_into_the_model():
 
 def test_scrambling_audit_columns_changes_no_score():
     config = TrainConfig().with_overrides(
-        {"candidates.names": ["logreg_words_chars"], "features.word_min_df": 1, "evaluation.n_boot": 5}
+        {
+            "candidates.names": ["logreg_words_chars"],
+            "features.word_min_df": 1,
+            "evaluation.n_boot": 5,
+        }
     )
     original = frame()
     scrambled = original.copy()
@@ -58,5 +62,12 @@ def test_scrambling_audit_columns_changes_no_score():
     assert np.allclose(sa, sb)
     names = a.features.get_feature_names_out()
     # Every feature comes from the text or the source, by construction of its name.
-    assert {str(n).split(":", 1)[0] for n in names} <= {"word", "char", "embedding", "indicator", "level", "source"}
+    assert {str(n).split(":", 1)[0] for n in names} <= {
+        "word",
+        "char",
+        "embedding",
+        "indicator",
+        "level",
+        "source",
+    }
     assert not any(str(n).startswith(f"{col}:") for n in names for col in AUDIT_ONLY_COLUMNS)

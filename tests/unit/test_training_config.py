@@ -20,7 +20,9 @@ def test_overrides_apply_dotted_keys_and_reject_unknown_ones():
 
 def test_bad_values_are_rejected_with_a_reason(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text("[split]\ntrain_fraction = 0.9\nvalidation_fraction = 0.2\ntest_fraction = 0.1\n")
+    bad.write_text(
+        "[split]\ntrain_fraction = 0.9\nvalidation_fraction = 0.2\ntest_fraction = 0.1\n"
+    )
     with pytest.raises(ValidationError, match="sum to 1"):
         load_config(bad)
     with pytest.raises(ValidationError):

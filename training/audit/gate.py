@@ -220,7 +220,9 @@ def _must_never_miss_check(cand_tags: dict[str, str], champ_tags: dict[str, str]
     common = sorted(set(cand) & set(champ))
     if not common:
         return GateCheck(
-            "must-never-miss", True, f"{cand[max(cand)]:.1%} failed; the champion has no figures on this suite"
+            "must-never-miss",
+            True,
+            f"{cand[max(cand)]:.1%} failed; the champion has no figures on this suite",
         )
     d = common[-1]
     return GateCheck(

@@ -119,6 +119,7 @@ def evaluate_independent(
     def suite(scorer: Scorer) -> BehaviourResult | None:
         if not cases:
             return None
+
         def score(t: list[str], s: list[str | None]) -> tuple[np.ndarray, np.ndarray | None]:
             scored = scorer(t, s)
             return scored.scores, scored.floored

@@ -48,7 +48,9 @@ def read_guidance(directory: Path | None = None) -> pd.DataFrame:
             raw = json.loads(line)
             level = int(raw["level"])
             if level not in OUTCOME_OF_LEVEL or not str(raw.get("text", "")).strip():
-                raise ValueError(f"{path.name}:{number}: a guidance contact needs text and a level 1-4")
+                raise ValueError(
+                    f"{path.name}:{number}: a guidance contact needs text and a level 1-4"
+                )
             source = raw.get("source")
             rows.append(
                 {

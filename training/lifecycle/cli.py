@@ -479,6 +479,8 @@ def users_show(username: Annotated[str, typer.Argument(help="An existing user.")
     with _user_errors():
         access = team_access(username)
     typer.echo(access.render())
+
+
 @app.command("score")
 def score(
     model: Annotated[

@@ -241,9 +241,7 @@ def analyse_splits(frame: pd.DataFrame, config: TrainConfig) -> AnalysedSplits:
     analyser = ContactAnalyser()
     t0 = time.perf_counter()
     analysed = _analyse(analyser, {**splits, "guidance": corpus}, jobs=jobs)
-    return AnalysedSplits(
-        frame, splits, analyser, analysed, corpus, jobs, time.perf_counter() - t0
-    )
+    return AnalysedSplits(frame, splits, analyser, analysed, corpus, jobs, time.perf_counter() - t0)
 
 
 def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:

@@ -205,7 +205,8 @@ def _train_and_register(
         *terminal_summary(result.test),
         f"  ECE with the source withheld {num(result.test_ece_without_source, 4)}",
         *([] if result.independent is None else independent_lines(result.independent)),
-        "time: " + ", ".join(
+        "time: "
+        + ", ".join(
             f"{k.removesuffix('_seconds').replace('_', ' ')} {v:.1f} s"
             for k, v in result.timings.items()
         ),
@@ -241,7 +242,13 @@ def flag_key(flag: dict[str, Any]) -> str:
 GATED_KINDS = frozenset({"disparity", "counterfactual"})
 
 
-def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str, Any], fairness: dict[str, Any] | None) -> tuple[str, str]:
+def model_card_for(
+    ref: Any,
+    *,
+    details: dict[str, Any],
+    training_data: dict[str, Any],
+    fairness: dict[str, Any] | None,
+) -> tuple[str, str]:
     """Markdown and HTML model card of a registered version."""
     from training.audit.model_card import ModelCardInputs, redaction_cost
     from training.audit.render import render_model_card
@@ -269,7 +276,15 @@ def model_card_for(ref: Any, *, details: dict[str, Any], training_data: dict[str
     return render_model_card(inputs)
 
 
-def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Path | None = None, n_boot: int = 200, counterfactual_n: int = 300) -> FairnessOutcome:
+def run_fairness(
+    uri: str,
+    frame: pd.DataFrame,
+    *,
+    data_path: Path,
+    out_dir: Path | None = None,
+    n_boot: int = 200,
+    counterfactual_n: int = 300,
+) -> FairnessOutcome:
     """The auditor's report for a registered model on labelled data with audit columns:
     group metrics and disparities, counterfactual tests, proxy check; logged to the model's
     run, its gated flags recorded on the version, and the model card updated."""
@@ -299,7 +314,13 @@ def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Pat
     keep = np.sort(keep[np.argsort(-doc_freq, kind="stable")[:3000]])
     proxy = proxy_check(X[:, keep], audit, feature_names=names[keep], max_rows=3000)
     result = fairness_report(
-        label_of(frame), scores, audit=audit, threshold=screener.threshold, n_boot=n_boot, counterfactual=counterfactual, proxy=proxy
+        label_of(frame),
+        scores,
+        audit=audit,
+        threshold=screener.threshold,
+        n_boot=n_boot,
+        counterfactual=counterfactual,
+        proxy=proxy,
     )
     digest = frame_digest(frame)
     out = out_dir or Path("reports") / f"fairness-v{ref.version}-{digest}"
@@ -319,9 +340,15 @@ def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Pat
         report_dir=out,
         flag_keys=gated,
         model_card=(card_md, card_html),
-        summary={"summary": payload.get("summary", []), "flags": payload["flags"], "gated_flags": gated},
+        summary={
+            "summary": payload.get("summary", []),
+            "flags": payload["flags"],
+            "gated_flags": gated,
+        },
     )
-    lines = [f"{ref.name} version {ref.version}: fairness on {len(frame):,} contacts (data {digest})"]
+    lines = [
+        f"{ref.name} version {ref.version}: fairness on {len(frame):,} contacts (data {digest})"
+    ]
     lines += [f"  {s}" for s in payload.get("summary", [])[:6]]
     kinds: dict[str, int] = {}
     for f in payload["flags"]:
@@ -332,7 +359,11 @@ def run_fairness(uri: str, frame: pd.DataFrame, *, data_path: Path, out_dir: Pat
         + f"); {len(gated)} gated"
     )
     for f in payload["flags"][:15]:
-        lines.append(f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']} {f['value']:.3f}" if isinstance(f.get("value"), (int, float)) else f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']}")
+        lines.append(
+            f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']} {f['value']:.3f}"
+            if isinstance(f.get("value"), (int, float))
+            else f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']}"
+        )
     lines.append(f"report: {paths['html']}")
     return FairnessOutcome(result, ref.version, digest, paths, gated, "\n".join(lines))
 

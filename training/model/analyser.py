@@ -64,7 +64,9 @@ class AnalysedContacts:
 
     def with_sources(self, sources: tuple[str | None, ...]) -> AnalysedContacts:
         """The same contacts under other sources."""
-        return AnalysedContacts(self.word_docs, self.indicator_rows, sources, self.analyses, self.plains)
+        return AnalysedContacts(
+            self.word_docs, self.indicator_rows, sources, self.analyses, self.plains
+        )
 
 
 def marked_tokens(analysis: Any) -> list[tuple[str, str, int, int]]:
@@ -212,9 +214,7 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
         """Full analyses of a large batch: the second half in a forked child while this
         process does the first (the child shares the loaded pipeline copy-on-write)."""
         half = (len(texts) + 1) // 2
-        return in_two(
-            _full_chunk, (texts[:half], self.batch_size), (texts[half:], self.batch_size)
-        )
+        return in_two(_full_chunk, (texts[:half], self.batch_size), (texts[half:], self.batch_size))
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -222,5 +222,3 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
         return tags
-
-

@@ -238,9 +238,7 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
             if self.use_source and source in self._source_col_:
                 parts_i.append(np.asarray([blocks["source"][0] + self._source_col_[source]]))
                 parts_f.append(np.ones(1, dtype=np.float32))
-            out.append(
-                SparseRow(np.concatenate(parts_i).astype(np.int32), np.concatenate(parts_f))
-            )
+            out.append(SparseRow(np.concatenate(parts_i).astype(np.int32), np.concatenate(parts_f)))
         return out
 
     def nonnegative_columns(self, levels: tuple[int, ...] = (3, 4)) -> np.ndarray:
@@ -372,7 +370,11 @@ class ContactFeatures(TransformerMixin, BaseEstimator):
         indptr = [0]
         for doc in word_docs:
             toks = doc.split()
-            grams = toks + [a + " " + b for a, b in zip(toks, toks[1:], strict=False)] if n_max >= 2 else toks
+            grams = (
+                toks + [a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
+                if n_max >= 2
+                else toks
+            )
             for n in range(3, n_max + 1):
                 grams += [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
             ids += [j for j in map(get, grams) if j is not None]

@@ -142,7 +142,9 @@ def fit_proportional_odds(
     Y = np.asarray(targets, dtype=np.float64).reshape(n, -1)
     signs = 2.0 * Y - 1.0
     # Each contact's loss (and so its gradient and curvature) scaled by its weight.
-    row_weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    row_weight = (
+        np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    )
     # The squares of X for the Hessian's diagonal share X's index arrays (no second copy).
     squared = sp.csr_matrix((X.data**2, X.indices, X.indptr), shape=X.shape)
 
@@ -192,9 +194,7 @@ def fit_proportional_odds(
         )
         if held is not None:
             sw[held] = 0.0
-        w, b, xw, f, z = _line_search(
-            objective, times, (w, b, xw, f), (sw, sb), (gw, gb), bound
-        )
+        w, b, xw, f, z = _line_search(objective, times, (w, b, xw, f), (sw, sb), (gw, gb), bound)
     return w, b, step_count
 
 
@@ -282,5 +282,3 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
     product differently when another fit runs beside it, and the fit must not depend on
     what else runs."""
     return float(np.add.reduce(a * b))
-
-

@@ -78,5 +78,3 @@ def in_two(work: Callable[[Any], list[Any]], first: Any, second: Any) -> list[An
     with frozen_heap(), ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         later = pool.submit(work, second)
         return work(first) + later.result()
-
-

@@ -55,9 +55,7 @@ def row_norms(data: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return np.sqrt(sq)
 
 
-def tfidf(
-    counts: Counts, idf: np.ndarray, scale: float | None, *, root: bool
-) -> np.ndarray:
+def tfidf(counts: Counts, idf: np.ndarray, scale: float | None, *, root: bool) -> np.ndarray:
     """Each count's sublinear TF-IDF value ``(1 + log count) * idf``, normalised per row:
     divided by the row's L2 norm (``scale`` None); times the fitted ``scale`` (one over the
     block's median training norm); or, with ``root``, times ``sqrt(scale / row norm)``, the

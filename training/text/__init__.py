@@ -319,7 +319,14 @@ def _to_compact(
                 toks.append((marked, word, idx[i], idx[i] + length[i]))
     matches: tuple[IndicatorMatch, ...] = get_ext(doc, "cs_indicators") or ()
     rows = tuple(
-        (m.label, int(m.level), bool(m.negated), bool(m.hedged), bool(m.historical), bool(m.third_party))
+        (
+            m.label,
+            int(m.level),
+            bool(m.negated),
+            bool(m.hedged),
+            bool(m.historical),
+            bool(m.third_party),
+        )
         for m in matches
     )
     if spans:

@@ -224,7 +224,9 @@ class IndicatorMatcher:
 @cache
 def _role_phrases() -> tuple[str, ...]:
     """The role and service names of ``patterns/roles.json``."""
-    raw = json.loads(resources.files("training.text").joinpath("patterns/roles.json").read_text("utf-8"))
+    raw = json.loads(
+        resources.files("training.text").joinpath("patterns/roles.json").read_text("utf-8")
+    )
     return tuple(str(p) for p in raw["phrases"])
 
 
@@ -239,7 +241,21 @@ def _flagged(cue_of: list[int], s: int, e: int) -> bool:
 
 #: words that may stand between an inner negation cue and the match's last word
 _NEG_FILLERS = frozenset(
-    ("any", "a", "an", "the", "his", "her", "their", "pron", "other", "further", "sign", "evidence", "of")
+    (
+        "any",
+        "a",
+        "an",
+        "the",
+        "his",
+        "her",
+        "their",
+        "pron",
+        "other",
+        "further",
+        "sign",
+        "evidence",
+        "of",
+    )
 )
 
 

@@ -57,6 +57,8 @@ def set_ext(doc: Doc, name: str, value: Any) -> None:
     """``doc._.<name> = value`` for a registered ``cs_`` Doc extension (see :func:`get_ext`)."""
     data: dict[Any, Any] = doc.user_data
     data[("._.", name, None, None)] = value
+
+
 _OP = re.compile(r"^\{(\d*),(\d*)\}$|^\{(\d+)\}$")
 
 

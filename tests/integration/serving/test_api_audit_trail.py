@@ -275,7 +275,13 @@ def test_promotion_decisions_are_in_the_audit_trail_for_auditors(service: Servic
     assert r.status_code == 200, r.text
     [event] = r.json()["events"]
     assert (event["type"], event["event"], event["model_version"], event["previous_version"]) == (
-        "model", "forced", "2", "1"
+        "model",
+        "forced",
+        "2",
+        "1",
     )
     assert event["reason"] == "pilot" and event["failed_checks"] == "fairness: 1 new flag"
-    assert service.client.get("/v1/audit/events?type=model", headers=service.h("screener")).status_code == 403
+    assert (
+        service.client.get("/v1/audit/events?type=model", headers=service.h("screener")).status_code
+        == 403
+    )

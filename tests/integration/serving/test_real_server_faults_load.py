@@ -191,9 +191,7 @@ def test_a_worker_killed_under_load_loses_no_acknowledged_decision(server: Serve
     assert len(acked) == len(set(acked))
 
 
-def _soak(
-    server: Server, texts: Sequence[str], *, budget: int, seconds: float, label: str
-) -> None:
+def _soak(server: Server, texts: Sequence[str], *, budget: int, seconds: float, label: str) -> None:
     """Mixed requests (50% score, 10% batch of 10, 20% decisions, 10% model, 10% audit
     events) from 16 async clients after a 1,000-request warm-up: no error, every
     acknowledged score audited, worker memory growth under 10%."""

@@ -131,7 +131,13 @@ def test_the_page_shows_the_guidance_level_the_differ_note_and_the_floor(
 ) -> None:
     csrf = sign_in(service)
     r = service.client.post(
-        "/score", data={"text": FLOORED_EXAMPLE, "source": "health", "contact_id": "CT-9", "csrf_token": csrf}
+        "/score",
+        data={
+            "text": FLOORED_EXAMPLE,
+            "source": "health",
+            "contact_id": "CT-9",
+            "csrf_token": csrf,
+        },
     )
     assert r.status_code == 200
     page = re.sub(r"\s+", " ", r.text)
@@ -155,7 +161,9 @@ def test_the_page_of_a_model_without_a_level_estimate_shows_the_score_alone(
 ) -> None:
     svc = make_service(model=fake_loaded_model(guidance=False))
     csrf = sign_in(svc)
-    r = svc.client.post("/score", data={"text": FLOORED_EXAMPLE, "source": "health", "csrf_token": csrf})
+    r = svc.client.post(
+        "/score", data={"text": FLOORED_EXAMPLE, "source": "health", "csrf_token": csrf}
+    )
     assert r.status_code == 200 and 'id="score-band"' in r.text
     assert "Guidance level" not in r.text and "Floor:" not in r.text
     assert "Practice and guidance differ" not in r.text

@@ -84,7 +84,9 @@ def test_the_gate_judges_on_the_evaluation_that_has_a_fairness_report():
     assert decision.passed and decision.evaluation_digest == "zzz"
 
 
-def _independent(must_never_miss: float, lo: float, auc: float, suite: str = "s1") -> dict[str, str]:
+def _independent(
+    must_never_miss: float, lo: float, auc: float, suite: str = "s1"
+) -> dict[str, str]:
     return {
         f"behaviour/{suite}/reporting/must_never_miss": str(must_never_miss),
         f"behaviour/{suite}/reporting/failure_rate": "0.2",
@@ -120,9 +122,10 @@ def test_a_candidate_without_behavioural_figures_is_refused_when_the_champion_ha
 
 
 def test_a_hand_written_auc_below_the_champions_interval_is_refused():
-    assert _pair(_independent(0.0, 0.80, 0.84), _independent(0.0, 0.85, 0.88))[
-        "hand-written test set"
-    ] is False
+    assert (
+        _pair(_independent(0.0, 0.80, 0.84), _independent(0.0, 0.85, 0.88))["hand-written test set"]
+        is False
+    )
     assert _pair(_independent(0.0, 0.80, 0.86), _independent(0.0, 0.85, 0.88))[
         "hand-written test set"
     ]

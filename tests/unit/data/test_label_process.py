@@ -69,7 +69,9 @@ def test_the_label_process_reads_only_what_the_text_says() -> None:
     from training.data.generate.text import write_contact
 
     labels = ("disclosure_sexual_abuse", "fgm_risk", "severe_neglect", "parental_mental_health")
-    plan = Plan(source="school", age=9, mentions=[Mention(lab, "first") for lab in labels], protective=1)
+    plan = Plan(
+        source="school", age=9, mentions=[Mention(lab, "first") for lab in labels], protective=1
+    )
     voice = next(v for v in load_lexicon().voices if v.source == "school")
     for seed in range(20):
         r = random.Random(seed)

@@ -1,7 +1,6 @@
 """Fitting the candidates: side by side or in turn, the same models; liblinear never runs
 twice at once."""
 
-
 from tests.utils.model import training_frame
 from training.config import TrainConfig
 from training.lifecycle.train import train_model
@@ -25,7 +24,12 @@ def test_candidates_fitted_side_by_side_equal_those_fitted_in_turn(monkeypatch):
     assert pools == [1]
     assert [c.name for c in side_by_side.candidates] == list(config.candidates.names)
     for a, b in zip(in_turn.candidates, side_by_side.candidates, strict=True):
-        assert (a.name, a.val_roc_auc, a.val_brier, a.selected) == (b.name, b.val_roc_auc, b.val_brier, b.selected)
+        assert (a.name, a.val_roc_auc, a.val_brier, a.selected) == (
+            b.name,
+            b.val_roc_auc,
+            b.val_brier,
+            b.selected,
+        )
     texts = training_frame(30, seed=8)["text"].tolist()
     assert [r.score for r in in_turn.model.score_records(texts)] == [
         r.score for r in side_by_side.model.score_records(texts)

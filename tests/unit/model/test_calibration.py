@@ -27,7 +27,9 @@ def test_platt_agrees_with_scikit_learns_sigmoid_calibration(scale: float) -> No
     reference.fit(x[300:] * scale, y[300:])
     logits = clf.decision_function(x[300:] * scale)
     ours = PlattCalibrator().fit(logits, y[300:])
-    assert np.allclose(ours.predict(logits), reference.predict_proba(x[300:] * scale)[:, 1], atol=1e-6)
+    assert np.allclose(
+        ours.predict(logits), reference.predict_proba(x[300:] * scale)[:, 1], atol=1e-6
+    )
 
 
 def test_platt_is_monotone_and_bounded() -> None:

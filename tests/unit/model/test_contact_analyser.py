@@ -54,7 +54,9 @@ def test_the_fast_paths_give_exactly_what_the_full_analysis_gives():
     trained = ContactAnalyser(keep_analyses=False).transform(frame)
     reference = analyse_many(texts)
     tokens = [marked_tokens(a) for a in reference]
-    assert trained.word_docs == served.word_docs == tuple(" ".join(t[0] for t in ts) for ts in tokens)
+    assert (
+        trained.word_docs == served.word_docs == tuple(" ".join(t[0] for t in ts) for ts in tokens)
+    )
     assert trained.indicator_rows == served.indicator_rows
     assert [list(c.words) for c in served.analyses] == tokens
     assert [c.indicators for c in served.analyses] == [a.indicators for a in reference]

@@ -59,7 +59,9 @@ def test_blocks_cover_every_column_once(analysed):
 
 def test_a_typo_keeps_most_of_the_character_features(analysed):
     est = features().fit(analysed)
-    frame = pd.DataFrame({"text": ["bruising on his arm", "brusing on his arm", "school trip to the zoo"]})
+    frame = pd.DataFrame(
+        {"text": ["bruising on his arm", "brusing on his arm", "school trip to the zoo"]}
+    )
     X = est.transform(ContactAnalyser().transform(frame))
     c0, c1 = est.blocks_["chars"]
     chars = X[:, c0:c1].toarray()
@@ -96,9 +98,12 @@ def test_text_reducer_contract(analysed):
 def test_char_counts_are_the_same_for_a_few_documents_and_a_large_batch():
     est = ContactFeatures(char_n_features=2**16)
     docs = ["neg_bruise on his arm", "[name] said dad hit past_mum", "x"] * 30
+
     def dense(counts):  # type: ignore[no-untyped-def]
         n = len(counts.indptr) - 1
-        return sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(n, 2**16)).toarray()
+        return sp.csr_matrix(
+            (counts.data, counts.indices, counts.indptr), shape=(n, 2**16)
+        ).toarray()
 
     few = dense(est._char_counts(docs[:3]))
     many = dense(est._char_counts(docs))[:3]
@@ -120,9 +125,14 @@ def test_scoring_path_gives_the_same_features_as_the_batch_path(analysed):
     est = features().fit(analysed)
     many = est.transform(analysed)  # > 64 contacts: the vectorisers' own transform
     for i in range(3):
-        one = ContactFeatures.transform(est, type(analysed)(
-            analysed.word_docs[i : i + 1], analysed.indicator_rows[i : i + 1], analysed.sources[i : i + 1]
-        ))
+        one = ContactFeatures.transform(
+            est,
+            type(analysed)(
+                analysed.word_docs[i : i + 1],
+                analysed.indicator_rows[i : i + 1],
+                analysed.sources[i : i + 1],
+            ),
+        )
         assert np.allclose(one.toarray(), many[i].toarray(), atol=1e-6)
 
 
@@ -173,7 +183,9 @@ def test_under_the_median_norm_a_phrase_weighs_the_same_in_a_long_contact(analys
     long = short + " The family moved in the spring. Mum works at the shop. The flat is small."
     pair = ContactAnalyser().fit_transform(pd.DataFrame({"text": [short, long]}))
     for text_norm, same in (("median", True), ("l2", False)):
-        est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
+        est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(
+            analysed
+        )
         X = est.transform(pair)
         col = est.vocabulary_["belt"]
         assert X[0, col] > 0
@@ -188,7 +200,9 @@ def test_under_the_sqrt_norm_a_long_contact_dilutes_a_phrase_half_as_much(analys
     pair = ContactAnalyser().fit_transform(pd.DataFrame({"text": [short, long]}))
     ratio = {}
     for text_norm in ("l2", "sqrt"):
-        est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(analysed)
+        est = ContactFeatures(word_min_df=1, char_n_features=2**12, text_norm=text_norm).fit(
+            analysed
+        )
         X = est.transform(pair)
         col = est.vocabulary_["belt"]
         ratio[text_norm] = X[1, col] / X[0, col]
@@ -215,7 +229,10 @@ def test_level_counts_keep_how_each_serious_concern_is_stated():
     rows = [
         (("sexual_abuse", 4, False, False, False, False),),
         (("sexual_abuse", 4, False, True, False, False),),
-        (("sexual_abuse", 4, False, False, False, True), ("sexual_abuse", 4, True, False, True, False)),
+        (
+            ("sexual_abuse", 4, False, False, False, True),
+            ("sexual_abuse", 4, True, False, True, False),
+        ),
     ]
     contacts = AnalysedContacts(["child disclos abuse"] * 3, rows, ["police"] * 3)
     est = features().fit(contacts)

@@ -72,7 +72,9 @@ def test_an_old_artifact_scores_identically(legacy_model, monkeypatch) -> None: 
     monkeypatch.setattr(
         legacy_model.analyser, "transform_texts", lambda texts, sources, parallel=True: analysed
     )
-    records = legacy_model.score_records([e["text"] for e in expected], [e["source"] for e in expected])
+    records = legacy_model.score_records(
+        [e["text"] for e in expected], [e["source"] for e in expected]
+    )
     for want, got in zip(expected, records, strict=True):
         got_d = json.loads(json.dumps(got.to_dict()))
         assert got_d["score"] == pytest.approx(want["score"], abs=1e-9)
@@ -95,7 +97,9 @@ def test_an_old_artifact_reads_todays_text_pipeline(legacy_model) -> None:  # ty
     """Scored end to end through the current text pipeline, an old artifact still gives a
     calibrated score, a priority and a band for every contact."""
     expected = json.loads(EXPECTED.read_text("utf-8"))
-    records = legacy_model.score_records([e["text"] for e in expected], [e["source"] for e in expected])
+    records = legacy_model.score_records(
+        [e["text"] for e in expected], [e["source"] for e in expected]
+    )
     assert len(records) == len(expected)
     for r in records:
         assert 0.0 <= r.score <= 1.0 and 1 <= r.priority <= 10

@@ -86,7 +86,9 @@ def test_the_ordinal_solver_finds_the_repeated_rows_logistic_regression_optimum(
     targets = np.stack([ranks >= c for c in cuts], axis=1)
     w, b, steps = fit_proportional_odds(X, targets, C=2.0, tol=1e-8, max_iter=200)
     eye = sp.eye(len(cuts), format="csr")
-    stacked = sp.vstack([sp.hstack([X, sp.csr_matrix(np.tile(eye[k].toarray(), (n, 1)))]) for k in range(len(cuts))])
+    stacked = sp.vstack(
+        [sp.hstack([X, sp.csr_matrix(np.tile(eye[k].toarray(), (n, 1)))]) for k in range(len(cuts))]
+    )
     reference = LogisticRegression(
         C=2.0, solver="liblinear", fit_intercept=False, tol=1e-10, max_iter=10_000
     ).fit(stacked, targets.T.ravel().astype(int))
@@ -109,16 +111,16 @@ def test_the_ordinal_solver_works_on_its_own_sorted_copy_of_an_unsorted_matrix()
     dense = rng.random((300, 12)) * (rng.random((300, 12)) < 0.4)
     coo = sp.coo_matrix(dense)
     order = rng.permutation(coo.nnz)  # rows keep their entries, in shuffled column order
-    unsorted = sp.csr_matrix(
-        (coo.data[order], (coo.row[order], coo.col[order])), shape=dense.shape
-    )
+    unsorted = sp.csr_matrix((coo.data[order], (coo.row[order], coo.col[order])), shape=dense.shape)
     unsorted.has_sorted_indices = False
     before = unsorted.indices.copy()
     targets = np.stack([dense.sum(1) > q for q in (1.0, 2.0, 3.0)], axis=1)
     w_unsorted, b_unsorted, _ = fit_proportional_odds(unsorted, targets)
     assert np.array_equal(unsorted.indices, before)  # the caller's matrix is left as it was
     w_sorted, b_sorted, _ = fit_proportional_odds(sp.csr_matrix(dense), targets)
-    assert np.allclose(w_unsorted, w_sorted, atol=1e-9) and np.allclose(b_unsorted, b_sorted, atol=1e-9)
+    assert np.allclose(w_unsorted, w_sorted, atol=1e-9) and np.allclose(
+        b_unsorted, b_sorted, atol=1e-9
+    )
 
 
 def test_weights_held_nonnegative_stay_so_and_the_rest_find_their_optimum():

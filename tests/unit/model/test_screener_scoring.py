@@ -15,7 +15,9 @@ def test_linear_explanation_is_exact(model):
     intercept, phrases, logit = model.explain(text, "police")
     _, X = model.featurize([text], ["police"])
     # Features are float32: the classifier's own logit agrees to float32 precision.
-    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6)
+    assert logit == pytest.approx(
+        float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6
+    )
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
 
 
@@ -52,7 +54,10 @@ def test_scores_priorities_and_bands_are_consistent(model):
 
 def test_assertion_scores_above_denial(model):
     hit, denial = model.score_records(
-        ["Dad hit him and there is a bruise on his cheek.", "No bruising seen and no marks, child happy."]
+        [
+            "Dad hit him and there is a bruise on his cheek.",
+            "No bruising seen and no marks, child happy.",
+        ]
     )
     assert hit.score > denial.score
 
@@ -77,7 +82,9 @@ def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
     through the vectorisers): either way the rows, logits and calibrated scores are the
     matrix path's, for one contact, a few and a large batch."""
     frame = training_frame(n, seed=21)
-    texts = [t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])]
+    texts = [
+        t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])
+    ]
     sources = [None if i % 4 == 0 else s for i, s in enumerate(frame["source"])]
     analysed, X = model.featurize(texts, sources)
     rows = model.features.rows(analysed)
@@ -109,7 +116,9 @@ def test_a_fitted_text_norm_keeps_the_explanation_exact_and_the_paths_equal(text
     text = "Dad hit him, there is a bruise. No marks on his sister. Mum is worried."
     intercept, phrases, logit = model.explain(text, "police")
     _, X = model.featurize([text], ["police"])
-    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6)
+    assert logit == pytest.approx(
+        float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6
+    )
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
     texts = [text] * 3 + list(training_frame(80, seed=5)["text"])
     few = [r.score for r in model.score_records(texts[:3])]
@@ -152,9 +161,7 @@ def test_a_large_batch_scored_in_two_processes_equals_one_process(model, monkeyp
     assert np.allclose([r.logit for r in two], [r.logit for r in one], rtol=0, atol=1e-12)
 
 
-def test_batch_independent_figures_do_not_depend_on_the_batch_a_contact_came_in(
-    model, monkeypatch
-):
+def test_batch_independent_figures_do_not_depend_on_the_batch_a_contact_came_in(model, monkeypatch):
     """Batch scoring's engines cut an export into different batches (the local engine's
     pieces, Spark's Arrow batches): with ``batch_independent`` every record, to the last
     bit of every float, is the same whether its contact was scored in a batch of 300
@@ -163,7 +170,9 @@ def test_batch_independent_figures_do_not_depend_on_the_batch_a_contact_came_in(
 
     monkeypatch.setattr(pipeline_module, "scoring_processes", lambda n: 2 if n >= 256 else 1)
     frame = training_frame(300, seed=14)
-    texts = [t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])]
+    texts = [
+        t + (" Nan says brusing on her arm." if i % 3 else "") for i, t in enumerate(frame["text"])
+    ]
     sources = [None if i % 4 == 0 else s for i, s in enumerate(frame["source"])]
     whole = model.score_records(texts, sources, similar=False, batch_independent=True)
     by_seven = [
@@ -187,7 +196,11 @@ def test_a_tree_model_scores_a_large_batch_in_one_process(monkeypatch):
     import training.model.screener as screener_module
 
     config = TrainConfig().with_overrides(
-        {"candidates.names": ["hgb_indicators_svd"], "features.word_min_df": 1, "evaluation.n_boot": 5}
+        {
+            "candidates.names": ["hgb_indicators_svd"],
+            "features.word_min_df": 1,
+            "evaluation.n_boot": 5,
+        }
     )
     model = train_model(training_frame(400, seed=8), config).model
     assert not model.explanation_exact

@@ -424,7 +424,6 @@ def test_a_pickled_version_shows_the_examples_it_was_built_with(model, monkeypat
     assert [r.similar for r in restored.score_records(texts)] == before
 
 
-
 def test_an_index_pickled_when_similar_was_one_module_still_loads(model) -> None:  # type: ignore[no-untyped-def]
     """Versions registered before ``training.model.similar`` became a package name its
     classes ``training.model.similar.SimilarIndex`` and ``training.model.similar._Examples``."""
@@ -439,6 +438,7 @@ def test_an_index_pickled_when_similar_was_one_module_still_loads(model) -> None
     texts = ["Police attended a DV incident, the children were present.", "No marks seen."]
     again = dataclasses.replace(model, similar_index=restored)
     assert again.similar_cases(texts) == model.similar_cases(texts) != [(), ()]
+
 
 def test_a_model_without_an_index_gives_no_similar_cases(model) -> None:  # type: ignore[no-untyped-def]
     bare = dataclasses.replace(model, similar_index=None)

@@ -74,7 +74,10 @@ def _independent(m: dict[str, Any]) -> list[str]:
     """Sentences on the hand-written sets against the plain baseline, and the behavioural
     suite (metrics named by ``training.audit.independent``)."""
     lines = []
-    for name, what in (("test", "the hand-written test set"), ("blind", "the blind set in real layouts")):
+    for name, what in (
+        ("test", "the hand-written test set"),
+        ("blind", "the blind set in real layouts"),
+    ):
         if m.get(f"external_{name}_roc_auc") is None:
             continue
         base = m.get(f"baseline_external_{name}_roc_auc")

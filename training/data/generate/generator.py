@@ -211,7 +211,9 @@ def _plan(r: random.Random, *, source: str, age: int, female: bool, drift: Drift
         if label in asserted:
             continue
         mode = _pick(r, _OTHER_MODE)
-        plan.mentions.append(Mention(label, mode, _often(r, label) if mode == "historical" else "unstated"))
+        plan.mentions.append(
+            Mention(label, mode, _often(r, label) if mode == "historical" else "unstated")
+        )
     plan.protective = _pick(r, _N_PROTECTIVE)
     plan.early_help = _pick(r, _EARLY_HELP)
     if plan.early_help == "failed":
@@ -348,7 +350,14 @@ def _write_rows(
         rows.indicators.append(json.dumps(written.plan.asserted))
         rows.severities[i] = severity(written.plan)
         rows.design.append(
-            (voice, written.layout, written.tone, written.register, written.length, written.plan.early_help)
+            (
+                voice,
+                written.layout,
+                written.tone,
+                written.register,
+                written.length,
+                written.plan.early_help,
+            )
         )
     return rows
 

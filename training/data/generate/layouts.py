@@ -56,9 +56,7 @@ class Content:
 class _Layout:
     """The state one layout needs: the stream, builder, writer, style and boilerplate."""
 
-    def __init__(
-        self, b: Builder, w: Writer, c: Content, *, style: Style, anonymous: bool
-    ) -> None:
+    def __init__(self, b: Builder, w: Writer, c: Content, *, style: Style, anonymous: bool) -> None:
         self.r: random.Random = b.r
         self.b = b
         self.w = w
@@ -378,4 +376,3 @@ def lay_out(
     """Append ``content`` to ``builder`` in ``layout`` (one of ``lexicon.LAYOUTS``);
     ``anonymous`` leaves out every field and sign-off that would name the referrer."""
     _LAYOUTS[layout](_Layout(builder, writer, content, style=style, anonymous=anonymous))
-

@@ -82,6 +82,7 @@ match that contains its own cue ("no food in the house", "did not attend") is no
 by it. Results live in ``doc._.cs_scope``; token getters ``cs_neg``, ``cs_hedge``,
 ``cs_hist``, ``cs_third`` and ``cs_sent`` read them.
 """
+
 from training.text.scope.marker import (
     CUE_KINDS,
     SENT_KEY,

@@ -259,7 +259,9 @@ class ScopeReading:
                 p -= 1
             return p >= start and self.lowers[p] not in self.w.that_preps
         if h == self.w.it:
-            return any(self.lowers[q] in self.w.it_clauses for q in range(k + 1, min(self.n, k + 6)))
+            return any(
+                self.lowers[q] in self.w.it_clauses for q in range(k + 1, min(self.n, k + 6))
+            )
         return False
 
     def words(self, a: int, b: int) -> int:
@@ -396,7 +398,11 @@ class ScopeReading:
         """Where the clause of a backward negation cue taking one starts ("it is not true
         that X", "not the case that X", "untrue to say that X"), or -1."""
         j = e
-        if j + 1 < self.n and self.lowers[j] == self.w.to and self.lowers[j + 1] in self.w.say_verbs:
+        if (
+            j + 1 < self.n
+            and self.lowers[j] == self.w.to
+            and self.lowers[j + 1] in self.w.say_verbs
+        ):
             j += 2
         return j + 1 if j < self.n and self.lowers[j] == self.w.that else -1
 
@@ -443,11 +449,17 @@ class ScopeReading:
                 # refused it"), opens no clause of its own
                 k += 1
                 continue
-            if window >= 4 and self.lowers[b] in self.w.and_or and self.lowers[b - 1] != self.w.comma:
+            if (
+                window >= 4
+                and self.lowers[b] in self.w.and_or
+                and self.lowers[b - 1] != self.w.comma
+            ):
                 # an opening "Unclear if A and B ..." queries both
                 k += 1
                 continue
-            if self.lowers[b] not in self.w.soft or self.opens_clause(b + 1, aux=self.lowers[b] != self.w.comma):
+            if self.lowers[b] not in self.w.soft or self.opens_clause(
+                b + 1, aux=self.lowers[b] != self.w.comma
+            ):
                 return b
             k += 1
         return limit
@@ -491,7 +503,9 @@ class ScopeReading:
             # ("Not sure why, but she has bruises" is no preface: the bruises are
             # certain, the reason is not)
             j = ce + 1
-            while j < self.n and (self.lowers[j] in self.w.preface_ends or self.is_punct[j] or self.is_space[j]):
+            while j < self.n and (
+                self.lowers[j] in self.w.preface_ends or self.is_punct[j] or self.is_space[j]
+            ):
                 j += 1
             self.mark(self.hedge, ce + 1, self.preface_end(j), s)
 
@@ -517,7 +531,11 @@ class ScopeReading:
         toks = [k for k in range(cs, s) if not (self.is_punct[k] or self.is_space[k])]
         if cs > 0 and self.lowers[cs - 1] == self.w.which:
             return all(self.lowers[k] in self.w.back_copula for k in toks)
-        if not toks or self.lowers[toks[0]] not in self.w.pronouns and self.lowers[toks[0]] != self.w.the:
+        if (
+            not toks
+            or self.lowers[toks[0]] not in self.w.pronouns
+            and self.lowers[toks[0]] != self.w.the
+        ):
             return False
         refer = False
         for k in toks:
@@ -536,7 +554,6 @@ class ScopeReading:
         if k >= 0 and self.resets[k] >= a:
             a = self.resets[k] + 1
         return self.splice_start(a, s)
-
 
     # -- one rule per cue kind ------------------------------------------------------------
 
@@ -611,8 +628,15 @@ class ScopeReading:
         if self.lowers[s] == self.w.question:
             if self.words(self.clause_start(s), s) == 0:
                 # "?drugs", "? NAI": a leading query mark hedges what follows
-                self.mark(self.hedge, e, min(self.clause_end(e, self.breaks), e + self.hedge_window), s)
-            elif e < self.n and self.space_before(s) and not self.space_before(e) and not self.is_punct[e]:
+                self.mark(
+                    self.hedge, e, min(self.clause_end(e, self.breaks), e + self.hedge_window), s
+                )
+            elif (
+                e < self.n
+                and self.space_before(s)
+                and not self.space_before(e)
+                and not self.is_punct[e]
+            ):
                 # "Mum ?psychosis, sole carer": a query mark written onto a word
                 # after the clause's subject queries neither the sentence before it
                 # nor (as the writer's shorthand for a working concern) what follows
@@ -635,7 +659,9 @@ class ScopeReading:
         cs = self.clause_start(s)
         self.mark(self.hist, self.splice_start(cs, s), s, s)
         self.mark(self.hist, s, end, s)
-        if self.refers_back(cs, s) and not any(self.lowers[k] in self.w.status for k in range(s, e)):
+        if self.refers_back(cs, s) and not any(
+            self.lowers[k] in self.w.status for k in range(s, e)
+        ):
             # "..., but this was in 2015", "- that was back in 2019": the clause
             # before is dated too (a status, "this was resolved by the teacher",
             # says how a worry was handled, and reaches back only clause-finally)
@@ -651,8 +677,10 @@ def _longest_first(cues: list[tuple[str, int, int]]) -> list[tuple[str, int, int
     kept: list[tuple[str, int, int]] = []
     last_end = -1
     for cue in cues:
-        if cue[1] >= last_end or cue[0] != kept[-1][0] and (
-            cue[2] > last_end or (cue[1], cue[2]) == (kept[-1][1], kept[-1][2])
+        if (
+            cue[1] >= last_end
+            or cue[0] != kept[-1][0]
+            and (cue[2] > last_end or (cue[1], cue[2]) == (kept[-1][1], kept[-1][2]))
         ):
             kept.append(cue)
             last_end = cue[2]

@@ -218,7 +218,9 @@ def load_lexicon() -> Lexicon:
     indicators = _indicators(_read("indicators.toml"), _read("registers.toml"))
     history = _read("history.toml")
     _entry(history, required={"early_help", "frequency"}, where="history.toml")
-    _entry(history["early_help"], required={"engaged", "declined"}, where="history.toml [early_help]")
+    _entry(
+        history["early_help"], required={"engaged", "declined"}, where="history.toml [early_help]"
+    )
     _entry(history["frequency"], required={"once", "repeated"}, where="history.toml [frequency]")
     tone = _read("tone.toml")
     _entry(tone, required={"alarmed", "calm"}, where="tone.toml")
@@ -297,9 +299,7 @@ def _entry(
         raise ValueError(f"{where}: unknown keys {unknown}, missing keys {missing}")
 
 
-def _indicators(
-    data: Mapping[str, Any], registers: Mapping[str, Any]
-) -> tuple[IndicatorSpec, ...]:
+def _indicators(data: Mapping[str, Any], registers: Mapping[str, Any]) -> tuple[IndicatorSpec, ...]:
     level_weight = {int(level): weight for level, weight in data["level_weight"].items()}
     labels = [raw.get("label") for raw in data["indicator"]]
     unknown = sorted(set(registers) - set(labels))
