@@ -180,33 +180,8 @@ def plan_server(
     """Check the deployment's settings and plan the server; ServerConfigError (one line)
     for a missing or bad ``MLFLOW_BACKEND_URI`` (or ``MLFLOW_AUTH_BACKEND_URI``), a missing
     or too short admin password, or a missing basic-auth extra."""
-    backend, backend_shown = postgres_url(
-        settings.mlflow_backend_uri, variable="MLFLOW_BACKEND_URI"
-    )
-    if settings.mlflow_auth_backend_uri:
-        auth, auth_shown = postgres_url(
-            settings.mlflow_auth_backend_uri, variable="MLFLOW_AUTH_BACKEND_URI"
-        )
-    else:
-        auth, auth_shown = backend, backend_shown
-    admin = settings.mlflow_auth_admin_username.strip()
-    if not admin:
-        raise ServerConfigError("MLFLOW_AUTH_ADMIN_USERNAME is empty: name the admin user")
-    password = (
-        settings.mlflow_auth_admin_password.get_secret_value()
-        if settings.mlflow_auth_admin_password is not None
-        else ""
-    )
-    if not password:
-        raise ServerConfigError(
-            "MLFLOW_AUTH_ADMIN_PASSWORD is not set: the admin's password comes from the "
-            f"deployment ({MIN_PASSWORD_CHARS} characters or more), never from the repository"
-        )
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise ServerConfigError(
-            f"MLFLOW_AUTH_ADMIN_PASSWORD is shorter than {MIN_PASSWORD_CHARS} characters "
-            "(MLflow's password policy)"
-        )
+    backend, backend_shown, auth, auth_shown = _backend_urls(settings)
+    admin, password = _admin_credentials(settings)
     if importlib.util.find_spec("flask_wtf") is None:
         raise ServerConfigError(
             "MLflow's basic-auth app needs Flask-WTF, which is not installed: "
@@ -217,7 +192,6 @@ def plan_server(
         if auth != backend:
             check_database(auth, variable="MLFLOW_AUTH_BACKEND_URI", shown=auth_shown)
     artifacts = _artifacts_uri(settings.mlflow_artifacts_destination)
-    key = settings.mlflow_flask_server_secret_key
     argv = [
         python, "-m", "mlflow", "server",
         "--backend-store-uri", backend,
@@ -241,21 +215,65 @@ def plan_server(
             admin_username=admin,
             cache_seconds=settings.mlflow_auth_cache_seconds,
         ),
-        env={
-            # MLflow's job runner (online scoring of GenAI traces: seven processes) has
-            # nothing to do for this project; a deployment may turn it back on.
-            "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": os.environ.get(
-                "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false"
-            ),
-            "MLFLOW_AUTH_ADMIN_USERNAME": admin,
-            "MLFLOW_AUTH_ADMIN_PASSWORD": password,
-            # The sign-up form's CSRF key: every worker of this server inherits the same
-            # one; servers behind one name need the deployment's.
-            "MLFLOW_FLASK_SERVER_SECRET_KEY": (
-                key.get_secret_value() if key is not None else secrets.token_urlsafe(32)
-            ),
-        },
+        env=_server_env(settings, admin=admin, password=password),
     )
+
+
+def _backend_urls(settings: TrackingServerSettings) -> tuple[str, str, str, str]:
+    """The runs' database and the users' (the runs' unless set apart), each as used and as
+    shown (no password): ``backend, backend_shown, auth, auth_shown``."""
+    backend, backend_shown = postgres_url(
+        settings.mlflow_backend_uri, variable="MLFLOW_BACKEND_URI"
+    )
+    if settings.mlflow_auth_backend_uri:
+        auth, auth_shown = postgres_url(
+            settings.mlflow_auth_backend_uri, variable="MLFLOW_AUTH_BACKEND_URI"
+        )
+    else:
+        auth, auth_shown = backend, backend_shown
+    return backend, backend_shown, auth, auth_shown
+
+
+def _admin_credentials(settings: TrackingServerSettings) -> tuple[str, str]:
+    """The admin's name and password, checked: both given, the password long enough."""
+    admin = settings.mlflow_auth_admin_username.strip()
+    if not admin:
+        raise ServerConfigError("MLFLOW_AUTH_ADMIN_USERNAME is empty: name the admin user")
+    password = (
+        settings.mlflow_auth_admin_password.get_secret_value()
+        if settings.mlflow_auth_admin_password is not None
+        else ""
+    )
+    if not password:
+        raise ServerConfigError(
+            "MLFLOW_AUTH_ADMIN_PASSWORD is not set: the admin's password comes from the "
+            f"deployment ({MIN_PASSWORD_CHARS} characters or more), never from the repository"
+        )
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise ServerConfigError(
+            f"MLFLOW_AUTH_ADMIN_PASSWORD is shorter than {MIN_PASSWORD_CHARS} characters "
+            "(MLflow's password policy)"
+        )
+    return admin, password
+
+
+def _server_env(settings: TrackingServerSettings, *, admin: str, password: str) -> dict[str, str]:
+    """What the server's process gets in its environment beside this one's."""
+    key = settings.mlflow_flask_server_secret_key
+    return {
+        # MLflow's job runner (online scoring of GenAI traces: seven processes) has
+        # nothing to do for this project; a deployment may turn it back on.
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": os.environ.get(
+            "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false"
+        ),
+        "MLFLOW_AUTH_ADMIN_USERNAME": admin,
+        "MLFLOW_AUTH_ADMIN_PASSWORD": password,
+        # The sign-up form's CSRF key: every worker of this server inherits the same
+        # one; servers behind one name need the deployment's.
+        "MLFLOW_FLASK_SERVER_SECRET_KEY": (
+            key.get_secret_value() if key is not None else secrets.token_urlsafe(32)
+        ),
+    }
 
 
 def run_server(plan: ServerPlan) -> int:

@@ -3,7 +3,8 @@
 Time-ordered split (train on the oldest contacts, validate and test on the newest, as
 deployment would). Every candidate is fitted on the training split; each is calibrated on the
 validation split and compared there; the winner's operating point and priority deciles are
-set on the validation split; the test split is touched once, for the reported figures.
+set on the validation split; the test split is touched once, for the reported figures
+(:mod:`training.lifecycle.held_out`).
 Nothing here prints, logs to MLflow or exits: ``training.lifecycle.registry`` records the result.
 """
 
@@ -24,7 +25,7 @@ import scipy.sparse as sp
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from training.audit.behaviour import read_suite
-from training.audit.evaluate import EvaluationResult, evaluate_scores
+from training.audit.evaluate import EvaluationResult
 from training.audit.external import SETS, handwritten_dir, read_external
 from training.audit.independent import (
     IndependentReport,
@@ -33,12 +34,8 @@ from training.audit.independent import (
     evaluate_independent,
     screener_scorer,
 )
-from training.audit.metrics import (
-    expected_calibration_error,
-    priority_edges,
-    threshold_for_recall,
-)
-from training.audit.monitoring import ReferenceProfile, build_reference
+from training.audit.metrics import priority_edges, threshold_for_recall
+from training.audit.monitoring import ReferenceProfile
 from training.config import TrainConfig
 from training.data.contract import (
     LABEL_COLUMN,
@@ -48,6 +45,7 @@ from training.data.contract import (
 )
 from training.data.guidance import read_guidance
 from training.data.parts import WEIGHT_COLUMN
+from training.lifecycle.held_out import evaluate_held_out
 from training.model.analyser import AnalysedContacts, ContactAnalyser
 from training.model.baseline import PlainBaseline
 from training.model.calibration import fit_calibrator
@@ -60,7 +58,7 @@ from training.model.candidates import (
 )
 from training.model.explain import linear_explainer
 from training.model.features import ContactFeatures
-from training.model.floors import live_labels_of_rows, load_floor_policy
+from training.model.floors import load_floor_policy
 from training.model.level import LevelEstimator
 from training.model.screener import ScreenerModel
 from training.model.similar import SimilarIndex, build_similar_index, read_removals
@@ -283,33 +281,23 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
     # The corpus's feature rows, read once by the level estimate and the similar cases.
     X_guidance = features.transform(analysed["guidance"]) if len(corpus) else None
     model.level_model = _level_model(X_guidance, corpus)
-    baseline = PlainBaseline().fit(
-        fit_set.texts,
-        fit_set.y,
-        sample_weight=fit_set.weights,
-        calibration_texts=splits["validation"]["text"].astype(str).tolist(),
-        calibration_y=y["validation"],
-    )
+    baseline = _fit_baseline(fit_set, splits["validation"], y["validation"])
     timings["fit_level_and_baseline_seconds"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     model.similar_index = _similar_index(prepared, features, config, X_guidance)
     timings["similar_index_seconds"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    test_scores = model.score_matrix(X["test"])
-    validation, test = (
-        _evaluate(model, config, splits[k], y[k], scores, p_true="p_true" in frame)
-        for k, scores in (("validation", best.val_scores), ("test", test_scores))
-    )
-    reference = _reference(
+    held_out = evaluate_held_out(
         model,
-        {"validation": best.val_scores, "test": test_scores},
+        config,
         splits=splits,
         analysed=analysed,
         y=y,
+        validation_scores=best.val_scores,
+        X_test=X["test"],
+        p_true="p_true" in frame,
     )
-    # A contact sent without its source must be scored as well calibrated as one with it.
-    ece_without = _ece_without_source(model, analysed["test"], y["test"])
     # Concerns written by other hands, labelled by the published guidance, and the
     # behavioural suite: the check that the model learned the concerns and not the
     # generator's (or a council's) wording, beside the plain baseline.
@@ -325,41 +313,14 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
         config=config,
         candidates=results,
         split=info,
-        test=test,
-        validation=validation,
+        test=held_out.test,
+        validation=held_out.validation,
         timings=timings,
         n_rows=len(frame),
         independent=independent,
         baseline=baseline,
-        test_ece_without_source=float(ece_without),
-        reference=reference,
-    )
-
-
-def _reference(
-    model: ScreenerModel,
-    scores: dict[str, np.ndarray],
-    *,
-    splits: dict[str, pd.DataFrame],
-    analysed: dict[str, AnalysedContacts],
-    y: dict[str, np.ndarray],
-) -> ReferenceProfile:
-    """The monitor's reference (decision 0032): the held-out splits (validation and test,
-    the newest contacts) as the served model sees them, with the bands it would have shown
-    (floors included) and the live indicators the text pipeline found."""
-    from training.text import indicator_catalogue, patterns_version
-
-    names = tuple(scores)
-    live = [live_labels_of_rows(rows) for n in names for rows in analysed[n].indicator_rows]
-    all_scores = np.concatenate([scores[n] for n in names])
-    return build_reference(
-        all_scores,
-        bands=model.served_bands(all_scores, live),
-        indicators=live,
-        sources=[s for n in names for s in splits[n]["source"].tolist()],
-        met=np.concatenate([y[n] for n in names]).astype(bool),
-        labels=[d.label for d in indicator_catalogue()],
-        patterns_version=patterns_version(),
+        test_ece_without_source=held_out.ece_without_source,
+        reference=held_out.reference,
     )
 
 
@@ -434,6 +395,18 @@ def _fit_set(
         np.concatenate(
             [np.ones(len(y)) if row_weights is None else row_weights, np.full(len(corpus), weight)]
         ),
+    )
+
+
+def _fit_baseline(fit_set: _FitSet, validation: pd.DataFrame, y: np.ndarray) -> PlainBaseline:
+    """The plain TF-IDF baseline on the same training contacts, calibrated on the
+    validation split (a comparison, never served)."""
+    return PlainBaseline().fit(
+        fit_set.texts,
+        fit_set.y,
+        sample_weight=fit_set.weights,
+        calibration_texts=validation["text"].astype(str).tolist(),
+        calibration_y=y,
     )
 
 
@@ -622,35 +595,6 @@ def _screener(
         floor_policy=load_floor_policy() if config.floors.enabled else None,
         differ_margin=config.guidance.differ_margin,
     )
-
-
-def _evaluate(
-    model: ScreenerModel,
-    config: TrainConfig,
-    part: pd.DataFrame,
-    y: np.ndarray,
-    scores: np.ndarray,
-    *,
-    p_true: bool,
-) -> EvaluationResult:
-    ev = config.evaluation
-    return evaluate_scores(
-        y,
-        scores,
-        source=part["source"].to_numpy(),
-        p_true=part["p_true"].to_numpy() if p_true else None,
-        priority=model.priorities(scores),
-        threshold=model.threshold,
-        target_recall=config.operating_point.target_recall,
-        n_boot=max(ev.n_boot, 1),
-        seed=ev.seed,
-    )
-
-
-def _ece_without_source(model: ScreenerModel, test: AnalysedContacts, y: np.ndarray) -> float:
-    """Calibration error of the test split scored as if no contact had a source."""
-    blind = test.with_sources((None,) * len(test))
-    return float(expected_calibration_error(y, model.score_matrix(model.features.transform(blind))))
 
 
 def _withhold_sources(train: AnalysedContacts, share: float, *, seed: int) -> AnalysedContacts:

@@ -291,6 +291,7 @@ def run_fairness(
     from training.audit.counterfactual import counterfactual_tests
     from training.audit.fairness import audit_groups, fairness_report, proxy_check
     from training.audit.render import write_fairness_report
+    from training.audit.render.fairness import fairness_terminal_lines
     from training.lifecycle import registry
 
     screener, ref = registry.load_screener(uri)
@@ -304,14 +305,8 @@ def run_fairness(
         return screener.score_matrix(screener.featurize(batch, [None] * len(batch))[1])
 
     counterfactual = counterfactual_tests(score_fn, texts, n=counterfactual_n)
-    # The proxy check reads the interpretable features (words, indicators, source): the
-    # hashed character n-grams name nothing a reader could act on, and would make it slow.
-    # Of those, the 3,000 most frequent are enough to find a proxy and keep this fast.
     names = screener.features.get_feature_names_out()
-    c0, c1 = screener.features.blocks_["chars"]
-    keep = np.r_[0:c0, c1 : X.shape[1]]
-    doc_freq = np.asarray((X[:, keep] != 0).sum(axis=0)).ravel()
-    keep = np.sort(keep[np.argsort(-doc_freq, kind="stable")[:3000]])
+    keep = _proxy_columns(screener, X)
     proxy = proxy_check(X[:, keep], audit, feature_names=names[keep], max_rows=3000)
     result = fairness_report(
         label_of(frame),
@@ -327,6 +322,37 @@ def run_fairness(
     paths = write_fairness_report(result, out, model_name=ref.name, model_version=ref.version)
     payload = result.to_dict()
     gated = sorted({flag_key(f) for f in payload["flags"] if f["kind"] in GATED_KINDS})
+    _record_fairness(ref, payload, digest=digest, report_dir=out, gated=gated)
+    lines = fairness_terminal_lines(
+        payload,
+        model_name=ref.name,
+        model_version=ref.version,
+        contacts=len(frame),
+        digest=digest,
+        gated=gated,
+        report=paths["html"],
+    )
+    return FairnessOutcome(result, ref.version, digest, paths, gated, "\n".join(lines))
+
+
+def _proxy_columns(screener: Any, X: Any) -> np.ndarray:
+    """The feature columns the proxy check reads: the interpretable ones (words,
+    indicators, source), the 3,000 found in most contacts, in column order."""
+    # The hashed character n-grams name nothing a reader could act on, and would make the
+    # check slow; of the rest, the 3,000 most frequent are enough to find a proxy.
+    c0, c1 = screener.features.blocks_["chars"]
+    keep = np.r_[0:c0, c1 : X.shape[1]]
+    doc_freq = np.asarray((X[:, keep] != 0).sum(axis=0)).ravel()
+    return np.sort(keep[np.argsort(-doc_freq, kind="stable")[:3000]])
+
+
+def _record_fairness(
+    ref: Any, payload: dict[str, Any], *, digest: str, report_dir: Path, gated: list[str]
+) -> None:
+    """Log the report to the model's run, its gated flags on the version, and the model
+    card rebuilt with the report's summary and flags."""
+    from training.lifecycle import registry
+
     details = registry.version_details(ref.version)
     card_md, card_html = model_card_for(
         ref,
@@ -337,7 +363,7 @@ def run_fairness(
     registry.record_fairness(
         ref,
         digest=digest,
-        report_dir=out,
+        report_dir=report_dir,
         flag_keys=gated,
         model_card=(card_md, card_html),
         summary={
@@ -346,26 +372,6 @@ def run_fairness(
             "gated_flags": gated,
         },
     )
-    lines = [
-        f"{ref.name} version {ref.version}: fairness on {len(frame):,} contacts (data {digest})"
-    ]
-    lines += [f"  {s}" for s in payload.get("summary", [])[:6]]
-    kinds: dict[str, int] = {}
-    for f in payload["flags"]:
-        kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
-    lines.append(
-        f"  flags: {len(payload['flags'])} ("
-        + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none")
-        + f"); {len(gated)} gated"
-    )
-    for f in payload["flags"][:15]:
-        lines.append(
-            f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']} {f['value']:.3f}"
-            if isinstance(f.get("value"), (int, float))
-            else f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']}"
-        )
-    lines.append(f"report: {paths['html']}")
-    return FairnessOutcome(result, ref.version, digest, paths, gated, "\n".join(lines))
 
 
 def evaluate_registered(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -133,44 +134,20 @@ def fit_proportional_odds(
     projected Newton method (Bertsekas), whose steps leave out the weights held at 0 by a
     gradient pushing them below it, and whose line search projects each trial point.
     """
-    X = sp.csr_matrix(X, dtype=np.float32)
-    if not X.has_sorted_indices:
-        # A sorted copy: another fit sorting the caller's matrix in place (liblinear does)
-        # must not move the indices this fit shares with its squares.
-        X = X.sorted_indices()
-    n, d = X.shape
-    Y = np.asarray(targets, dtype=np.float64).reshape(n, -1)
-    signs = 2.0 * Y - 1.0
-    # Each contact's loss (and so its gradient and curvature) scaled by its weight.
-    row_weight = (
-        np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    )
-    # The squares of X for the Hessian's diagonal share X's index arrays (no second copy).
-    squared = sp.csr_matrix((X.data**2, X.indices, X.indptr), shape=X.shape)
-
-    def times(v: np.ndarray) -> np.ndarray:
-        return np.asarray(X @ v.astype(np.float32), dtype=np.float64)
-
-    def times_t(r: np.ndarray) -> np.ndarray:
-        return np.asarray(X.T @ r.astype(np.float32), dtype=np.float64)
-
-    def objective(xw: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
-        z = xw[:, None] + b[None, :]
-        loss = _dot(row_weight, log_expit(signs * z).sum(axis=1))
-        return float(0.5 * (_dot(w, w) + _dot(b, b)) - C * loss), z
-
+    problem = _Problem.of(X, targets, C=C, sample_weight=sample_weight)
+    n, d = problem.X.shape
     bound = None if nonnegative is None else np.asarray(nonnegative, dtype=bool)
     if bound is not None and not bound.any():
         bound = None
-    w, b, xw = np.zeros(d), np.zeros(Y.shape[1]), np.zeros(n)
-    f, z = objective(xw, w, b)
+    w, b, xw = np.zeros(d), np.zeros(problem.Y.shape[1]), np.zeros(n)
+    f, z = problem.objective(xw, w, b)
     first_norm = 0.0
     step_count = 0
     for step_count in range(1, max_iter + 1):
         p = expit(z)
-        residual = (p - Y) * row_weight[:, None]
-        curvature = p * (1.0 - p) * row_weight[:, None]
-        gw = w + C * times_t(residual.sum(axis=1))
+        residual = (p - problem.Y) * problem.row_weight[:, None]
+        curvature = p * (1.0 - p) * problem.row_weight[:, None]
+        gw = w + C * problem.times_t(residual.sum(axis=1))
         gb = b + C * residual.sum(axis=0)
         held = None if bound is None else bound & (w <= 0.0) & (gw > 0.0)
         if held is not None:
@@ -180,22 +157,89 @@ def fit_proportional_odds(
         if norm <= tol * first_norm:
             step_count -= 1
             break
-        diag_w = 1.0 + C * np.asarray(squared.T @ curvature.sum(axis=1).astype(np.float32))
-        diag_b = 1.0 + C * curvature.sum(axis=0)
-        hessian = functools.partial(
-            _hessian_times, curvature=curvature, C=C, times=times, times_t=times_t, held=held
-        )
-        sw, sb = _preconditioned_cg(
-            hessian,
-            (-gw, -gb),
-            (diag_w, diag_b),
+        sw, sb = _newton_direction(
+            problem,
+            curvature,
+            (gw, gb),
+            held,
             target=min(0.5, np.sqrt(norm / first_norm)) * norm,
             max_cg=max_cg,
         )
-        if held is not None:
-            sw[held] = 0.0
-        w, b, xw, f, z = _line_search(objective, times, (w, b, xw, f), (sw, sb), (gw, gb), bound)
+        w, b, xw, f, z = _line_search(
+            problem.objective, problem.times, (w, b, xw, f), (sw, sb), (gw, gb), bound
+        )
     return w, b, step_count
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One fit's data: the matrix (and its squares, for the Hessian's diagonal), the
+    targets and their signs, each contact's weight, and ``C``."""
+
+    X: sp.csr_matrix
+    squared: sp.csr_matrix
+    Y: np.ndarray
+    signs: np.ndarray
+    row_weight: np.ndarray
+    C: float
+
+    @classmethod
+    def of(cls, X: Any, targets: np.ndarray, *, C: float, sample_weight: Any) -> _Problem:
+        X = sp.csr_matrix(X, dtype=np.float32)
+        if not X.has_sorted_indices:
+            # A sorted copy: another fit sorting the caller's matrix in place (liblinear
+            # does) must not move the indices this fit shares with its squares.
+            X = X.sorted_indices()
+        n = X.shape[0]
+        Y = np.asarray(targets, dtype=np.float64).reshape(n, -1)
+        # Each contact's loss (and so its gradient and curvature) scaled by its weight.
+        row_weight = (
+            np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        )
+        # The squares of X for the Hessian's diagonal share X's index arrays (no second copy).
+        squared = sp.csr_matrix((X.data**2, X.indices, X.indptr), shape=X.shape)
+        return cls(X, squared, Y, 2.0 * Y - 1.0, row_weight, C)
+
+    def times(self, v: np.ndarray) -> np.ndarray:
+        return np.asarray(self.X @ v.astype(np.float32), dtype=np.float64)
+
+    def times_t(self, r: np.ndarray) -> np.ndarray:
+        return np.asarray(self.X.T @ r.astype(np.float32), dtype=np.float64)
+
+    def objective(self, xw: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
+        """The objective at ``w``, ``b`` (``xw`` is ``X w``), and the margins ``z``."""
+        z = xw[:, None] + b[None, :]
+        loss = _dot(self.row_weight, log_expit(self.signs * z).sum(axis=1))
+        return float(0.5 * (_dot(w, w) + _dot(b, b)) - self.C * loss), z
+
+
+def _newton_direction(
+    problem: _Problem,
+    curvature: np.ndarray,
+    gradient: tuple[np.ndarray, np.ndarray],
+    held: np.ndarray | None,
+    *,
+    target: float,
+    max_cg: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Newton step, solved by conjugate gradients preconditioned with the Hessian's
+    diagonal to a residual of ``target``; the weights ``held`` at 0 do not move."""
+    C = problem.C
+    gw, gb = gradient
+    diag_w = 1.0 + C * np.asarray(problem.squared.T @ curvature.sum(axis=1).astype(np.float32))
+    diag_b = 1.0 + C * curvature.sum(axis=0)
+    hessian = functools.partial(
+        _hessian_times,
+        curvature=curvature,
+        C=C,
+        times=problem.times,
+        times_t=problem.times_t,
+        held=held,
+    )
+    sw, sb = _preconditioned_cg(hessian, (-gw, -gb), (diag_w, diag_b), target=target, max_cg=max_cg)
+    if held is not None:
+        sw[held] = 0.0
+    return sw, sb
 
 
 def _line_search(

@@ -3,11 +3,15 @@
 :mod:`.reference` is the training-time picture a model carries; :mod:`.overrides` says what
 an override is; :mod:`.stats` holds the population stability index, the test of a share
 against its training-time value and the small-cell rule; :mod:`.report` computes the
-report from the contacts a version scored and the decisions recorded on them. Nothing here
+report from the contacts a version scored (:mod:`.inputs`) and the decisions recorded on
+them: :mod:`.drift` (scores, indicators, sources) and :mod:`.decisions` (overrides,
+calibration), each share published and judged by :mod:`.judging`, into the figures of
+:mod:`.results`. Nothing here
 reads the audit trail (``serving`` does, and hands the rows over) or renders
 (``training.audit.render.monitor``).
 """
 
+from training.audit.monitoring.inputs import INPUT_COLUMNS
 from training.audit.monitoring.overrides import OVERRIDE_DEFINITION, decided_met, overrides
 from training.audit.monitoring.reference import (
     ALL_CONTACTS,
@@ -18,15 +22,14 @@ from training.audit.monitoring.reference import (
     build_reference,
     score_bins,
 )
-from training.audit.monitoring.report import (
-    INPUT_COLUMNS,
+from training.audit.monitoring.report import monitor_report
+from training.audit.monitoring.results import (
     CalibrationRow,
     Flag,
     MonitorResult,
     RateCell,
     ScoreWeek,
     Week,
-    monitor_report,
     weeks_of,
 )
 from training.audit.monitoring.stats import (

@@ -1,5 +1,5 @@
 """The fairness report: ``fairness.json`` and one self-contained ``fairness.html`` (charts
-embedded as base64 PNGs).
+embedded as base64 PNGs), and the lines the terminal shows.
 
 Computes nothing: every number comes from a
 :class:`~training.audit.fairness.types.FairnessResult`, which holds no concern text.
@@ -7,8 +7,9 @@ Computes nothing: every number comes from a
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from training.audit.fairness.types import FairnessResult
 
-__all__ = ["render_fairness_html", "write_fairness_report"]
+__all__ = ["fairness_terminal_lines", "render_fairness_html", "write_fairness_report"]
 
 FAIRNESS_TEMPLATE: Final = "fairness.html.j2"
 #: Ratios charted (the service's priority first).
@@ -158,3 +159,38 @@ def write_fairness_report(
         encoding="utf-8",
     )
     return paths
+
+
+def fairness_terminal_lines(
+    payload: Mapping[str, Any],
+    *,
+    model_name: str,
+    model_version: str,
+    contacts: int,
+    digest: str,
+    gated: Sequence[str],
+    report: Path,
+) -> list[str]:
+    """The report's summary and first flags, as lines for the ``screener fairness`` output:
+    ``payload`` is the result's ``to_dict()``, ``gated`` the flags the promotion gate reads,
+    ``report`` the HTML written."""
+    lines = [
+        f"{model_name} version {model_version}: fairness on {contacts:,} contacts (data {digest})"
+    ]
+    lines += [f"  {s}" for s in payload.get("summary", [])[:6]]
+    kinds: dict[str, int] = {}
+    for f in payload["flags"]:
+        kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
+    lines.append(
+        f"  flags: {len(payload['flags'])} ("
+        + (", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "none")
+        + f"); {len(gated)} gated"
+    )
+    for f in payload["flags"][:15]:
+        lines.append(
+            f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']} {f['value']:.3f}"
+            if isinstance(f.get("value"), (int, float))
+            else f"    - {f['kind']}: {f['attribute']} = {f['group']}, {f['metric']}"
+        )
+    lines.append(f"report: {report}")
+    return lines

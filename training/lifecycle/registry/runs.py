@@ -107,39 +107,14 @@ def log_training_run(
     only, never text.
     """
     import mlflow
-    from mlflow.data import from_pandas  # type: ignore[attr-defined]
 
     settings = get_settings()
     configure()
     model = result.model
     with mlflow.start_run() as run, tempfile.TemporaryDirectory() as tmp:
         mlflow.log_params(_run_params(result, [part for part, _ in datasets]))
-        tags = {
-            "selected_candidate": model.candidate,
-            "explanation_exact": str(model.explanation_exact).lower(),
-            "data_digest": data_digest,
-        }
-        commit = _git_commit()
-        if commit:
-            tags["mlflow.source.git.commit"] = commit
-            tags["git_commit"] = commit
-        # On the team's server the run is the signed-in user's, not the login's on a laptop.
-        tags["mlflow.user"] = acting_user()
-        tags.update(extra_tags or {})
-        mlflow.set_tags(tags)
-        for number, (part, frame) in enumerate(datasets, start=1):
-            dataset = from_pandas(
-                frame,
-                source=str(part.path.resolve()),
-                targets="outcome",
-                name=part.path.name,
-                digest=part.digest[:20],
-            )
-            mlflow.log_input(
-                dataset,
-                context="training",
-                tags={"part": str(number), "weight": f"{part.weight:g}"},
-            )
+        mlflow.set_tags(_run_tags(model, data_digest=data_digest, extra_tags=extra_tags))
+        _log_datasets(datasets)
         metrics = _run_metrics(result)
         mlflow.log_metrics(metrics)
         mlflow.log_dict(
@@ -149,10 +124,7 @@ def log_training_run(
         mlflow.log_artifacts(str(report_dir), artifact_path="evaluation")
         version_tags = {"candidate": model.candidate, "data_digest": data_digest}
         if training_data is not None:
-            described = json.dumps(training_data, sort_keys=True)
-            if len(described) > 4000:  # a version tag holds 5,000 characters at most
-                described = json.dumps({**training_data, "parts": len(datasets)}, sort_keys=True)
-            version_tags["training_data"] = described[:5000]
+            version_tags["training_data"] = _training_data_tag(training_data, parts=len(datasets))
         if result.baseline is not None:
             version_tags["baseline_sha256"] = _log_joblib(
                 result.baseline, Path(tmp) / BASELINE_FILE, artifact_path=BASELINE_DIR
@@ -165,15 +137,70 @@ def log_training_run(
             reference=None if reference is None else reference.to_dict(),
         )
         version_tags.update(signing_tags)
-        for key in ("roc_auc", "ece", "brier", "oracle_auc", "workload"):
-            if f"test_{key}" in metrics:
-                version_tags[f"test_{key}"] = f"{metrics[f'test_{key}']:.6f}"
+        version_tags.update(_test_figure_tags(metrics))
         if result.independent is not None:
             version_tags.update(result.independent.version_tags())
         set_version_tags(version, version_tags)
         return ModelVersionRef(
             settings.registered_model_name, version, run.info.run_id, signed_by=signed_by
         )
+
+
+def _run_tags(model: Any, *, data_digest: str, extra_tags: dict[str, str] | None) -> dict[str, str]:
+    """The run's tags: the candidate selected, the data's digest, the commit trained from
+    and the user it ran as, then ``extra_tags``."""
+    tags = {
+        "selected_candidate": model.candidate,
+        "explanation_exact": str(model.explanation_exact).lower(),
+        "data_digest": data_digest,
+    }
+    commit = _git_commit()
+    if commit:
+        tags["mlflow.source.git.commit"] = commit
+        tags["git_commit"] = commit
+    # On the team's server the run is the signed-in user's, not the login's on a laptop.
+    tags["mlflow.user"] = acting_user()
+    tags.update(extra_tags or {})
+    return tags
+
+
+def _log_datasets(datasets: Sequence[tuple[DataPart, pd.DataFrame]]) -> None:
+    """Each part trained on as a dataset input of the active run (context ``training``,
+    tagged with its part number and weight)."""
+    import mlflow
+    from mlflow.data import from_pandas  # type: ignore[attr-defined]
+
+    for number, (part, frame) in enumerate(datasets, start=1):
+        dataset = from_pandas(
+            frame,
+            source=str(part.path.resolve()),
+            targets="outcome",
+            name=part.path.name,
+            digest=part.digest[:20],
+        )
+        mlflow.log_input(
+            dataset,
+            context="training",
+            tags={"part": str(number), "weight": f"{part.weight:g}"},
+        )
+
+
+def _training_data_tag(training_data: dict[str, Any], *, parts: int) -> str:
+    """The ``training_data`` version tag: the description as JSON, with the parts counted
+    instead of listed when listing them would not fit."""
+    described = json.dumps(training_data, sort_keys=True)
+    if len(described) > 4000:  # a version tag holds 5,000 characters at most
+        described = json.dumps({**training_data, "parts": parts}, sort_keys=True)
+    return described[:5000]
+
+
+def _test_figure_tags(metrics: dict[str, float]) -> dict[str, str]:
+    """The test split's headline figures as version tags (``test_roc_auc``, ...)."""
+    return {
+        f"test_{key}": f"{metrics[f'test_{key}']:.6f}"
+        for key in ("roc_auc", "ece", "brier", "oracle_auc", "workload")
+        if f"test_{key}" in metrics
+    }
 
 
 #: Where a run keeps its plain baseline (``training.model.baseline``), never served.

@@ -57,115 +57,113 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
     Academy"), Welsh and Irish names after "Ysgol"/"Scoil", and the same in lower case
     after words that are no ordinary vocabulary ("kingsmead college")."""
     lex = get_lexicon()
-    fillers = lex.school_fillers
     if _UPPER_SCHOOL_WORD.search(text) is not None:  # "OAKFIELD PRIMARY SCHOOL"
         caps = [(a, b, _as_title(w) if w.isupper() else w) for a, b, w in caps]
-    n = len(caps)
-    for i in range(n):
+    for i in range(len(caps)):
         word = caps[i][2]
         if word in _SCHOOL_PREFIX:
-            j = i
-            while (
-                j + 1 < n and j - i < 4 and _WELSH_JOIN.fullmatch(text, caps[j][1], caps[j + 1][0])
-            ):
-                j += 1
-            if j > i:
-                add(caps[i][0], caps[j][1], "school")
-            continue
-        if word not in _SCHOOL_TRIGGERS:
-            continue
-        if word == "Unit" and not (i >= 2 and caps[i - 1][2] == "Referral"):
-            continue
-        last = _qualifiers_after(text, caps, i, fillers)
-        if last is None:
-            continue  # not the last word of the name ("Primary" in "Primary School")
-        j = _school_start(text, caps, i, lex)
-        names = [
-            c[2]
-            for c in caps[j : i + 1]
-            if c[2].lower() not in fillers
-            and _name_word(c[2], lex)
-            and c[2] not in _SCHOOL_KEEP
-            and not (c[2].isupper() and len(c[2]) < 3)  # "DA HIGH RISK"
-        ]
-        if word in ("High", "Grammar", "Unit", "PRU", "College", "Junior", "Infant", "Secondary"):
-            names = [w for w in names if not ordinary_word(w, lex) or _proper(w, lex)]
-        end = caps[last][1]
-        k = last
-        if word == "Academy" and last == i:
-            # an academy of a chain and its place: "Harris Academy Peckham", "Oasis Academy
-            # Lister Park"
-            while k + 1 < n and k - i < 2 and text[caps[k][1] : caps[k + 1][0]] == " ":
-                nxt = caps[k + 1][2]
-                if nxt in lex.never and not _proper(nxt, lex) or nxt.lower() in fillers:
-                    break
-                k += 1
-                names.append(nxt)
-            end = caps[k][1]
-        if names:
-            tail = _SCHOOL_TAIL.match(text, end) or _SCHOOL_WORD_AFTER.match(text, end)
-            add(caps[j][0], tail.end() if tail is not None else end, "school")
+            _prefixed_school(text, caps, i, add)
+        elif word in _SCHOOL_TRIGGERS:
+            _school_ending_at(text, caps, i, add, lex)
     if not vocab.isdisjoint(_SCHOOL_LABEL_WORDS):
         _labelled_schools(text, caps, add, lex)
-        at = text.find("(")
-        while at >= 0:  # "her school (Brookfield) said"
-            m = _BRACKET_NAME.match(text, at)
-            if (
-                m is not None
-                and _SCHOOL_BEFORE_BRACKET.search(text, max(0, at - 12), at) is not None
-                and m.group(2).lower() not in lex.first_names
-            ):
-                add(m.start(1), m.end(1), "school")
-            at = text.find("(", at + 1)
+        _bracketed_schools(text, add, lex)
+    _saint_schools(text, add)
+    if not vocab.isdisjoint(_SCHOOL_LOWER):
+        _lower_case_schools(text, add, vocab, lex)
+
+
+def _prefixed_school(text: str, caps: list[tuple[int, int, str]], i: int, add: Add) -> None:
+    """A Welsh or Irish name after its school word ``i``: "Ysgol y Graig", "Scoil Mhuire"."""
+    j = i
+    while (
+        j + 1 < len(caps) and j - i < 4 and _WELSH_JOIN.fullmatch(text, caps[j][1], caps[j + 1][0])
+    ):
+        j += 1
+    if j > i:
+        add(caps[i][0], caps[j][1], "school")
+
+
+def _school_ending_at(
+    text: str, caps: list[tuple[int, int, str]], i: int, add: Add, lex: Lexicon
+) -> None:
+    """The capitalised name whose school word is ``i`` ("Oakfield Primary", "Hillside Pupil
+    Referral Unit"), with its qualifiers after it, when it has a name of its own."""
+    word = caps[i][2]
+    fillers = lex.school_fillers
+    if word == "Unit" and not (i >= 2 and caps[i - 1][2] == "Referral"):
+        return
+    last = _qualifiers_after(text, caps, i, fillers)
+    if last is None:
+        return  # not the last word of the name ("Primary" in "Primary School")
+    j = _school_start(text, caps, i, lex)
+    names = [
+        c[2]
+        for c in caps[j : i + 1]
+        if c[2].lower() not in fillers
+        and _name_word(c[2], lex)
+        and c[2] not in _SCHOOL_KEEP
+        and not (c[2].isupper() and len(c[2]) < 3)  # "DA HIGH RISK"
+    ]
+    if word in ("High", "Grammar", "Unit", "PRU", "College", "Junior", "Infant", "Secondary"):
+        names = [w for w in names if not ordinary_word(w, lex) or _proper(w, lex)]
+    end = caps[last][1]
+    if word == "Academy" and last == i:
+        places = _chain_place(text, caps, i, lex)
+        names += [c[2] for c in places]
+        end = places[-1][1] if places else end
+    if names:
+        tail = _SCHOOL_TAIL.match(text, end) or _SCHOOL_WORD_AFTER.match(text, end)
+        add(caps[j][0], tail.end() if tail is not None else end, "school")
+
+
+def _chain_place(
+    text: str, caps: list[tuple[int, int, str]], i: int, lex: Lexicon
+) -> list[tuple[int, int, str]]:
+    """The place after an academy of a chain, at most two words: "Harris Academy Peckham",
+    "Oasis Academy Lister Park"."""
+    k = i
+    while k + 1 < len(caps) and k - i < 2 and text[caps[k][1] : caps[k + 1][0]] == " ":
+        nxt = caps[k + 1][2]
+        if nxt in lex.never and not _proper(nxt, lex) or nxt.lower() in lex.school_fillers:
+            break
+        k += 1
+    return caps[i + 1 : k + 1]
+
+
+def _bracketed_schools(text: str, add: Add, lex: Lexicon) -> None:
+    """A name in brackets after a school word: "her school (Brookfield) said"."""
+    at = text.find("(")
+    while at >= 0:
+        m = _BRACKET_NAME.match(text, at)
+        if (
+            m is not None
+            and _SCHOOL_BEFORE_BRACKET.search(text, max(0, at - 12), at) is not None
+            and m.group(2).lower() not in lex.first_names
+        ):
+            add(m.start(1), m.end(1), "school")
+        at = text.find("(", at + 1)
+
+
+def _saint_schools(text: str, add: Add) -> None:
+    """A saint's name after "attends" and its kin: "he attends St Mary's"."""
     at = text.find("St")
-    while at >= 0:  # "he attends St Mary's"
+    while at >= 0:
         m = _SAINT_NAME.match(text, at)
         if m is not None and _ATTENDS_BEFORE.search(text, max(0, at - 24), at) is not None:
             add(m.start(), m.end(), "school")
         at = text.find("St", at + 2)
-    if vocab.isdisjoint(_SCHOOL_LOWER):
-        return
-    filler_words = _filler_words(fillers)
+
+
+def _lower_case_schools(text: str, add: Add, vocab: set[str], lex: Lexicon) -> None:
+    """Names before a lower-case school word, after "at", "from", "attends" and the like:
+    "at kingsmead college", "from holy trinity c of e primary", "attends Oakfield primary"."""
+    filler_words = _filler_words(lex.school_fillers)
     for m in _lower_school_words(text, vocab):
         if _SCHOOL_LOWER_RE.match(text, m.end() + 1) is not None:
             continue  # "secondary" in "kingsmead secondary school"
         before = text[max(0, m.start() - 70) : m.start()].split()[-7:]
-        words: list[str] = []
-        named = False
-        in_tail = True  # qualifiers next to the school word: "c of e", "rc", "secondary"
-        for w in reversed(before):
-            low = w.lower()
-            if not w.islower():
-                if in_tail and low in filler_words and w.istitle():
-                    words.insert(0, w)  # "Oakfield Primary school"
-                    continue
-                # "attends Oakfield primary": a capitalised name before the school word
-                bare = w[:-2] if w.endswith(("'s", "’s")) else w
-                if (
-                    w[:1].isupper()
-                    and bare.replace("-", "").isalpha()
-                    and not (w.isupper() and len(w) <= 4)
-                    and bare not in lex.never
-                    and not (bare != w and bare.lower() in lex.first_names)
-                    and (_proper(bare, lex) or not ordinary_word(bare, lex))
-                ):
-                    in_tail = False
-                    named = True
-                    words.insert(0, w)
-                    continue
-                break
-            if in_tail and low in filler_words:
-                words.insert(0, w)
-                continue
-            in_tail = False
-            bare = low[:-2] if low.endswith(("'s", "’s")) else low
-            if bare in _SCHOOL_OPENERS or (
-                bare.isalpha() and not ordinary_word(bare, lex) and bare not in fillers
-            ):
-                named = named or bare not in _SCHOOL_OPENERS
-                words.insert(0, w)
-                continue
-            break
+        words, named = _name_before(before, lex, filler_words)
         while words and words[0].lower() in filler_words:
             words.pop(0)  # "of", "c": no name opens with a qualifier
         if (
@@ -177,6 +175,56 @@ def find_schools(text: str, caps: list[tuple[int, int, str]], add: Add, vocab: s
             start = m.start() - len(" ".join(words)) - 1
             if text[start : m.start() - 1] == " ".join(words):
                 add(start, m.end(), "school")
+
+
+def _name_before(
+    before: list[str], lex: Lexicon, filler_words: frozenset[str]
+) -> tuple[list[str], bool]:
+    """The words of ``before`` (those ahead of a lower-case school word) that can be the
+    school's name and its qualifiers, read backwards; and whether a word among them names
+    it (not only an opener such as "st" or "holy")."""
+    words: list[str] = []
+    named = False
+    in_tail = True  # qualifiers next to the school word: "c of e", "rc", "secondary"
+    for w in reversed(before):
+        low = w.lower()
+        if not w.islower():
+            if in_tail and low in filler_words and w.istitle():
+                words.insert(0, w)  # "Oakfield Primary school"
+                continue
+            if _capitalised_name(w, lex):
+                in_tail = False
+                named = True
+                words.insert(0, w)
+                continue
+            break
+        if in_tail and low in filler_words:
+            words.insert(0, w)
+            continue
+        in_tail = False
+        bare = low[:-2] if low.endswith(("'s", "’s")) else low
+        if bare in _SCHOOL_OPENERS or (
+            bare.isalpha() and not ordinary_word(bare, lex) and bare not in lex.school_fillers
+        ):
+            named = named or bare not in _SCHOOL_OPENERS
+            words.insert(0, w)
+            continue
+        break
+    return words, named
+
+
+def _capitalised_name(word: str, lex: Lexicon) -> bool:
+    """A capitalised word before a lower-case school word that names the school ("attends
+    Oakfield primary"): no acronym, never-name or first name's possessive."""
+    bare = word[:-2] if word.endswith(("'s", "’s")) else word
+    return (
+        word[:1].isupper()
+        and bare.replace("-", "").isalpha()
+        and not (word.isupper() and len(word) <= 4)
+        and bare not in lex.never
+        and not (bare != word and bare.lower() in lex.first_names)
+        and (_proper(bare, lex) or not ordinary_word(bare, lex))
+    )
 
 
 _SCHOOL_WORD_AFTER = re.compile(r" (?:school|academy|nursery|college)\b")
