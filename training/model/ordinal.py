@@ -36,6 +36,11 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
     ``met_cut``) (referral and above): ``x.w`` plus that cut's threshold, so ``coef_`` and
     ``intercept_`` explain it exactly like any linear model, and the screener calibrates
     it on met / not met as it does the other candidates' logits.
+
+    ``cut_weights`` (one per cut of ``cuts``, in its order; ``None``: all 1) scales each
+    cut's logistic loss: a weight under 1 lets a step of the scale pull less on the shared
+    ``w`` than the met cut does, and a weight of 0 leaves the step out of ``w`` (its
+    threshold then stays at 0).
     """
 
     def __init__(
@@ -46,6 +51,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         cuts: tuple[int, ...] = (1, 2, 3, 4),
         met_cut: int = 3,
         nonnegative: Any = None,
+        cut_weights: tuple[float, ...] | None = None,
     ) -> None:
         self.C = C
         self.max_iter = max_iter
@@ -53,6 +59,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         self.cuts = cuts
         self.met_cut = met_cut
         self.nonnegative = nonnegative
+        self.cut_weights = cut_weights
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> OrdinalLogisticRegression:
         """Fit to each contact's rank ``y``; ``sample_weight`` scales each contact's loss
@@ -61,6 +68,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         ranks = np.asarray(y, dtype=np.int64)
         if self.met_cut not in self.cuts:
             raise ValueError(f"met_cut {self.met_cut} must be one of the cuts {self.cuts}")
+        weight_of = _cut_weights(tuple(self.cuts), self.cut_weights, self.met_cut)
         # A cut with every contact on one side of it (an export that never records
         # "advice", say) says nothing: it is left out. The met cut must stay.
         self.cuts_ = tuple(c for c in self.cuts if 0 < int(np.sum(ranks >= c)) < len(ranks))
@@ -75,6 +83,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
             max_iter=self.max_iter,
             sample_weight=sample_weight,
             nonnegative=self.nonnegative,
+            cut_weight=[weight_of[c] for c in self.cuts_],
         )
         self.coef_ = weights[None, :]
         self.thresholds_ = dict(zip(self.cuts_, thresholds.tolist(), strict=True))
@@ -118,9 +127,12 @@ def fit_proportional_odds(
     max_cg: int = 100,
     sample_weight: Any = None,
     nonnegative: Any = None,
+    cut_weight: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Weights ``w`` and thresholds ``b`` minimising ``(|w|^2 + |b|^2) / 2 - C * sum_ik
-    log sigmoid(s_ik (x_i.w + b_k))``, with ``s_ik`` = +1 where ``targets[i, k]`` else -1.
+    log sigmoid(s_ik (x_i.w + b_k))``, with ``s_ik`` = +1 where ``targets[i, k]`` else -1,
+    each term scaled by its contact's ``sample_weight`` and its cut's ``cut_weight`` (one
+    per column of ``targets``; ``None``: all 1).
 
     A truncated Newton method: each step solves the Newton system by conjugate gradients
     preconditioned with the Hessian's diagonal (as liblinear's primal solver does), to a
@@ -145,6 +157,9 @@ def fit_proportional_odds(
     row_weight = (
         np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     )
+    # Each cut's loss scaled by its weight: 1.0 multiplies exactly, so all-1 weights fit
+    # bit for bit as no weights do.
+    cut_scale = np.ones(Y.shape[1]) if cut_weight is None else np.asarray(cut_weight, float)
     # The squares of X for the Hessian's diagonal share X's index arrays (no second copy).
     squared = sp.csr_matrix((X.data**2, X.indices, X.indptr), shape=X.shape)
 
@@ -156,7 +171,7 @@ def fit_proportional_odds(
 
     def objective(xw: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
         z = xw[:, None] + b[None, :]
-        loss = _dot(row_weight, log_expit(signs * z).sum(axis=1))
+        loss = _dot(row_weight, (log_expit(signs * z) * cut_scale).sum(axis=1))
         return float(0.5 * (_dot(w, w) + _dot(b, b)) - C * loss), z
 
     bound = None if nonnegative is None else np.asarray(nonnegative, dtype=bool)
@@ -168,8 +183,8 @@ def fit_proportional_odds(
     step_count = 0
     for step_count in range(1, max_iter + 1):
         p = expit(z)
-        residual = (p - Y) * row_weight[:, None]
-        curvature = p * (1.0 - p) * row_weight[:, None]
+        residual = (p - Y) * row_weight[:, None] * cut_scale
+        curvature = p * (1.0 - p) * row_weight[:, None] * cut_scale
         gw = w + C * times_t(residual.sum(axis=1))
         gb = b + C * residual.sum(axis=0)
         held = None if bound is None else bound & (w <= 0.0) & (gw > 0.0)
@@ -196,6 +211,26 @@ def fit_proportional_odds(
             sw[held] = 0.0
         w, b, xw, f, z = _line_search(objective, times, (w, b, xw, f), (sw, sb), (gw, gb), bound)
     return w, b, step_count
+
+
+def _cut_weights(
+    cuts: tuple[int, ...], weights: tuple[float, ...] | None, met_cut: int
+) -> dict[int, float]:
+    """Each cut's weight, checked: one per cut, none negative, the met cut's above 0 (its
+    threshold is the score's intercept)."""
+    if weights is None:
+        return dict.fromkeys(cuts, 1.0)
+    weights = tuple(float(v) for v in weights)
+    if len(weights) != len(cuts):
+        raise ValueError(
+            f"cut_weights needs one weight per cut {cuts}, got {len(weights)}: {weights}"
+        )
+    out = dict(zip(cuts, weights, strict=True))
+    if not all(np.isfinite(v) and v >= 0.0 for v in weights) or out[met_cut] <= 0.0:
+        raise ValueError(
+            f"cut_weights must be finite and 0 or above, the met cut {met_cut}'s above 0: {weights}"
+        )
+    return out
 
 
 def _line_search(
