@@ -4,8 +4,9 @@ on text the generator did not write, and what it costs.
 Generates contacts, reads them through the text pipeline once, then trains the product's
 model (the ordinal logistic regression, with the guidance corpus, the embeddings and every
 block) and the same model without one part at a time, and prints for each: the AUC on the
-hand-written development sets (free text, and real layouts), the behavioural suite's development-half failure rate (all
-cases and must-never-miss), the generated test split's AUC as a share of the oracle's (a
+hand-written development sets (free text, and real layouts) and on their level 3 against
+level 2 contacts, the behavioural suite's development-half failure rate (all cases and
+must-never-miss), the generated test split's AUC as a share of the oracle's (a
 regression guard), the CPU seconds of the fit (features, candidate, calibration, level
 estimate, the plain baseline and the evaluation of about 2,700 texts written by other
 hands, the same work for every variant) and the CPU milliseconds per contact of scoring 2,000 contacts with explanations
@@ -159,6 +160,8 @@ def run_variant(name: str, base: Any, prepared: Any, score_texts: list[str]) -> 
         "train_cpu_s": train_cpu,
         "score_cpu_ms": score_ms,
         "layouts_auc": m.get("external_dev_layouts_roc_auc"),
+        "dev_auc_3_vs_2": m.get("external_dev_auc_3_vs_2"),
+        "layouts_auc_3_vs_2": m.get("external_dev_layouts_auc_3_vs_2"),
         "baseline_dev_auc": m.get("baseline_external_dev_roc_auc"),
         "baseline_layouts_auc": m.get("baseline_external_dev_layouts_roc_auc"),
         "baseline_behaviour_dev": m.get("baseline_behaviour_development_failure_rate"),
@@ -244,7 +247,7 @@ def main() -> None:
     rows = []
     header = (
         f"{'variant':<20} {'dev AUC [95% CI]':<22} {'layouts':>7} {'behav dev':>9} {'mnm dev':>8} "
-        f"{'gen/oracle':>10} {'fit CPU s':>9} {'score ms':>8}"
+        f"{'gen/oracle':>10} {'fit CPU s':>9} {'score ms':>8} {'3 vs 2 dev/layouts':>18}"
     )
     print(header)
     for name in names:
@@ -254,7 +257,8 @@ def main() -> None:
         print(
             f"{name:<20} {ci:<22} {_fmt(r['layouts_auc'], '.3f'):>7} {_fmt(r['behaviour_dev'], '.1%'):>9} "
             f"{_fmt(r['must_never_miss_dev'], '.1%'):>8} {_fmt(r['gen_auc_share'], '.4f'):>10} "
-            f"{r['train_cpu_s']:>9.0f} {r['score_cpu_ms']:>8.2f}",
+            f"{r['train_cpu_s']:>9.0f} {r['score_cpu_ms']:>8.2f} "
+            f"{_fmt(r['dev_auc_3_vs_2'], '.3f'):>8} / {_fmt(r['layouts_auc_3_vs_2'], '.3f')}",
             flush=True,
         )
     full = next((r for r in rows if r["variant"] == "full"), None)

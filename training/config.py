@@ -83,6 +83,9 @@ class OrdinalLogRegConfig(_Strict):
     #: more, 2 early help or more, 3 referral or more (met, always fitted), 4 child
     #: protection).
     cuts: tuple[int, ...] = (1, 2, 3, 4)
+    #: Each cut's share of the loss, one per cut in ascending order (None: all 1): under 1
+    #: a step pulls less on the shared weights than the met cut does, 0 leaves it out.
+    cut_weights: tuple[float, ...] | None = None
 
     @field_validator("cuts")
     @classmethod
@@ -90,6 +93,22 @@ class OrdinalLogRegConfig(_Strict):
         if 3 not in value or not set(value) <= {1, 2, 3, 4} or len(set(value)) != len(value):
             raise ValueError("cuts must be distinct ranks from 1-4 and include 3 (met)")
         return tuple(sorted(value))
+
+    @model_validator(mode="after")
+    def _one_weight_per_cut(self) -> OrdinalLogRegConfig:
+        weights = self.cut_weights
+        if weights is None:
+            return self
+        if len(weights) != len(self.cuts):
+            raise ValueError(
+                f"cut_weights needs one weight per cut {list(self.cuts)} (ascending), "
+                f"got {len(weights)}: {list(weights)}"
+            )
+        if any(not 0.0 <= w < float("inf") for w in weights) or weights[self.cuts.index(3)] <= 0:
+            raise ValueError(
+                f"cut_weights must be 0 or above and the met cut 3's above 0, got {list(weights)}"
+            )
+        return self
 
 
 CandidateName = Literal[

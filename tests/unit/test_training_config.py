@@ -40,3 +40,31 @@ def test_ordinal_cuts_must_be_steps_of_the_scale_including_met(cuts):
 def test_ordinal_cuts_are_sorted():
     config = TrainConfig().with_overrides({"candidates.logreg_ordinal.cuts": [3, 1]})
     assert config.candidates.logreg_ordinal.cuts == (1, 3)
+
+
+def test_ordinal_cut_weights_reach_the_candidate_one_per_cut():
+    from training.model.candidates import build_candidate
+
+    assert TrainConfig().candidates.logreg_ordinal.cut_weights is None
+    key = "candidates.logreg_ordinal.cut_weights"
+    config = TrainConfig().with_overrides({key: [0.3, 0.3, 1, 1]})
+    candidate = build_candidate("logreg_ordinal", config, blocks={})
+    assert candidate.cut_weights == (0.3, 0.3, 1.0, 1.0) and candidate.cuts == (1, 2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("cuts", "weights", "reason"),
+    [
+        ([1, 2, 3, 4], [0.3, 1, 1], "one weight per cut"),
+        ([3, 4], [0.3, 0.3, 1, 1], "one weight per cut"),
+        ([1, 2, 3, 4], [0.3, 0.3, 0, 1], "met cut 3"),
+        ([1, 2, 3, 4], [-0.1, 0.3, 1, 1], "0 or above"),
+    ],
+)
+def test_ordinal_cut_weights_of_the_wrong_length_or_sign_are_refused(cuts, weights, reason):
+    overrides = {
+        "candidates.logreg_ordinal.cuts": cuts,
+        "candidates.logreg_ordinal.cut_weights": weights,
+    }
+    with pytest.raises(ValidationError, match=reason):
+        TrainConfig().with_overrides(overrides)

@@ -95,7 +95,12 @@ def build_candidate(
     if name == "logreg_ordinal":
         o = cands.logreg_ordinal
         return OrdinalLogisticRegression(
-            C=o.C, max_iter=o.max_iter, tol=o.tol, cuts=o.cuts, nonnegative=nonnegative
+            C=o.C,
+            max_iter=o.max_iter,
+            tol=o.tol,
+            cuts=o.cuts,
+            cut_weights=o.cut_weights,
+            nonnegative=nonnegative,
         )
     if name == "sgd_modified_huber":
         s = cands.sgd_modified_huber

@@ -37,6 +37,11 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
     ``met_cut``) (referral and above): ``x.w`` plus that cut's threshold, so ``coef_`` and
     ``intercept_`` explain it exactly like any linear model, and the screener calibrates
     it on met / not met as it does the other candidates' logits.
+
+    ``cut_weights`` (one per cut of ``cuts``, in its order; ``None``: all 1) scales each
+    cut's logistic loss: a weight under 1 lets a step of the scale pull less on the shared
+    ``w`` than the met cut does, and a weight of 0 leaves the step out of ``w`` (its
+    threshold then stays at 0).
     """
 
     def __init__(
@@ -47,6 +52,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         cuts: tuple[int, ...] = (1, 2, 3, 4),
         met_cut: int = 3,
         nonnegative: Any = None,
+        cut_weights: tuple[float, ...] | None = None,
     ) -> None:
         self.C = C
         self.max_iter = max_iter
@@ -54,6 +60,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         self.cuts = cuts
         self.met_cut = met_cut
         self.nonnegative = nonnegative
+        self.cut_weights = cut_weights
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> OrdinalLogisticRegression:
         """Fit to each contact's rank ``y``; ``sample_weight`` scales each contact's loss
@@ -62,6 +69,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
         ranks = np.asarray(y, dtype=np.int64)
         if self.met_cut not in self.cuts:
             raise ValueError(f"met_cut {self.met_cut} must be one of the cuts {self.cuts}")
+        weight_of = _cut_weights(tuple(self.cuts), self.cut_weights, self.met_cut)
         # A cut with every contact on one side of it (an export that never records
         # "advice", say) says nothing: it is left out. The met cut must stay.
         self.cuts_ = tuple(c for c in self.cuts if 0 < int(np.sum(ranks >= c)) < len(ranks))
@@ -76,6 +84,7 @@ class OrdinalLogisticRegression(ClassifierMixin, BaseEstimator):
             max_iter=self.max_iter,
             sample_weight=sample_weight,
             nonnegative=self.nonnegative,
+            cut_weight=[weight_of[c] for c in self.cuts_],
         )
         self.coef_ = weights[None, :]
         self.thresholds_ = dict(zip(self.cuts_, thresholds.tolist(), strict=True))
@@ -119,9 +128,12 @@ def fit_proportional_odds(
     max_cg: int = 100,
     sample_weight: Any = None,
     nonnegative: Any = None,
+    cut_weight: Any = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Weights ``w`` and thresholds ``b`` minimising ``(|w|^2 + |b|^2) / 2 - C * sum_ik
-    log sigmoid(s_ik (x_i.w + b_k))``, with ``s_ik`` = +1 where ``targets[i, k]`` else -1.
+    log sigmoid(s_ik (x_i.w + b_k))``, with ``s_ik`` = +1 where ``targets[i, k]`` else -1,
+    each term scaled by its contact's ``sample_weight`` and its cut's ``cut_weight`` (one
+    per column of ``targets``; ``None``: all 1).
 
     A truncated Newton method: each step solves the Newton system by conjugate gradients
     preconditioned with the Hessian's diagonal (as liblinear's primal solver does), to a
@@ -134,7 +146,7 @@ def fit_proportional_odds(
     projected Newton method (Bertsekas), whose steps leave out the weights held at 0 by a
     gradient pushing them below it, and whose line search projects each trial point.
     """
-    problem = _Problem.of(X, targets, C=C, sample_weight=sample_weight)
+    problem = _Problem.of(X, targets, C=C, sample_weight=sample_weight, cut_weight=cut_weight)
     n, d = problem.X.shape
     bound = None if nonnegative is None else np.asarray(nonnegative, dtype=bool)
     if bound is not None and not bound.any():
@@ -145,8 +157,8 @@ def fit_proportional_odds(
     step_count = 0
     for step_count in range(1, max_iter + 1):
         p = expit(z)
-        residual = (p - problem.Y) * problem.row_weight[:, None]
-        curvature = p * (1.0 - p) * problem.row_weight[:, None]
+        residual = (p - problem.Y) * problem.row_weight[:, None] * problem.cut_scale
+        curvature = p * (1.0 - p) * problem.row_weight[:, None] * problem.cut_scale
         gw = w + C * problem.times_t(residual.sum(axis=1))
         gb = b + C * residual.sum(axis=0)
         held = None if bound is None else bound & (w <= 0.0) & (gw > 0.0)
@@ -181,10 +193,13 @@ class _Problem:
     Y: np.ndarray
     signs: np.ndarray
     row_weight: np.ndarray
+    cut_scale: np.ndarray
     C: float
 
     @classmethod
-    def of(cls, X: Any, targets: np.ndarray, *, C: float, sample_weight: Any) -> _Problem:
+    def of(
+        cls, X: Any, targets: np.ndarray, *, C: float, sample_weight: Any, cut_weight: Any
+    ) -> _Problem:
         X = sp.csr_matrix(X, dtype=np.float32)
         if not X.has_sorted_indices:
             # A sorted copy: another fit sorting the caller's matrix in place (liblinear
@@ -196,9 +211,12 @@ class _Problem:
         row_weight = (
             np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         )
+        # Each cut's loss scaled by its weight: 1.0 multiplies exactly, so all-1 weights fit
+        # bit for bit as no weights do.
+        cut_scale = np.ones(Y.shape[1]) if cut_weight is None else np.asarray(cut_weight, float)
         # The squares of X for the Hessian's diagonal share X's index arrays (no second copy).
         squared = sp.csr_matrix((X.data**2, X.indices, X.indptr), shape=X.shape)
-        return cls(X, squared, Y, 2.0 * Y - 1.0, row_weight, C)
+        return cls(X, squared, Y, 2.0 * Y - 1.0, row_weight, cut_scale, C)
 
     def times(self, v: np.ndarray) -> np.ndarray:
         return np.asarray(self.X @ v.astype(np.float32), dtype=np.float64)
@@ -209,7 +227,7 @@ class _Problem:
     def objective(self, xw: np.ndarray, w: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
         """The objective at ``w``, ``b`` (``xw`` is ``X w``), and the margins ``z``."""
         z = xw[:, None] + b[None, :]
-        loss = _dot(self.row_weight, log_expit(self.signs * z).sum(axis=1))
+        loss = _dot(self.row_weight, (log_expit(self.signs * z) * self.cut_scale).sum(axis=1))
         return float(0.5 * (_dot(w, w) + _dot(b, b)) - self.C * loss), z
 
 
@@ -240,6 +258,26 @@ def _newton_direction(
     if held is not None:
         sw[held] = 0.0
     return sw, sb
+
+
+def _cut_weights(
+    cuts: tuple[int, ...], weights: tuple[float, ...] | None, met_cut: int
+) -> dict[int, float]:
+    """Each cut's weight, checked: one per cut, none negative, the met cut's above 0 (its
+    threshold is the score's intercept)."""
+    if weights is None:
+        return dict.fromkeys(cuts, 1.0)
+    weights = tuple(float(v) for v in weights)
+    if len(weights) != len(cuts):
+        raise ValueError(
+            f"cut_weights needs one weight per cut {cuts}, got {len(weights)}: {weights}"
+        )
+    out = dict(zip(cuts, weights, strict=True))
+    if not all(np.isfinite(v) and v >= 0.0 for v in weights) or out[met_cut] <= 0.0:
+        raise ValueError(
+            f"cut_weights must be finite and 0 or above, the met cut {met_cut}'s above 0: {weights}"
+        )
+    return out
 
 
 def _line_search(

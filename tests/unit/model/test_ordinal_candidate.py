@@ -143,3 +143,70 @@ def test_weights_held_nonnegative_stay_so_and_the_rest_find_their_optimum():
     assert w[0] > 0.8 and w[1] < -0.5
     # the constrained optimum: no feasible nudge of a free weight lowers the objective
     assert np.allclose(w[:4], free.coef_.ravel()[:4], atol=0.3)
+
+
+def _ranked_contacts(seed: int, n: int = 1500, d: int = 30):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, d, density=0.25, random_state=seed, format="csr", dtype=np.float64)
+    latent = X @ rng.normal(size=d) + rng.logistic(size=n)
+    return X, np.digitize(latent, np.quantile(latent, [0.3, 0.5, 0.75, 0.9]))
+
+
+def test_cut_weights_of_one_fit_bit_for_bit_as_no_cut_weights():
+    from training.model.ordinal import OrdinalLogisticRegression
+
+    X, ranks = _ranked_contacts(5)
+    plain = OrdinalLogisticRegression(C=2.0).fit(X, ranks)
+    ones = OrdinalLogisticRegression(C=2.0, cut_weights=(1.0, 1.0, 1.0, 1.0)).fit(X, ranks)
+    assert np.array_equal(plain.coef_, ones.coef_)
+    assert plain.thresholds_ == ones.thresholds_ and plain.n_iter_ == ones.n_iter_
+
+
+def test_a_cut_weighted_zero_leaves_the_shared_weights_as_leaving_the_cut_out_does():
+    from training.model.ordinal import OrdinalLogisticRegression, fit_proportional_odds
+
+    X, ranks = _ranked_contacts(6)
+    targets = np.stack([ranks >= c for c in (1, 2, 3, 4)], axis=1)
+    w_out, b_out, _ = fit_proportional_odds(X, targets[:, 2:], C=2.0, tol=1e-8, max_iter=200)
+    w_zero, b_zero, _ = fit_proportional_odds(
+        X, targets, C=2.0, tol=1e-8, max_iter=200, cut_weight=[0.0, 0.0, 1.0, 1.0]
+    )
+    assert np.allclose(w_zero, w_out, atol=1e-6)
+    assert np.allclose(b_zero[2:], b_out, atol=1e-6) and np.allclose(b_zero[:2], 0.0)
+    # Between 0 and 1 the early steps pull on the shared weights, less than at 1.
+    w_full, _, _ = fit_proportional_odds(X, targets, C=2.0, tol=1e-8, max_iter=200)
+    w_part, _, _ = fit_proportional_odds(
+        X, targets, C=2.0, tol=1e-8, max_iter=200, cut_weight=[0.3, 0.3, 1.0, 1.0]
+    )
+    assert np.linalg.norm(w_part - w_out) < np.linalg.norm(w_full - w_out)
+    assert np.linalg.norm(w_part - w_full) < np.linalg.norm(w_out - w_full)
+    # The estimator: weight 0 on cuts 1-2 scores the met cut as cuts (3, 4) alone do.
+    zero = OrdinalLogisticRegression(C=2.0, tol=1e-8, max_iter=200, cut_weights=(0, 0, 1, 1))
+    only = OrdinalLogisticRegression(C=2.0, tol=1e-8, max_iter=200, cuts=(3, 4))
+    assert np.allclose(
+        zero.fit(X, ranks).decision_function(X), only.fit(X, ranks).decision_function(X), atol=1e-5
+    )
+
+
+def test_cut_weights_follow_the_estimator_contract_and_are_checked_at_fit():
+    import pickle
+
+    from sklearn.base import clone
+
+    from training.model.ordinal import OrdinalLogisticRegression
+
+    X, ranks = _ranked_contacts(8, n=600)
+    est = OrdinalLogisticRegression(cut_weights=(0.3, 0.3, 1.0, 1.0))
+    assert clone(est).get_params()["cut_weights"] == (0.3, 0.3, 1.0, 1.0)
+    by_init = est.fit(X, ranks)
+    by_set = OrdinalLogisticRegression().set_params(cut_weights=(0.3, 0.3, 1.0, 1.0)).fit(X, ranks)
+    assert np.array_equal(by_init.coef_, by_set.coef_)
+    assert np.array_equal(pickle.loads(pickle.dumps(by_init)).coef_, by_init.coef_)
+    with pytest.raises(ValueError, match="one weight per cut"):
+        OrdinalLogisticRegression(cut_weights=(0.5, 1.0, 1.0)).fit(X, ranks)
+    with pytest.raises(ValueError, match="met cut 3"):
+        OrdinalLogisticRegression(cut_weights=(1.0, 1.0, 0.0, 1.0)).fit(X, ranks)
+    with pytest.raises(ValueError, match="0 or above"):
+        OrdinalLogisticRegression(cut_weights=(-0.5, 1.0, 1.0, 1.0)).fit(X, ranks)
