@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 DEMO_ROWS ?= 100000
 DEMO_DATA := data/demo/contacts.parquet
 PYTEST_ARGS ?=
+# Parallel test processes (pytest-xdist, one module per process at a time); 0 runs in this one.
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup embeddings browser-deps spark-deps demo demo-data demo-keys demo-secrets test test-fast lint bench clean mlflow-server
@@ -106,7 +108,7 @@ mlflow-server: $(STAMP) ## the team's MLflow server: PostgreSQL, artifacts throu
 	$(SCREENER) mlflow-server --host $(MLFLOW_HOST) --port $(MLFLOW_PORT) $(if $(MLFLOW_ALLOWED_HOSTS),--allowed-hosts $(MLFLOW_ALLOWED_HOSTS))
 
 test: $(STAMP) $(EMBED_STAMP) browser-deps spark-deps ## the whole test suite (CI runs this)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(STAMP) $(EMBED_STAMP) ## unit tests only
 	$(PY) -m pytest -q tests/unit $(PYTEST_ARGS)

@@ -56,8 +56,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``--no-spark`` skips the Spark tests on a developer's machine. Without it they run,
-    and fail (never skip) where PySpark or Java is missing: ``make test`` installs both."""
+    """The modules with slow tests first (in their order), so that parallel workers
+    (``make test`` runs two) start on the long ones and fill in with the short ones, rather
+    than finish on a long one alone. ``--no-spark`` skips the Spark tests on a developer's
+    machine. Without it they run, and fail (never skip) where PySpark or Java is missing:
+    ``make test`` installs both."""
+    slow = {getattr(item, "module", None) for item in items if "slow" in item.keywords}
+    slow.discard(None)
+    items.sort(key=lambda item: getattr(item, "module", None) not in slow)
     if not config.getoption("--no-spark"):
         return
     skip = pytest.mark.skip(reason="--no-spark: the Spark tests run in CI")
