@@ -108,7 +108,7 @@ mlflow-server: $(STAMP) ## the team's MLflow server: PostgreSQL, artifacts throu
 	$(SCREENER) mlflow-server --host $(MLFLOW_HOST) --port $(MLFLOW_PORT) $(if $(MLFLOW_ALLOWED_HOSTS),--allowed-hosts $(MLFLOW_ALLOWED_HOSTS))
 
 test: $(STAMP) $(EMBED_STAMP) browser-deps spark-deps ## the whole test suite (CI runs this)
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 test-fast: $(STAMP) $(EMBED_STAMP) ## unit tests only
 	$(PY) -m pytest -q tests/unit $(PYTEST_ARGS)

@@ -57,8 +57,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The modules with slow tests first (in their order), so that parallel workers
-    (``make test`` runs two) start on the long ones and fill in with the short ones, rather
-    than finish on a long one alone. ``--no-spark`` skips the Spark tests on a developer's
+    (``make test`` runs two, taking modules in this order: ``--no-loadscope-reorder``) start
+    on the long ones and fill in with the short ones, rather than finish on a long one alone. ``--no-spark`` skips the Spark tests on a developer's
     machine. Without it they run, and fail (never skip) where PySpark or Java is missing:
     ``make test`` installs both."""
     slow = {getattr(item, "module", None) for item in items if "slow" in item.keywords}
