@@ -136,27 +136,13 @@ _LABEL_FILLERS = frozenset(
 )
 _FOREIGN_ENDING = re.compile("straße|strasse|straat|laan|platz|gasse|gatan|iela")
 
-#: street words that make a street after a preposition in lower case ("on ryecroft rd")
-_PLAIN_STREETS = frozenset(
-    [
-        "road",
-        "rd",
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "lane",
-        "ln",
-        "close",
-        "drive",
-        "dr",
-        "crescent",
-        "grove",
-        "terrace",
-        "gardens",
-        "mews",
-    ]
-)
+#: street words that make a street after a preposition in lower case ("on ryecroft rd"):
+#: the plain suffixes less those that are everyday words after a preposition too ("in court",
+#: "on the way")
+_PLAIN_STREETS = _PLAIN_SUFFIXES - {
+    "court", "croft", "heights", "house", "parade", "place", "rise",
+    "row", "side", "square", "vale", "view", "walk", "way",
+}  # fmt: skip
 _UNIT_WORDS = frozenset(
     [
         "times",
