@@ -61,6 +61,7 @@ VARIANTS: dict[str, tuple[dict[str, Any], tuple[str, ...], str]] = {
     ),
     "no-embeddings": ({"features.embedding_dir": ""}, (), "the sentence embeddings"),
     "no-guidance-corpus": ({"guidance.share": 0.0}, (), "the guidance corpus"),
+    "no-plain-words": ({"plain_words.weight": 0.0}, (), "the plain-words member's blend"),
 }
 
 

@@ -47,10 +47,10 @@ def measure(name: str, frame: Any, holdout: Any, config: Any) -> dict[str, Any]:
     result = train_model(frame, config)
     seconds = time.perf_counter() - t0
     model = result.model
-    _, X = model.featurize(
+    analysed, X = model.featurize(
         holdout["text"].astype(str).tolist(), holdout["source"].astype(str).tolist()
     )
-    scores = model.score_matrix(X)
+    scores = model.score_matrix(X, analysed)
     held = evaluate_scores(
         label_of(holdout),
         scores,

@@ -129,6 +129,15 @@ class CandidatesConfig(_Strict):
     hgb_indicators_svd: HGBConfig = HGBConfig()
 
 
+class PlainWordsConfig(_Strict):
+    #: The plain-words member's share of the served logit: the score is the calibrated
+    #: blend ``(1 - weight) * screener + weight * plain words`` of the two members'
+    #: calibrated logits (decision 0038); 0 serves the classifier alone. A linear candidate
+    #: calibrated by Platt's sigmoid only: otherwise the classifier is served alone.
+    weight: float = Field(0.4, ge=0, lt=1)
+    C: float = Field(1.0, gt=0)
+
+
 class CalibrationConfig(_Strict):
     method: Literal["sigmoid", "isotonic"] = "sigmoid"
 
@@ -239,6 +248,7 @@ class TrainConfig(_Strict):
     split: SplitConfig = SplitConfig()
     features: FeatureConfig = FeatureConfig()
     candidates: CandidatesConfig = CandidatesConfig()
+    plain_words: PlainWordsConfig = PlainWordsConfig()
     calibration: CalibrationConfig = CalibrationConfig()
     operating_point: OperatingPointConfig = OperatingPointConfig()
     evaluation: EvaluationConfig = EvaluationConfig()

@@ -68,3 +68,11 @@ def test_ordinal_cut_weights_of_the_wrong_length_or_sign_are_refused(cuts, weigh
     }
     with pytest.raises(ValidationError, match=reason):
         TrainConfig().with_overrides(overrides)
+
+
+def test_the_plain_words_member_weighs_in_below_one():
+    assert TrainConfig().plain_words.weight == pytest.approx(0.4)
+    assert TrainConfig().with_overrides({"plain_words.weight": 0}).plain_words.weight == 0
+    for bad in (1.0, -0.1):
+        with pytest.raises(ValidationError, match="plain_words.weight"):
+            TrainConfig().with_overrides({"plain_words.weight": bad})

@@ -3,6 +3,8 @@ kinds of sentence, and sparse matrices from dense ones."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -51,3 +53,22 @@ def training_frame(n: int = 600, seed: int = 3) -> pd.DataFrame:
 
 def sp_csr(X: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix(X)
+
+
+def served_logit(model: Any, X: sp.csr_matrix, analysed: Any) -> np.ndarray:
+    """The logit the calibrator maps to the score, from the classifier's own
+    ``decision_function`` and, for a model that blends the plain-words member, the blend's
+    recorded calibrations (decision 0038)."""
+    from training.model.plain import plain_docs
+
+    f = np.asarray(model.classifier.decision_function(X), dtype=np.float64)
+    if model.plain is None:
+        return f
+    blend = model.metadata["plain_words"]
+    w = blend["weight"]
+    member = model.plain.logits(plain_docs(analysed))  # w * member_slope * its own logit
+    return (
+        (1 - w) * (blend["classifier_slope"] * f + blend["classifier_offset"])
+        + member
+        + w * blend["member_offset"]
+    )

@@ -152,10 +152,12 @@ class ModelCardInputs:
     fairness: dict[str, Any] | None = None
     model_type: str = "Calibrated linear classifier over text features"
     features: str = (
-        "Word and phrase counts (TF-IDF) of the redacted concern text, negation-aware "
-        "risk-indicator matches, and the referral source. Audit-only attributes of the "
-        "child (age, sex, ethnicity, disability, deprivation, interpreter need) are never "
-        "features."
+        "Word and phrase counts (TF-IDF) of the redacted concern text, read for negation, "
+        "history and hedging; risk-indicator matches; a static sentence embedding; and, "
+        "blended into the score, a plain word TF-IDF model of the same redacted words. "
+        "Pronouns, sex words, religion and language are dropped before any feature. "
+        "Audit-only attributes of the child (age, sex, ethnicity, disability, "
+        "deprivation, interpreter need) are never features."
     )
     owner: str | None = None
     contact: str | None = None

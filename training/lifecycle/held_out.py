@@ -47,7 +47,7 @@ def evaluate_held_out(
     held-out scores) and the test split (``X_test``, its feature rows), and build the
     monitor's reference from both; ``p_true`` says the splits carry the generator's true
     probabilities (for the oracle comparison)."""
-    test_scores = model.score_matrix(X_test)
+    test_scores = model.score_matrix(X_test, analysed["test"])
     validation, test = (
         _evaluate(model, config, splits[k], y[k], scores, p_true=p_true)
         for k, scores in (("validation", validation_scores), ("test", test_scores))
@@ -117,4 +117,6 @@ def _evaluate(
 def _ece_without_source(model: ScreenerModel, test: AnalysedContacts, y: np.ndarray) -> float:
     """Calibration error of the test split scored as if no contact had a source."""
     blind = test.with_sources((None,) * len(test))
-    return float(expected_calibration_error(y, model.score_matrix(model.features.transform(blind))))
+    return float(
+        expected_calibration_error(y, model.score_matrix(model.features.transform(blind), blind))
+    )

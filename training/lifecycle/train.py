@@ -45,6 +45,7 @@ from training.data.contract import (
 )
 from training.data.guidance import read_guidance
 from training.data.parts import WEIGHT_COLUMN
+from training.lifecycle.blend import blend_plain_words
 from training.lifecycle.held_out import evaluate_held_out
 from training.model.analyser import AnalysedContacts, ContactAnalyser
 from training.model.baseline import PlainBaseline
@@ -278,6 +279,20 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
     results, best = _select(config, fitted)
     model = _screener(config, analyser, features, fitted, best, y["validation"], info)
     t0 = time.perf_counter()
+    with_corpus = len(corpus) > 0 and config.guidance.share > 0
+    blended = blend_plain_words(
+        model,
+        config,
+        fit_docs=analysed["train"].plus(analysed["guidance"]) if with_corpus else analysed["train"],
+        fit_y=fit_set.y,
+        fit_weights=fit_set.weights,
+        X_val=X["validation"],
+        validation=analysed["validation"],
+        y_val=y["validation"],
+    )
+    validation_scores = best.val_scores if blended is None else blended
+    timings["fit_plain_words_seconds"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     # The corpus's feature rows, read once by the level estimate and the similar cases.
     X_guidance = features.transform(analysed["guidance"]) if len(corpus) else None
     model.level_model = _level_model(X_guidance, corpus)
@@ -294,7 +309,7 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
         splits=splits,
         analysed=analysed,
         y=y,
-        validation_scores=best.val_scores,
+        validation_scores=validation_scores,
         X_test=X["test"],
         p_true="p_true" in frame,
     )

@@ -297,12 +297,13 @@ def run_fairness(
     screener, ref = registry.load_screener(uri)
     texts = frame["text"].astype(str).tolist()
     sources = frame["source"].astype(str).tolist()
-    _, X = screener.featurize(texts, sources)
-    scores = screener.score_matrix(X)
+    analysed, X = screener.featurize(texts, sources)
+    scores = screener.score_matrix(X, analysed)
     audit = audit_groups(frame)
 
     def score_fn(batch: list[str]) -> np.ndarray:
-        return screener.score_matrix(screener.featurize(batch, [None] * len(batch))[1])
+        batch_analysed, batch_X = screener.featurize(batch, [None] * len(batch))
+        return screener.score_matrix(batch_X, batch_analysed)
 
     counterfactual = counterfactual_tests(score_fn, texts, n=counterfactual_n)
     names = screener.features.get_feature_names_out()
@@ -383,8 +384,8 @@ def evaluate_registered(
     screener, ref = registry.load_screener(uri)
     texts = frame["text"].astype(str).tolist()
     sources = frame["source"].astype(str).tolist()
-    _, X = screener.featurize(texts, sources)
-    scores = screener.score_matrix(X)
+    analysed, X = screener.featurize(texts, sources)
+    scores = screener.score_matrix(X, analysed)
     result = evaluate_scores(
         label_of(frame),
         scores,

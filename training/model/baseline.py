@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from training.model.calibration import PlattCalibrator
+from training.model.plain import fit_plain_words
 
 __all__ = ["PlainBaseline"]
 
@@ -47,18 +46,16 @@ class PlainBaseline(BaseEstimator):
     ) -> PlainBaseline:
         """Fit on ``texts`` and their 0/1 labels (each weighted by ``sample_weight``);
         calibrate on the held-out pair."""
-        self.vectorizer_ = TfidfVectorizer(
-            ngram_range=(1, self.ngram_max),
+        self.vectorizer_, self.classifier_ = fit_plain_words(
+            texts,
+            np.asarray(y),
+            sample_weight=sample_weight,
+            C=self.C,
+            ngram_max=self.ngram_max,
             min_df=self.min_df,
             max_features=self.max_features,
-            sublinear_tf=True,
-            dtype=np.float32,
+            written=False,
         )
-        X = self.vectorizer_.fit_transform(list(texts))
-        self.vectorizer_.stop_words_ = None  # diagnostic only, and larger than the vocabulary
-        self.classifier_ = LogisticRegression(
-            C=self.C, solver="liblinear", dual=True, tol=1e-3, max_iter=300, random_state=0
-        ).fit(X, np.asarray(y), sample_weight=sample_weight)
         logits = self.classifier_.decision_function(self.vectorizer_.transform(calibration_texts))
         self.calibrator_ = PlattCalibrator().fit(logits, calibration_y)
         return self

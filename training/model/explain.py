@@ -78,8 +78,13 @@ class LinearExplainer:
         row: sp.csr_matrix | SparseRow,
         *,
         top_k: int | None = None,
+        extra: tuple[float, dict[str, float]] | None = None,
     ) -> tuple[list[ExplanationPhrase], float]:
         """Contributions for one contact, grouped into phrases, and the exact logit.
+
+        ``extra`` is another member's intercept and ``word:`` n-gram weights in the same
+        logit (the plain-words member, ``training.model.plain``): its n-grams join the
+        phrases of the same name and count in the logit.
 
         ``analysis`` is the contact's ``training.text.CompactAnalysis`` (with spans) or full
         ``Analysis``; ``row`` its feature row. With ``top_k=None`` every phrase is returned and their weights
@@ -102,6 +107,10 @@ class LinearExplainer:
             weights[MEANING] = float(contrib[(idx >= e0) & (idx < e1)].sum())
         if "indicators" in blocks:
             self._add_indicators(weights, spans, idx, contrib, blocks["indicators"], analysis)
+        if extra is not None:
+            logit += extra[0] + sum(extra[1].values())
+            for key, c in extra[1].items():
+                weights[key] = weights.get(key, 0.0) + c
         if "source" in blocks:
             s0, s1 = blocks["source"]
             for c in contrib[(idx >= s0) & (idx < s1)].tolist():
@@ -115,7 +124,12 @@ class LinearExplainer:
             keys = [k for k in keys if shown(k)]
             magnitude = np.abs(np.array([weights[k] for k in keys], dtype=np.float64))
             keys = [keys[j] for j in np.argsort(-magnitude, kind="stable")[:top_k]]
-        self._word_spans(keys, toks, spans)
+        written = (
+            analysis.plain.split()
+            if extra is not None and isinstance(analysis, CompactAnalysis)
+            else ()
+        )
+        self._word_spans(keys, toks, spans, written)
         phrases = [
             ExplanationPhrase(
                 feature=k, weight=float(weights[k]), spans=tuple(sorted(set(spans.get(k, []))))
@@ -221,10 +235,12 @@ class LinearExplainer:
         keys: Sequence[str],
         toks: Sequence[tuple[str, str, int, int]],
         spans: dict[str, list[tuple[int, int]]],
+        written: Sequence[str] = (),
     ) -> None:
         """Fill ``spans`` for the ``word:`` keys: every occurrence of the n-gram in the marked
-        token stream, or, for a token known only by its character n-grams, every occurrence
-        of the bare token."""
+        token stream or, for a model with the plain-words member, in the words as
+        ``written`` (one written word per token); for a token known only by its character n-grams, every occurrence of the bare
+        token."""
         wanted = {k[5:] for k in keys if k.startswith("word:")}
         if not wanted:
             return
@@ -236,14 +252,19 @@ class LinearExplainer:
         count = len(toks)
         for _, plain, start, end in [t for t in toks if t[1] in wanted]:
             bare[plain].append((start, end))
-        for i in [i for i, t in enumerate(toks) if t[0] in heads]:
-            marked, _, start, end = toks[i]
-            if marked in wanted:
-                found[marked].append((start, end))
-            for n in range(2, min(n_max, count - i) + 1):
-                gram = " ".join(t[0] for t in toks[i : i + n])
-                if gram in wanted:
-                    found[gram].append((start, toks[i + n - 1][3]))
+        streams = [list(enumerate(t[0] for t in toks))]
+        if len(written) == count:
+            # The words as written, as the plain-words member reads them (one per token).
+            streams.append([(i, w) for i, w in enumerate(written) if len(w) > 1])
+        for stream in streams:
+            for k in [k for k, (_, w) in enumerate(stream) if w in heads]:
+                first = stream[k][0]
+                if stream[k][1] in wanted:
+                    found[stream[k][1]].append((toks[first][2], toks[first][3]))
+                for n in range(2, min(n_max, len(stream) - k) + 1):
+                    gram = " ".join(w for _, w in stream[k : k + n])
+                    if gram in wanted:
+                        found[gram].append((toks[first][2], toks[stream[k + n - 1][0]][3]))
         for gram in wanted:
             spans["word:" + gram] = found.get(gram) or bare.get(gram, [])
 

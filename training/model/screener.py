@@ -31,6 +31,7 @@ from training.model.floors import FloorPolicy, floors_enabled
 from training.model.level import LevelEstimator, differs
 from training.model.outputs import ExplanationPhrase, IndicatorOut, ScoreRecord, SimilarCase
 from training.model.parallel import in_two, scoring_processes
+from training.model.plain import PlainWords, plain_docs
 from training.model.similar import SimilarIndex, past_contacts_shown
 
 __all__ = ["ScreenerModel"]
@@ -60,6 +61,9 @@ class ScreenerModel:
     differ_margin: float = 0.4
     #: the similar cases shown beside a score (None: models trained without, or before it)
     similar_index: SimilarIndex | None = None
+    #: the plain-words member whose logit is blended into the linear classifier's (None:
+    #: the classifier alone; ``training.model.plain``, decision 0038)
+    plain: PlainWords | None = None
 
     def featurize(
         self, texts: Sequence[str], sources: Sequence[str | None]
@@ -67,19 +71,39 @@ class ScreenerModel:
         analysed = self.analyser.transform_texts(list(texts), list(sources))
         return analysed, self.features.transform(analysed)
 
-    def score_matrix(self, X: sp.csr_matrix) -> np.ndarray:
-        """Calibrated probabilities of meeting the threshold for feature rows ``X``."""
-        return _calibrated(self.calibrator, self.logits(X))
+    def score_matrix(
+        self, X: sp.csr_matrix, analysed: AnalysedContacts | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities of meeting the threshold for feature rows ``X`` of the
+        contacts ``analysed`` (which the plain-words member reads, when the model has one)."""
+        return _calibrated(self.calibrator, self.logits(X, analysed))
 
-    def logits(self, X: sp.csr_matrix) -> np.ndarray:
-        """The classifier's logit for feature rows ``X`` (for a linear classifier, the
-        rows' dot product with its weights: what the explanation adds up to)."""
+    def logits(
+        self,
+        X: sp.csr_matrix,
+        analysed: AnalysedContacts | None = None,
+        *,
+        member: sp.csr_matrix | None = None,
+    ) -> np.ndarray:
+        """The logit the calibrator maps to the score, for feature rows ``X`` of the contacts
+        ``analysed`` (or the plain-words member's rows of them, ``member``): for a linear
+        classifier, the rows' dot product with its weights plus the member's share (what
+        the explanation adds up to)."""
         if self._linear():
             assert self.explainer is not None
-            return (
+            out = (
                 np.asarray(X @ self.explainer.coef, dtype=np.float64).ravel()
                 + self.explainer.intercept
             )
+            if self.plain is not None:
+                if member is None:
+                    if analysed is None:
+                        raise ValueError(
+                            "this model blends a plain-words member: pass the analysis"
+                        )
+                    member = self.plain.matrix(plain_docs(analysed))
+                out = out + self.plain.logits(member)
+            return out
         return np.asarray(self.classifier.decision_function(X), dtype=np.float64).ravel()
 
     def _linear(self) -> bool:
@@ -186,15 +210,21 @@ class ScreenerModel:
     ) -> list[ScoreRecord]:
         analysed = self.analyser.transform_texts(texts, sources, parallel=False)
         assert analysed.analyses is not None  # the serving analyser keeps them
+        # The plain-words member's rows, read once for the scores and the explanations.
+        member = None if self.plain is None else self.plain.matrix(plain_docs(analysed))
         scores, rows, levels = self._scores_rows_levels(
-            analysed, len(texts), by_row=not batch_independent
+            analysed, len(texts), by_row=not batch_independent, member=member
         )
         explained: list[tuple[ExplanationPhrase, ...]] = [()] * len(rows)
         logit_of: list[float | None] = [None] * len(rows)
         if explain and self.explainer is not None:
             for i, row in enumerate(rows):
                 top, logit_of[i] = self.explainer.contributions(
-                    analysed.analyses[i], sources[i], row, top_k=self.top_k
+                    analysed.analyses[i],
+                    sources[i],
+                    row,
+                    top_k=self.top_k,
+                    extra=None if member is None else self._plain_extra(member[i]),
                 )
                 explained[i] = tuple(top)
         index = self.similar_index
@@ -231,18 +261,30 @@ class ScreenerModel:
         return out
 
     def _scores_rows_levels(
-        self, analysed: AnalysedContacts, n: int, *, by_row: bool = True
+        self,
+        analysed: AnalysedContacts,
+        n: int,
+        *,
+        by_row: bool = True,
+        member: sp.csr_matrix | None = None,
     ) -> tuple[np.ndarray, list[SparseRow], np.ndarray | None]:
         """Calibrated scores, each contact's feature row and its level probabilities (None
         for a model without a level estimate). A few contacts of a linear model go row by
         row (unless ``by_row`` is False), with no sparse matrix; a larger batch goes
-        through the matrix."""
+        through the matrix. ``member``: the plain-words member's rows, when read already."""
         if by_row and self._linear() and n <= _ROWS_UP_TO:
             assert self.explainer is not None
             coef, intercept = self.explainer.coef, self.explainer.intercept
             rows = self.features.rows(analysed)
-            logits = [intercept + float(r.data.astype(np.float64) @ coef[r.indices]) for r in rows]
-            scores = _calibrated(self.calibrator, np.asarray(logits, dtype=np.float64))
+            logits = np.asarray(
+                [intercept + float(r.data.astype(np.float64) @ coef[r.indices]) for r in rows],
+                dtype=np.float64,
+            )
+            if self.plain is not None:
+                logits = logits + self.plain.logits(
+                    plain_docs(analysed) if member is None else member
+                )
+            scores = _calibrated(self.calibrator, logits)
             levels = None if self.level_model is None else self.level_model.rows(rows)
             return scores, rows, levels
         X = self.features.transform(analysed)
@@ -253,7 +295,13 @@ class ScreenerModel:
             for i in range(X.shape[0])
         ]
         levels = None if self.level_model is None else self.level_model.probabilities(X)
-        return self.score_matrix(X), rows, levels
+        logits = self.logits(X, analysed if member is None else None, member=member)
+        return _calibrated(self.calibrator, logits), rows, levels
+
+    def _plain_extra(self, doc: str | sp.csr_matrix) -> tuple[float, dict[str, float]]:
+        """The plain-words member's intercept and n-gram shares of one contact's logit."""
+        assert self.plain is not None
+        return self.plain.intercept, self.plain.contributions(doc)
 
     def explain(
         self, text: str, source: str | None = None
@@ -263,8 +311,15 @@ class ScreenerModel:
             raise ValueError("this model has no linear explainer")
         analysed, X = self.featurize([text], [source])
         assert analysed.analyses is not None
-        phrases, logit = self.explainer.contributions(analysed.analyses[0], source, X[0])
-        return self.explainer.intercept, phrases, logit
+        extra = None
+        intercept = self.explainer.intercept
+        if self.plain is not None:
+            extra = self._plain_extra(plain_docs(analysed)[0])
+            intercept += extra[0]
+        phrases, logit = self.explainer.contributions(
+            analysed.analyses[0], source, X[0], extra=extra
+        )
+        return intercept, phrases, logit
 
     def predict_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The pyfunc contract: DataFrame[text, source?] -> DataFrame[score, priority, band,

@@ -4,7 +4,7 @@ solver, and exact explanations of the met cut's logit."""
 import numpy as np
 import pytest
 
-from tests.utils.model import sp_csr, training_frame
+from tests.utils.model import served_logit, sp_csr, training_frame
 from training.config import TrainConfig
 from training.lifecycle.train import train_model
 
@@ -60,8 +60,8 @@ def test_the_ordinal_candidate_is_trained_on_outcome_ranks_and_served_exactly():
     text = "Dad hit him, there is a bruise. No marks on his sister."
     intercept, phrases, logit = model.explain(text, "police")
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
-    _, X = model.featurize([text], ["police"])
-    assert logit == pytest.approx(float(model.classifier.decision_function(X)[0]), abs=1e-6)
+    analysed, X = model.featurize([text], ["police"])
+    assert logit == pytest.approx(float(served_logit(model, X, analysed)[0]), abs=1e-6)
     # An asserted serious indicator never lowers a score: its weights are 0 or above.
     mask = model.features.nonnegative_columns()
     assert mask.sum() > 10 and (model.explainer.coef[mask] >= 0.0).all()

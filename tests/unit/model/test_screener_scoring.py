@@ -5,20 +5,36 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.utils.model import training_frame
+from tests.utils.model import served_logit, training_frame
 from training.config import TrainConfig
 from training.lifecycle.train import train_model
+
+
+def test_the_default_model_blends_the_plain_words_member(model):
+    assert model.plain is not None
+    assert model.metadata["plain_words"]["weight"] == pytest.approx(0.4)
 
 
 def test_linear_explanation_is_exact(model):
     text = "Dad hit him, there is a bruise. No marks on his sister."
     intercept, phrases, logit = model.explain(text, "police")
-    _, X = model.featurize([text], ["police"])
+    analysed, X = model.featurize([text], ["police"])
     # Features are float32: the classifier's own logit agrees to float32 precision.
-    assert logit == pytest.approx(
-        float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6
-    )
+    assert logit == pytest.approx(float(served_logit(model, X, analysed)[0]), rel=1e-6, abs=1e-6)
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
+    # The member's n-grams are among the phrases, under the word features' names.
+    member = model.plain.contributions(analysed.plains[0])
+    assert member and set(member) <= {p.feature for p in phrases}
+
+
+def test_a_phrase_of_the_plain_words_member_points_at_its_words(model):
+    text = "The two little ones were on their own all night."
+    _, phrases, _ = model.explain(text, None)
+    by_name = {p.feature: p for p in phrases}
+    assert "word:on their" in by_name or "word:their own" in by_name
+    for name in ("word:on their", "word:their own"):
+        if name in by_name and name in model.plain.contributions("on their own"):
+            assert [text[a:b] for a, b in by_name[name].spans] == [name[5:]]
 
 
 def test_explanation_spans_point_into_the_original_text(model):
@@ -70,10 +86,12 @@ def test_predict_frame_follows_the_pyfunc_contract(model):
 
 def test_fast_scoring_path_equals_the_classifier_and_calibrator_in_turn(model):
     texts = training_frame(40, seed=11)["text"].tolist()
-    _, X = model.featurize(texts, ["health"] * len(texts))
+    analysed, X = model.featurize(texts, ["health"] * len(texts))
     assert model.explanation_exact
-    expected = model.calibrator.predict(model.classifier.decision_function(X))
-    assert np.allclose(model.score_matrix(X), expected)
+    expected = model.calibrator.predict(served_logit(model, X, analysed))
+    assert np.allclose(model.score_matrix(X, analysed), expected)
+    with pytest.raises(ValueError, match="plain-words member"):
+        model.score_matrix(X)
 
 
 @pytest.mark.parametrize("n", [1, 7, 120])
@@ -94,9 +112,9 @@ def test_row_by_row_scoring_matches_the_feature_matrix(model, n):
         got[row.indices] = row.data
         assert np.allclose(got, dense[i], rtol=1e-5, atol=1e-7)
     records = model.score_records(texts, sources)
-    expected = model.calibrator.predict(model.classifier.decision_function(X))
+    decision = served_logit(model, X, analysed)
+    expected = model.calibrator.predict(decision)
     assert np.allclose([r.score for r in records], expected, rtol=1e-6, atol=1e-9)
-    decision = model.classifier.decision_function(X)
     assert np.allclose([r.logit for r in records], decision, rtol=1e-5, atol=1e-6)
     assert all(r.logit is None for r in model.score_records(texts, sources, explain=False))
 
@@ -115,10 +133,8 @@ def test_a_fitted_text_norm_keeps_the_explanation_exact_and_the_paths_equal(text
     assert model.features.text_scales_ is not None
     text = "Dad hit him, there is a bruise. No marks on his sister. Mum is worried."
     intercept, phrases, logit = model.explain(text, "police")
-    _, X = model.featurize([text], ["police"])
-    assert logit == pytest.approx(
-        float(model.classifier.decision_function(X)[0]), rel=1e-6, abs=1e-6
-    )
+    analysed, X = model.featurize([text], ["police"])
+    assert logit == pytest.approx(float(served_logit(model, X, analysed)[0]), rel=1e-6, abs=1e-6)
     assert intercept + sum(p.weight for p in phrases) == pytest.approx(logit, abs=1e-6)
     texts = [text] * 3 + list(training_frame(80, seed=5)["text"])
     few = [r.score for r in model.score_records(texts[:3])]
@@ -209,3 +225,21 @@ def test_a_tree_model_scores_a_large_batch_in_one_process(monkeypatch):
     monkeypatch.setattr(model, "_score_in_two", lambda *a: forked.append(1) or [])
     records = model.score_records(["Dad hit him."] * 300, explain=False)
     assert len(records) == 300 and not forked
+
+
+def test_a_plain_words_weight_of_zero_serves_the_classifier_alone():
+    config = TrainConfig().with_overrides(
+        {
+            "candidates.names": ["logreg_words_chars"],
+            "features.word_min_df": 1,
+            "evaluation.n_boot": 5,
+            "plain_words.weight": 0.0,
+        }
+    )
+    model = train_model(training_frame(), config).model
+    assert model.plain is None and "plain_words" not in model.metadata
+    texts = training_frame(30, seed=4)["text"].tolist()
+    analysed, X = model.featurize(texts, [None] * len(texts))
+    expected = model.calibrator.predict(model.classifier.decision_function(X))
+    assert np.allclose(model.score_matrix(X), expected)
+    assert np.allclose([r.score for r in model.score_records(texts)], expected, rtol=1e-6)
