@@ -7,6 +7,7 @@ token, indicator features to the indicator matches and the source to no span.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,9 +122,9 @@ class LinearExplainer:
             # Shown to a screener: phrases of the concern, not function words ("then", "do
             # it") or the words a referrer names themselves by ("DSL", "I"); every weight
             # still counts in the logit.
-            keys = [k for k in keys if shown(k)]
             magnitude = np.abs(np.array([weights[k] for k in keys], dtype=np.float64))
-            keys = [keys[j] for j in np.argsort(-magnitude, kind="stable")[:top_k]]
+            ranked = (keys[j] for j in np.argsort(-magnitude, kind="stable"))
+            keys = list(itertools.islice((k for k in ranked if shown(k)), top_k))
         written = (
             analysis.plain.split()
             if extra is not None and isinstance(analysis, CompactAnalysis)

@@ -243,3 +243,18 @@ def test_a_plain_words_weight_of_zero_serves_the_classifier_alone():
     expected = model.calibrator.predict(model.classifier.decision_function(X))
     assert np.allclose(model.score_matrix(X), expected)
     assert np.allclose([r.score for r in model.score_records(texts)], expected, rtol=1e-6)
+
+
+def test_the_plain_words_member_reads_rows_as_its_vectorizer_does(model):
+    """The member computes each document's TF-IDF row itself (fast for one contact, and
+    independent of the batch): the fitted vectorizer's rows, to float32 rounding."""
+    from training.model.plain import plain_docs
+
+    texts = training_frame(60, seed=6)["text"].tolist() + ["", "x"]
+    docs = plain_docs(model.analyser.transform_texts(texts, [None] * len(texts)))
+    ours = model.plain.matrix(docs)
+    theirs = model.plain.vectorizer.transform(docs)
+    assert ours.shape == theirs.shape and ours.nnz == theirs.nnz
+    assert abs(ours - theirs).max() < 1e-6
+    one_by_one = [model.plain.matrix([d]).toarray() for d in docs[:10]]
+    assert all((row == ours[i].toarray()).all() for i, row in enumerate(one_by_one))
