@@ -7,6 +7,7 @@ and without the source, and the training time; it names the benchmarks for the f
 run logs.
 
     python bench/bench_targets.py --model 5 --against 4
+    python bench/bench_targets.py        # the latest version against the one before it
 """
 
 from __future__ import annotations
@@ -20,12 +21,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--model", required=True, help="the new version")
-    parser.add_argument("--against", required=True, help="the version to compare it with")
+    parser.add_argument("--model", help="the new version (default: the latest)")
+    parser.add_argument(
+        "--against", help="the version to compare it with (default: the one before)"
+    )
     args = parser.parse_args()
 
     from training.audit.render.targets import targets_table
-    from training.lifecycle.registry import version_details
+    from training.lifecycle.registry import latest_version, version_details
+
+    if args.model is None:
+        args.model = latest_version()
+        if args.model is None:
+            print("bench_targets: no registered version to compare (train one first)")
+            return
+    if args.against is None:
+        if not args.model.isdigit() or int(args.model) < 2:
+            print(f"bench_targets: no version before version {args.model} to compare it with")
+            return
+        args.against = str(int(args.model) - 1)
 
     try:
         new, old = version_details(args.model), version_details(args.against)
