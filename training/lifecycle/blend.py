@@ -51,7 +51,9 @@ def blend_plain_words(
     )
     coef = np.asarray(classifier.coef_, dtype=np.float64).ravel()
     intercept = float(np.ravel(classifier.intercept_)[0])
-    raw = np.asarray(vectorizer.transform(plain_docs(validation)) @ coef, dtype=np.float64).ravel()
+    # The validation contacts' member rows, read once for both calibrations below.
+    rows = PlainWords(vectorizer, coef=coef, intercept=intercept).matrix(plain_docs(validation))
+    raw = np.asarray(rows @ coef, dtype=np.float64).ravel()
     member_cal = PlattCalibrator().fit(raw + intercept, y_val)
     # Platt's p = expit(-(slope * f + intercept)): the calibrated logit is -slope * f - intercept.
     a_m, b_m = -calibrator.slope_, -calibrator.intercept_
@@ -71,8 +73,9 @@ def blend_plain_words(
         "member_slope": a_p,
         "member_offset": b_p,
     }
-    model.calibrator = PlattCalibrator().fit(model.logits(X_val, validation), y_val)
-    scores = model.score_matrix(X_val, validation)
+    logits = model.logits(X_val, member=rows)
+    model.calibrator = PlattCalibrator().fit(logits, y_val)
+    scores = np.clip(model.calibrator.predict(logits), 0.0, 1.0)
     model.threshold = float(
         threshold_for_recall(y_val, scores, target_recall=config.operating_point.target_recall)
     )

@@ -240,8 +240,8 @@ class LinearExplainer:
     ) -> None:
         """Fill ``spans`` for the ``word:`` keys: every occurrence of the n-gram in the marked
         token stream or, for a model with the plain-words member, in the words as
-        ``written`` (one written word per token); for a token known only by its character n-grams, every occurrence of the bare
-        token."""
+        ``written`` (one written word per token); for a token known only by its character
+        n-grams, every occurrence of the bare token."""
         wanted = {k[5:] for k in keys if k.startswith("word:")}
         if not wanted:
             return
