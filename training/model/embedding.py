@@ -136,6 +136,13 @@ def embed(model: Any, texts: list[str]) -> np.ndarray:
     """Each text's mean embedding (unit length), float32, one row per text."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    import tqdm
+
+    # model2vec wraps every encode in a (disabled) tqdm bar, whose first use starts tqdm's
+    # monitor thread: a process running that thread never scores a large batch in two
+    # processes (``parallel.scoring_processes``), so the pyfunc's batches ran on one core.
+    # The monitor only re-times stalled progress bars, and we show none.
+    tqdm.tqdm.monitor_interval = 0
     return np.asarray(model.encode(texts, batch_size=1024), dtype=np.float32)
 
 

@@ -100,3 +100,24 @@ def test_rows_and_the_matrix_read_the_embedding_alike(analysed) -> None:
         assert np.allclose(dense, X[i], atol=1e-6)
     again = pickle.loads(pickle.dumps(est)).transform(analysed).toarray()
     assert np.allclose(again, X)
+
+
+def test_embedding_starts_no_thread_so_large_batches_still_fork() -> None:
+    """model2vec wraps each encode in a tqdm bar, whose first use would start tqdm's monitor
+    thread; with it running, a large batch is scored in one process instead of two
+    (``parallel.scoring_processes``). A fresh interpreter, so no thread of the test run's
+    own counts."""
+    import subprocess
+    import sys
+
+    script = (
+        "import threading\n"
+        "from training.model.embedding import DEFAULT_DIR, embed, load_static_model\n"
+        "from training.model.parallel import scoring_processes\n"
+        "embed(load_static_model(DEFAULT_DIR), ['the baby had a bruise', 'seen at school'])\n"
+        "print(sorted(t.name for t in threading.enumerate()), scoring_processes(1000))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "['MainThread'] 2"
