@@ -5,8 +5,12 @@ words the rules test are in ``patterns/scope_words.json``. Each cue casts a scop
 nearby tokens of its sentence:
 
 * negation ("no", "denies", "ruled out", "no evidence of") covers the following tokens up
-  to the clause end (",", ";", "but", "and", sentence end) or ``neg_window`` tokens;
-  post-cues ("... were not seen", "... denied.", "... ruled out.") cover the clause before;
+  to the clause end (",", ";", "but", "and", sentence end) or ``neg_window`` tokens, and a
+  list of short items that an "and"/"or" closes ("no bruises, marks or burns"); post-cues
+  ("... were not seen", "... denied.", "... ruled out.") cover the clause before, and their
+  own verb ("domestic abuse: not disclosed"); a condition ("if any", "if he ever",
+  "should there be") asserts nothing and negates like "no"; an empty tick box of a form
+  ("[ ] disclosure", "☐ neglect") negates its label, up to the next box or gap;
 * hedging ("possibly", "may", "query", "worried that") covers the rest of the clause, at
   most ``hedge_window`` tokens; a "?" hedges its whole sentence up to it;
 * historical/resolved ("in 2019", "previously", "used to", "no longer", "in the past") covers

@@ -57,6 +57,7 @@ class ScopeWords:
     it_clauses: frozenset[int]
     that_preps: frozenset[int]
     parens: frozenset[int]
+    tick_boxes: frozenset[int]
     status: frozenset[int]
     temporal: frozenset[int]
     quotes: frozenset[int]
