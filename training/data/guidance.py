@@ -23,7 +23,7 @@ OUTCOME_OF_LEVEL: dict[int, str] = {1: "nfa", 2: "early_help", 3: "referral", 4:
 
 #: The columns of the frame ``read_guidance`` returns.
 COLUMNS: tuple[str, ...] = (
-    "contact_id", "source", "text", "level", "outcome", "indicators", "reason",
+    "contact_id", "concern", "source", "text", "level", "outcome", "indicators", "reason",
 )  # fmt: skip
 
 
@@ -35,10 +35,11 @@ def guidance_dir() -> Path:
 
 
 def read_guidance(directory: Path | None = None) -> pd.DataFrame:
-    """Every contact of the corpus as ``contact_id``, ``source``, ``text``, ``level``,
-    ``outcome``, ``indicators`` (a tuple of the indicator names the author gave it, without
-    ``none``) and ``reason`` (the author's one line on why that level); an empty frame when
-    the folder holds none."""
+    """Every contact of the corpus as ``contact_id``, ``concern`` (the concern it tells:
+    versions of one concern by different messengers share it; else its own id),
+    ``source``, ``text``, ``level``, ``outcome``, ``indicators`` (a tuple of the indicator
+    names the author gave it, without ``none``) and ``reason`` (the author's one line on
+    why that level); an empty frame when the folder holds none."""
     folder = guidance_dir() if directory is None else Path(directory)
     rows: list[dict[str, object]] = []
     for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
@@ -55,6 +56,7 @@ def read_guidance(directory: Path | None = None) -> pd.DataFrame:
             rows.append(
                 {
                     "contact_id": str(raw["id"]),
+                    "concern": str(raw.get("concern") or raw["id"]),
                     "source": source if source in SOURCES else None,
                     "text": str(raw["text"]),
                     "level": level,

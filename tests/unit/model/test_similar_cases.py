@@ -10,6 +10,7 @@ import dataclasses
 import json
 import pickle
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -301,6 +302,30 @@ def test_k_is_bounded(tfidf_features, analysed, corpus) -> None:  # type: ignore
     for bad in (0, 6):
         with pytest.raises(ValidationError):
             SimilarConfig(k=bad)
+
+
+def test_one_version_of_a_concern_is_shown_however_many_are_near(tfidf_features, corpus) -> None:  # type: ignore[no-untyped-def]
+    """The corpus writes some concerns several times, by different messengers: the nearest
+    examples are of different concerns, the nearest version of each."""
+    first = corpus.iloc[0]
+    versions = pd.DataFrame(
+        [
+            first.to_dict() | {"contact_id": f"v-{i}", "concern": "v", "text": text}
+            for i, text in enumerate(
+                [first["text"], first["text"] + " Thank you.", "Please call. " + first["text"]]
+            )
+        ]
+    )
+    both = pd.concat([versions, corpus.iloc[1:]], ignore_index=True)
+    index = _build(tfidf_features, {"guidance": _analyse(both["text"].tolist())}, both)
+    rows = tfidf_features.rows(_analyse([first["text"]]))
+    shown = [c.id for c in index.query(rows, [frozenset()], k=3)[0]]
+    assert shown[0] == "v-0" and len(shown) == 3
+    assert not {"v-1", "v-2"} & set(shown)
+    # without groups (an index pickled before them), every version counts on its own
+    index.guidance = replace(index.guidance, groups=None)
+    shown = [c.id for c in index.query(rows, [frozenset()], k=3)[0]]
+    assert sorted(shown) == ["v-0", "v-1", "v-2"]
 
 
 def test_without_an_embedding_table_the_index_falls_back_to_tfidf(

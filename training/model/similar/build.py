@@ -146,7 +146,10 @@ def _guidance_examples(
     ]
     kept = _take(guidance, keep)
     matrix = None if guidance_matrix is None else guidance_matrix[keep]
-    guidance_examples = _examples(features, kept, cases, method, block, matrix)
+    concerns = corpus["concern"].astype(str).tolist() if "concern" in corpus else ids
+    guidance_examples = _examples(
+        features, kept, cases, method, block, matrix, [concerns[i] for i in keep]
+    )
     counts = {
         "guidance_removed": int(removed.sum()),
         "guidance_excluded": int((near & ~removed).sum()),
@@ -250,9 +253,11 @@ def _examples(
     method: Method,
     block: tuple[int, int],
     X: sp.csr_matrix | None = None,
+    groups: Sequence[str] | None = None,
 ) -> _Examples:
     """Vectors and word rows of ``analysed`` from the model's own feature rows (the same
-    arithmetic as a scored contact's; ``X`` when the caller has them already). An example
+    arithmetic as a scored contact's; ``X`` when the caller has them already), with the
+    concern each tells (``groups``, where versions of one concern are indexed). An example
     whose vector is zero is left out: it could never be near anything."""
     if not len(analysed):
         return _Examples(
@@ -281,6 +286,7 @@ def _examples(
         vectors,
         words[keep],
         tuple(indicators[i] for i in keep),
+        None if groups is None else tuple(groups[int(i)] for i in keep),
     )
 
 

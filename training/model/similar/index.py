@@ -20,6 +20,8 @@ Method = Literal["embedding", "tfidf"]
 #: Words of a shared phrase shown per example, and indicators named, at most.
 _PHRASES_SHOWN = 3
 _INDICATORS_SHOWN = 3
+#: How many times ``k`` nearest examples are read to find ``k`` different concerns.
+_GROUP_REACH = 4
 #: Up to this many contacts at once, similarities are summed without BLAS (``_similarities``).
 _OWN_LOOP_UP_TO = 4
 
@@ -34,6 +36,9 @@ class _Examples:
     vectors: Any
     words: sp.csr_matrix
     indicators: tuple[frozenset[str], ...]
+    #: the concern each example tells (versions of one concern by different messengers
+    #: share it): one example per concern is shown. None: each example its own.
+    groups: tuple[str, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.cases)
@@ -119,12 +124,18 @@ class SimilarIndex:
         if k == 0:
             return [()] * queries.shape[0]
         sims = _similarities(queries, examples.vectors)
+        # an index pickled before examples had groups has no such attribute
+        groups = getattr(examples, "groups", None)
         out: list[tuple[SimilarCase, ...]] = []
         for i in range(sims.shape[0]):
             row = sims[i]
-            top = np.argpartition(-row, k - 1)[:k] if k < n else np.arange(n)
-            # Nearest first; equal similarities in index order (deterministic).
-            top = top[np.lexsort((top, -row[top]))]
+            top = _top(row, k if groups is None else min(n, _GROUP_REACH * k))
+            if groups is not None:
+                # the nearest version of each concern, k concerns at most
+                first: dict[str, int] = {}
+                for j in top:
+                    first.setdefault(groups[j], int(j))
+                top = np.asarray(list(first.values())[:k], dtype=np.int64)
             q_idx, q_val = _row_of(words, i)
             mine = frozenset(asserted[i])
             out.append(
@@ -174,6 +185,14 @@ class SimilarIndex:
             else "close in overall meaning (no shared indicator or distinctive word)"
         )
         return line[0].upper() + line[1:]
+
+
+def _top(row: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` largest entries of ``row``, nearest first; equal similarities in index
+    order (deterministic)."""
+    n = len(row)
+    top = np.argpartition(-row, k - 1)[:k] if k < n else np.arange(n)
+    return top[np.lexsort((top, -row[top]))]
 
 
 def _similarities(queries: Any, vectors: Any) -> np.ndarray:
