@@ -1,6 +1,7 @@
 """The evaluation sets stay apart from the training data written by hand: no guidance-corpus
-contact is a near-duplicate of a hand-written evaluation contact or of a behavioural case,
-and the authors of the corpus, the suite's reporting half and the blind set are distinct."""
+contact is a near-duplicate of a hand-written evaluation contact, a behavioural case or a
+twin, and the authors of the corpus, the suite's reporting half, the blind set and the twins
+are distinct."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from training.audit.behaviour import read_suite
 from training.audit.external import SETS, handwritten_dir, read_external
 from training.audit.independent import behaviour_dir
+from training.audit.twins import read_twins
 from training.settings import get_settings
 
 #: Cosine similarity of character 4-gram TF-IDF above which two texts are near-duplicates.
@@ -35,7 +37,7 @@ def _evaluation_texts() -> list[str]:
     texts = [t for c in read_suite(behaviour_dir()) for t in c.texts]
     for name in SETS:
         texts += read_external(handwritten_dir() / f"{name}.jsonl")["text"].tolist()
-    return texts
+    return texts + read_twins()["text"].tolist()
 
 
 def test_the_corpus_has_2000_contacts_at_every_level(corpus) -> None:
@@ -68,6 +70,8 @@ def test_the_authors_of_training_and_reporting_texts_are_distinct(corpus) -> Non
     assert not trainers & reporting and not trainers & blind and not reporting & blind
     tuning = set(read_external(handwritten_dir() / "dev_layouts.jsonl")["author"])
     assert tuning and not tuning & (trainers | reporting | blind)
+    twins = {str(i).split("-")[0] for i in read_twins()["id"]}
+    assert twins and not twins & (trainers | reporting | blind | tuning)
 
 
 def test_the_tuning_set_in_layouts_is_no_near_copy_of_a_reported_set() -> None:
