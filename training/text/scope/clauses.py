@@ -179,6 +179,17 @@ class Clauses:
         rest = self.words(j, end)
         return rest == 0 if that_only else rest <= 2
 
+    def pronoun_object(self, e: int) -> bool:
+        """True when all that is left of the clause after a cue ending at ``e`` is a
+        pronoun referring back ("no suspicion of it", "no evidence of this")."""
+        end = self.clause_end(e, self.breaks)
+        words = [
+            self.lowers[k] for k in range(e, end) if not (self.is_punct[k] or self.is_space[k])
+        ]
+        while len(words) > 1 and words[0] in self.w.objects and words[0] not in self.w.pronouns:
+            words.pop(0)  # "of", "about", "regarding"
+        return len(words) == 1 and words[0] in self.w.pronouns
+
     def links_back(self, a: int, i: int, e: int) -> bool:
         """Whether the clause ``[a, i)`` before a backward cue at ``i`` continues what
         came before it ("but this was unfounded", "but was later retracted", "but

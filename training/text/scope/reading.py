@@ -188,6 +188,10 @@ class ScopeReading(Clauses):
             return
         if e - s > 1 and self.lowers[s] == self.w.no:
             self.mark(self.neg, s + 1, e, s)  # "no disclosures of": the noun is negated too
+            if self.pronoun_object(e):
+                # "considered sexual abuse and have no suspicion of it": what "it" refers
+                # back to, like a backward-final cue
+                self.mark(self.neg, self.back_from(s, e), s, s)
         self.mark(self.neg, e, self.neg_reach(s, e), s)
 
     def _neg_back(self, s: int, e: int) -> None:
