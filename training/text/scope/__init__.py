@@ -10,7 +10,9 @@ nearby tokens of its sentence:
   ("... were not seen", "... denied.", "... ruled out.") cover the clause before, and their
   own verb ("domestic abuse: not disclosed"); a condition ("if any", "if he ever",
   "should there be") asserts nothing and negates like "no"; an empty tick box of a form
-  ("[ ] disclosure", "☐ neglect") negates its label, up to the next box or gap;
+  ("[ ] disclosure", "☐ neglect") negates its label, up to the next box or gap; a
+  negation whose object is only a pronoun ("considered sexual abuse and have no suspicion
+  of it") negates what the pronoun refers back to;
 * hedging ("possibly", "may", "query", "worried that") covers the rest of the clause, at
   most ``hedge_window`` tokens; a "?" hedges its whole sentence up to it;
 * historical/resolved ("in 2019", "previously", "used to", "no longer", "in the past") covers
@@ -20,7 +22,7 @@ nearby tokens of its sentence:
   start before it and the rest of the sentence;
 * backward cues that follow what they qualify, often after a comma, "but" or ";":
   ``neg_back`` ("..., but this turned out to be a misunderstanding", "...; officers found
-  this to be unfounded", "... was ruled out"), ``hedge_back`` ("..., nothing has been
+  this to be unfounded", "... was ruled out", "That isn't what I found"), ``hedge_back`` ("..., nothing has been
   confirmed", "... but nothing specific") and ``hist_back`` ("... in her own childhood")
   cover their sentence back to its start; when the sentence follows a ";" or opens by
   referring back ("This was ...", "On checking, it was ..."), the previous sentence too.
