@@ -36,7 +36,10 @@ def test_with_the_source_as_a_feature_and_some_withheld_the_ece_holds(frame) -> 
 
 
 def test_with_the_source_as_a_feature_and_none_withheld_a_missing_source_inflates(frame) -> None:
-    assert _ece_gap(frame, use_source=True, source_withheld=0.0) > 0.03
+    # More than the 0.01 that withholding holds it to, by half again: 0.07 when the
+    # classifier alone was served (decision 0018), about 0.023 since the plain-words member,
+    # which reads no source, takes 0.4 of the served logit (decision 0038).
+    assert _ece_gap(frame, use_source=True, source_withheld=0.0) > 0.015
 
 
 def test_by_default_the_source_changes_nothing(frame) -> None:
