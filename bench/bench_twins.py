@@ -4,8 +4,8 @@ at level 3-4.
 
 Prints, for the model and the baseline, the share of pairs whose twin that meets the
 threshold scores higher, the share that fall on either side of the model's threshold (and
-of 0.5), the
-AUC of met against not met over all 480 contacts, and both shares per kind of decisive fact.
+of 0.5), the AUC of met against not met over all 480 contacts, and both shares per kind of
+decisive fact.
 The twins may be read case by case (a development set); ``--show N`` lists the N pairs the
 model separates least.
 
