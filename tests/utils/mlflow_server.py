@@ -46,7 +46,12 @@ def running_server(
     argv: list[str], *, port: int, log: Path, env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """Start ``argv`` (an MLflow server on ``port``), wait until /health answers (at most
-    120 s; the test fails with the end of its log otherwise), yield its URL, stop it."""
+    120 s; the test fails with the end of its log otherwise), yield its URL, stop it.
+
+    MLflow's job runner is off unless ``env`` turns it on: it starts eight huey consumer
+    processes that nothing here uses, as ``screener mlflow-server`` leaves it off too."""
+    env = dict(os.environ if env is None else env)
+    env.setdefault("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false")
     server = subprocess.Popen(
         argv,
         env=env,
