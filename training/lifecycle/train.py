@@ -11,6 +11,7 @@ Nothing here prints, logs to MLflow or exits: ``training.lifecycle.registry`` re
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import threading
 import time
@@ -239,8 +240,32 @@ def analyse_splits(frame: pd.DataFrame, config: TrainConfig) -> AnalysedSplits:
     corpus = read_guidance()
     analyser = ContactAnalyser()
     t0 = time.perf_counter()
-    analysed = _analyse(analyser, {**splits, "guidance": corpus}, jobs=jobs)
+    analysed = _analyse(analyser, splits, jobs=jobs)
+    analysed["guidance"] = _analysed_corpus(analyser, corpus, jobs=jobs)
     return AnalysedSplits(frame, splits, analyser, analysed, corpus, jobs, time.perf_counter() - t0)
+
+
+#: The guidance corpus as the text pipeline read it, by the digest of its texts: the same
+#: few thousand texts of the repository are read by every training, and a process that
+#: trains several times (an ablation, a notebook, the tests) reads them once. Only
+#: repository texts are kept here, never contacts.
+_CORPUS_ANALYSES: dict[str, AnalysedContacts] = {}
+
+
+def _analysed_corpus(
+    analyser: ContactAnalyser, corpus: pd.DataFrame, *, jobs: int
+) -> AnalysedContacts:
+    inputs = _model_inputs(corpus)
+    digest = hashlib.sha256()
+    for column in ("text", "source"):
+        if column in inputs:
+            digest.update("\x1f".join(map(str, inputs[column].tolist())).encode())
+        digest.update(b"\x1e")
+    key = digest.hexdigest()
+    if key not in _CORPUS_ANALYSES:
+        _CORPUS_ANALYSES.clear()
+        _CORPUS_ANALYSES[key] = _analyse(analyser, {"guidance": corpus}, jobs=jobs)["guidance"]
+    return _CORPUS_ANALYSES[key]
 
 
 def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
