@@ -11,7 +11,6 @@ Nothing here prints, logs to MLflow or exits: ``training.lifecycle.registry`` re
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import threading
 import time
@@ -47,6 +46,7 @@ from training.data.contract import (
 from training.data.guidance import read_guidance
 from training.data.parts import WEIGHT_COLUMN
 from training.lifecycle.blend import blend_plain_words
+from training.lifecycle.corpus_cache import analysed_corpus
 from training.lifecycle.held_out import evaluate_held_out
 from training.model.analyser import AnalysedContacts, ContactAnalyser
 from training.model.baseline import PlainBaseline
@@ -245,27 +245,15 @@ def analyse_splits(frame: pd.DataFrame, config: TrainConfig) -> AnalysedSplits:
     return AnalysedSplits(frame, splits, analyser, analysed, corpus, jobs, time.perf_counter() - t0)
 
 
-#: The guidance corpus as the text pipeline read it, by the digest of its texts: the same
-#: few thousand texts of the repository are read by every training, and a process that
-#: trains several times (an ablation, a notebook, the tests) reads them once. Only
-#: repository texts are kept here, never contacts.
-_CORPUS_ANALYSES: dict[str, AnalysedContacts] = {}
-
-
 def _analysed_corpus(
     analyser: ContactAnalyser, corpus: pd.DataFrame, *, jobs: int
 ) -> AnalysedContacts:
-    inputs = _model_inputs(corpus)
-    digest = hashlib.sha256()
-    for column in ("text", "source"):
-        if column in inputs:
-            digest.update("\x1f".join(map(str, inputs[column].tolist())).encode())
-        digest.update(b"\x1e")
-    key = digest.hexdigest()
-    if key not in _CORPUS_ANALYSES:
-        _CORPUS_ANALYSES.clear()
-        _CORPUS_ANALYSES[key] = _analyse(analyser, {"guidance": corpus}, jobs=jobs)["guidance"]
-    return _CORPUS_ANALYSES[key]
+    """The guidance corpus through the text pipeline, read once per corpus and pipeline
+    (``training.lifecycle.corpus_cache``): every training reads the same texts."""
+    return analysed_corpus(
+        _model_inputs(corpus),
+        lambda inputs: _analyse(analyser, {"guidance": inputs}, jobs=jobs)["guidance"],
+    )
 
 
 def train_model(frame: pd.DataFrame, config: TrainConfig) -> TrainResult:
