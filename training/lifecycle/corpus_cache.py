@@ -18,13 +18,13 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from training.data.quarantine import atomic_write
 from training.model.analyser import AnalysedContacts
 
 __all__ = ["analysed_corpus", "cache_dir", "pipeline_fingerprint"]
@@ -70,7 +70,14 @@ def _corpus_key(inputs: pd.DataFrame) -> str:
     return digest.hexdigest()[:24]
 
 
-def _read(path: Path, n: int) -> AnalysedContacts | None:
+def _sources(inputs: pd.DataFrame) -> tuple[str | None, ...]:
+    """The corpus's sources as the analyser gives them (None where a text has none)."""
+    if "source" not in inputs:
+        return (None,) * len(inputs)
+    return tuple(None if pd.isna(s) else str(s) for s in inputs["source"].tolist())
+
+
+def _read(path: Path, sources: tuple[str | None, ...]) -> AnalysedContacts | None:
     try:
         raw = json.loads(path.read_text("utf-8"))
         analysed = AnalysedContacts(
@@ -82,29 +89,24 @@ def _read(path: Path, n: int) -> AnalysedContacts | None:
                 )
                 for rows in raw["indicator_rows"]
             ),
-            sources=tuple(None if s is None else str(s) for s in raw["sources"]),
+            sources=sources,
             plains=tuple(str(p) for p in raw["plains"]),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     sizes = {len(analysed.word_docs), len(analysed.indicator_rows), len(analysed.plains)}
-    return analysed if sizes == {n} and len(analysed.sources) == n else None
+    return analysed if sizes == {len(sources)} else None
 
 
 def _write(path: Path, analysed: AnalysedContacts) -> None:
     payload = {
         "word_docs": list(analysed.word_docs),
         "indicator_rows": [[list(r) for r in rows] for rows in analysed.indicator_rows],
-        "sources": list(analysed.sources),
         "plains": list(analysed.plains),
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-        ) as handle:
-            json.dump(payload, handle)
-        os.replace(handle.name, path)
+        atomic_write(path, lambda tmp: tmp.write_text(json.dumps(payload), "utf-8"))
     except OSError as exc:
         log.debug("the corpus analysis was not kept (%s)", type(exc).__name__)
 
@@ -119,7 +121,9 @@ def analysed_corpus(
         return _IN_PROCESS[key]
     folder = cache_dir()
     path = None if folder is None else folder / f"guidance-{key}.json"
-    analysed = None if path is None or not path.is_file() else _read(path, len(inputs))
+    analysed = None
+    if path is not None and path.is_file():
+        analysed = _read(path, _sources(inputs))
     if analysed is None:
         analysed = analyse(inputs)
         if path is not None:
