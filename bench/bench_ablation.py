@@ -36,6 +36,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _format import fmt  # noqa: E402  (bench/ is the script's folder)
+
 os.environ["SCREENER_FLOORS"] = "off"
 os.environ.setdefault("SCREENER_SCORING_PROCESSES", "1")  # CPU of this process only
 
@@ -189,10 +191,6 @@ def pipeline_costs(texts: list[str]) -> dict[str, float]:
     return out
 
 
-def _fmt(v: Any, spec: str) -> str:
-    return "-" if v is None else format(v, spec)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -254,20 +252,20 @@ def main() -> None:
     for name in names:
         r = run_variant(name, base, prepared, score_texts)
         rows.append(r)
-        ci = f"{_fmt(r['dev_auc'], '.3f')} [{_fmt(r['dev_auc_lo'], '.3f')}, {_fmt(r['dev_auc_hi'], '.3f')}]"
+        ci = f"{fmt(r['dev_auc'], '.3f')} [{fmt(r['dev_auc_lo'], '.3f')}, {fmt(r['dev_auc_hi'], '.3f')}]"
         print(
-            f"{name:<20} {ci:<22} {_fmt(r['layouts_auc'], '.3f'):>7} {_fmt(r['behaviour_dev'], '.1%'):>9} "
-            f"{_fmt(r['must_never_miss_dev'], '.1%'):>8} {_fmt(r['gen_auc_share'], '.4f'):>10} "
+            f"{name:<20} {ci:<22} {fmt(r['layouts_auc'], '.3f'):>7} {fmt(r['behaviour_dev'], '.1%'):>9} "
+            f"{fmt(r['must_never_miss_dev'], '.1%'):>8} {fmt(r['gen_auc_share'], '.4f'):>10} "
             f"{r['train_cpu_s']:>9.0f} {r['score_cpu_ms']:>8.2f} "
-            f"{_fmt(r['dev_auc_3_vs_2'], '.3f'):>8} / {_fmt(r['layouts_auc_3_vs_2'], '.3f')}",
+            f"{fmt(r['dev_auc_3_vs_2'], '.3f'):>8} / {fmt(r['layouts_auc_3_vs_2'], '.3f')}",
             flush=True,
         )
     full = next((r for r in rows if r["variant"] == "full"), None)
     if full is not None:
         print(
-            f"{'plain TF-IDF baseline':<20} {_fmt(full['baseline_dev_auc'], '.3f'):<22} "
-            f"{_fmt(full['baseline_layouts_auc'], '.3f'):>7} "
-            f"{_fmt(full['baseline_behaviour_dev'], '.1%'):>9}"
+            f"{'plain TF-IDF baseline':<20} {fmt(full['baseline_dev_auc'], '.3f'):<22} "
+            f"{fmt(full['baseline_layouts_auc'], '.3f'):>7} "
+            f"{fmt(full['baseline_behaviour_dev'], '.1%'):>9}"
         )
     costs = pipeline_costs(score_texts)
     print("\ntext pipeline, CPU ms per contact (2,000 contacts):")

@@ -30,6 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _format import fmt  # noqa: E402  (bench/ is the script's folder)
+
 os.environ["SCREENER_FLOORS"] = "off"
 os.environ.setdefault("SCREENER_SCORING_PROCESSES", "1")
 
@@ -77,10 +79,6 @@ def measure(name: str, frame: Any, holdout: Any, config: Any) -> dict[str, Any]:
     }
 
 
-def _fmt(v: Any, spec: str) -> str:
-    return "-" if v is None else format(v, spec)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -123,21 +121,21 @@ def main() -> None:
         f"{'holdout AUC [95% CI]':<22} {'ECE':>6} {'/oracle':>7} {'train s':>7}"
     )
     for r in rows:
-        dev = f"{_fmt(r['dev_auc'], '.3f')} [{_fmt(r['dev_auc_lo'], '.3f')}, {_fmt(r['dev_auc_hi'], '.3f')}]"
+        dev = f"{fmt(r['dev_auc'], '.3f')} [{fmt(r['dev_auc_lo'], '.3f')}, {fmt(r['dev_auc_hi'], '.3f')}]"
         held = f"{r['holdout_auc']:.3f} [{r['holdout_auc_lo']:.3f}, {r['holdout_auc_hi']:.3f}]"
         print(
-            f"{r['trained_on']:<10} {dev:<22} {_fmt(r['behaviour_dev_failure_rate'], '.1%'):>9} "
-            f"{_fmt(r['behaviour_dev_must_never_miss'], '.1%'):>8} {held:<22} "
-            f"{r['holdout_ece']:>6.4f} {_fmt(r['holdout_auc_share_of_oracle'], '.4f'):>7} "
+            f"{r['trained_on']:<10} {dev:<22} {fmt(r['behaviour_dev_failure_rate'], '.1%'):>9} "
+            f"{fmt(r['behaviour_dev_must_never_miss'], '.1%'):>8} {held:<22} "
+            f"{r['holdout_ece']:>6.4f} {fmt(r['holdout_auc_share_of_oracle'], '.4f'):>7} "
             f"{r['train_seconds']:>7.0f}",
             flush=True,
         )
     raw, red = rows
     print(
         "redacted minus raw: dev AUC "
-        f"{_fmt(None if raw['dev_auc'] is None or red['dev_auc'] is None else red['dev_auc'] - raw['dev_auc'], '+.3f')}, "
+        f"{fmt(None if raw['dev_auc'] is None or red['dev_auc'] is None else red['dev_auc'] - raw['dev_auc'], '+.3f')}, "
         "behavioural dev failures "
-        f"{_fmt(None if raw['behaviour_dev_failure_rate'] is None or red['behaviour_dev_failure_rate'] is None else 100 * (red['behaviour_dev_failure_rate'] - raw['behaviour_dev_failure_rate']), '+.1f')} points, "
+        f"{fmt(None if raw['behaviour_dev_failure_rate'] is None or red['behaviour_dev_failure_rate'] is None else 100 * (red['behaviour_dev_failure_rate'] - raw['behaviour_dev_failure_rate']), '+.1f')} points, "
         f"holdout AUC {red['holdout_auc'] - raw['holdout_auc']:+.3f}"
     )
     figures = {

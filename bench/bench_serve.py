@@ -232,7 +232,7 @@ def _batch(base: str, key: str, *, size: int, runs: int) -> list[float]:
     return times
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -255,7 +255,87 @@ def main() -> int:
         "--short-texts", action="store_true", help="4 short fixed texts instead of generated ones"
     )
     p.add_argument("--texts", type=int, default=500, help="distinct generated contacts to send")
-    args = p.parse_args()
+    return p.parse_args()
+
+
+def _load(
+    base: str, key: str, args: argparse.Namespace
+) -> tuple[str, dict[str, float], dict[str, float] | None]:
+    """The closed-loop run (wrk, or httpx without it) and, with wrk, a run paced at
+    about ``--rate``: the tool, the closed-loop figures and the paced ones."""
+    if shutil.which("wrk"):
+        tool = "wrk"
+        res = _wrk(base, key, concurrency=args.concurrency, seconds=args.seconds)
+        # Pace to about --rate: each client's cycle is its wait plus the latency, so
+        # calibrate the latency with a short run first.
+        cycle_ms = args.concurrency * 1000 / args.rate
+        wait = max(0.0, cycle_ms - 3)
+        probe = _wrk(base, key, concurrency=args.concurrency, seconds=3, wait_ms=wait)
+        latency_ms = args.concurrency * 1000 * probe["seconds"] / probe["requests"] - wait
+        wait = max(0.0, cycle_ms - latency_ms)
+        paced = _wrk(base, key, concurrency=args.concurrency, seconds=args.seconds, wait_ms=wait)
+        paced["requests"] += probe["requests"]
+        paced["seconds"] += probe["seconds"]
+    else:
+        tool = "httpx"
+        res = asyncio.run(_httpx_load(base, key, concurrency=args.concurrency, total=args.requests))
+        paced = None
+    return tool, res, paced
+
+
+def _report(
+    args: argparse.Namespace,
+    tool: str,
+    res: dict[str, float],
+    paced: dict[str, float] | None,
+    cpu_ms: float | None,
+    batch: list[float],
+    audited: int,
+) -> dict[str, bool]:
+    """Print the figures; the targets, each met or not."""
+    rps = res["requests"] / res["seconds"]
+    print(
+        f"single scores, closed loop ({tool}, {args.concurrency} clients): {int(res['requests'])} "
+        f"requests in {res['seconds']:.1f} s = {rps:.0f}/s; errors {int(res['errors'])}"
+    )
+    print(
+        f"  latency ms: p50 {res['p50_ms']:.1f}  p95 {res['p95_ms']:.1f}  "
+        f"p99 {res['p99_ms']:.1f}  max {res['max_ms']:.1f}"
+    )
+    if paced:
+        paced_rps = paced["requests"] / paced["seconds"]
+        print(
+            f"single scores, paced at ~{args.rate:.0f}/s ({args.concurrency} clients): "
+            f"{int(paced['requests'])} requests = {paced_rps:.0f}/s; errors {int(paced['errors'])}"
+        )
+        print(
+            f"  latency ms: p50 {paced['p50_ms']:.1f}  p95 {paced['p95_ms']:.1f}  "
+            f"p99 {paced['p99_ms']:.1f}  max {paced['max_ms']:.1f}"
+        )
+    if cpu_ms is not None:
+        cores = os.cpu_count() or 1
+        print(
+            f"server CPU per score: {cpu_ms:.2f} ms, i.e. ~{cores * 1000 / cpu_ms:.0f}/s on {cores} "
+            f"idle cores; load average during the run {os.getloadavg()[0]:.1f}"
+        )
+    print(
+        f"batch of {args.batch_size}: "
+        + ", ".join(f"{t:.2f} s" for t in batch)
+        + f" (best {min(batch):.2f} s)"
+    )
+    print(f"score events audited: {audited}")
+    latency = paced or res
+    checks = {
+        ">= 400 scores/s (closed loop)": rps >= 400,
+        "p99 < 60 ms" + (" (paced)" if paced else ""): latency["p99_ms"] < 60,
+        "zero errors": res["errors"] == 0 and (paced is None or paced["errors"] == 0),
+        f"batch {args.batch_size} < 2 s": statistics.median(batch) < 2,
+    }
+    return checks
+
+
+def main() -> int:
+    args = _arguments()
 
     global TEXTS
     if not args.short_texts:
@@ -303,28 +383,7 @@ def main() -> int:
         for t in TEXTS[:40]:
             httpx.post(f"{base}/v1/score", json={"text": t}, headers={"X-API-Key": key})
         cpu_before = _server_cpu_seconds(proc)
-        if shutil.which("wrk"):
-            tool = "wrk"
-            res = _wrk(base, key, concurrency=args.concurrency, seconds=args.seconds)
-            # Pace to about --rate: each client's cycle is its wait plus the latency, so
-            # calibrate the latency with a short run first.
-            cycle_ms = args.concurrency * 1000 / args.rate
-            wait = max(0.0, cycle_ms - 3)
-            probe = _wrk(base, key, concurrency=args.concurrency, seconds=3, wait_ms=wait)
-            latency_ms = args.concurrency * 1000 * probe["seconds"] / probe["requests"] - wait
-            wait = max(0.0, cycle_ms - latency_ms)
-            paced = _wrk(
-                base, key, concurrency=args.concurrency, seconds=args.seconds, wait_ms=wait
-            )
-            paced["requests"] += probe["requests"]
-            paced["seconds"] += probe["seconds"]
-        else:
-            tool = "httpx"
-            res = asyncio.run(
-                _httpx_load(base, key, concurrency=args.concurrency, total=args.requests)
-            )
-            paced = None
-        rps = res["requests"] / res["seconds"]
+        tool, res, paced = _load(base, key, args)
         cpu_after = _server_cpu_seconds(proc)
         cpu_requests = res["requests"] + (paced["requests"] if paced else 0)
         batch = _batch(base, key, size=args.batch_size, runs=args.batch_runs)
@@ -339,44 +398,10 @@ def main() -> int:
     engine.dispose()
     shutil.rmtree(tmp, ignore_errors=True)
 
-    print(
-        f"single scores, closed loop ({tool}, {args.concurrency} clients): {int(res['requests'])} "
-        f"requests in {res['seconds']:.1f} s = {rps:.0f}/s; errors {int(res['errors'])}"
-    )
-    print(
-        f"  latency ms: p50 {res['p50_ms']:.1f}  p95 {res['p95_ms']:.1f}  "
-        f"p99 {res['p99_ms']:.1f}  max {res['max_ms']:.1f}"
-    )
-    if paced:
-        paced_rps = paced["requests"] / paced["seconds"]
-        print(
-            f"single scores, paced at ~{args.rate:.0f}/s ({args.concurrency} clients): "
-            f"{int(paced['requests'])} requests = {paced_rps:.0f}/s; errors {int(paced['errors'])}"
-        )
-        print(
-            f"  latency ms: p50 {paced['p50_ms']:.1f}  p95 {paced['p95_ms']:.1f}  "
-            f"p99 {paced['p99_ms']:.1f}  max {paced['max_ms']:.1f}"
-        )
+    cpu_ms = None
     if cpu_before is not None and cpu_after is not None:
-        per = (cpu_after - cpu_before) / cpu_requests * 1000
-        cores = os.cpu_count() or 1
-        print(
-            f"server CPU per score: {per:.2f} ms, i.e. ~{cores * 1000 / per:.0f}/s on {cores} "
-            f"idle cores; load average during the run {os.getloadavg()[0]:.1f}"
-        )
-    print(
-        f"batch of {args.batch_size}: "
-        + ", ".join(f"{t:.2f} s" for t in batch)
-        + f" (best {min(batch):.2f} s)"
-    )
-    print(f"score events audited: {audited}")
-    latency = paced or res
-    checks = {
-        ">= 400 scores/s (closed loop)": rps >= 400,
-        "p99 < 60 ms" + (" (paced)" if paced else ""): latency["p99_ms"] < 60,
-        "zero errors": res["errors"] == 0 and (paced is None or paced["errors"] == 0),
-        f"batch {args.batch_size} < 2 s": statistics.median(batch) < 2,
-    }
+        cpu_ms = (cpu_after - cpu_before) / cpu_requests * 1000
+    checks = _report(args, tool, res, paced, cpu_ms, batch, audited)
     for name, ok in checks.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")
     return 1 if args.strict and not all(checks.values()) else 0

@@ -18,11 +18,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.utils.mlflow_server import free_port, wait_healthy  # noqa: E402
 
 ADMIN_DB = os.environ.get("TEST_POSTGRES_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 #: The bench's own credentials, never a deployment's.
@@ -48,26 +51,8 @@ def _screener() -> list[str]:
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.25)
-    raise SystemExit("the server did not start: " + log.read_text()[-2000:])
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    if not wait_healthy(url, proc, seconds=180):
+        raise SystemExit("the server did not start: " + log.read_text()[-2000:])
 
 
 def measure(
@@ -78,7 +63,7 @@ def measure(
     name = f"bench_mlflow_{uuid.uuid4().hex[:10]}"
     admin = psycopg.connect(ADMIN_DB, autocommit=True, connect_timeout=3)
     admin.execute(f'CREATE DATABASE "{name}"')
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     base = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
     server_env = dict(

@@ -169,13 +169,16 @@ def make_engine(
     url = normalise_url(url)
     parsed = make_url(url)
     timeout_ms = max(1, int(timeout * 1000))
+    pooled: dict[str, Any] = {
+        "hide_parameters": True,
+        "pool_size": pool_size,
+        "max_overflow": 20,
+        "pool_timeout": timeout,
+    }
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
             url,
-            hide_parameters=True,
-            pool_size=pool_size,
-            max_overflow=20,
-            pool_timeout=timeout,
+            **pooled,
             pool_pre_ping=False,
             connect_args={
                 "check_same_thread": False,
@@ -197,10 +200,7 @@ def make_engine(
         return engine
     engine = create_engine(
         url,
-        hide_parameters=True,
-        pool_size=pool_size,
-        max_overflow=20,
-        pool_timeout=timeout,
+        **pooled,
         pool_pre_ping=True,
         connect_args={"connect_timeout": max(1, round(timeout))},
     )

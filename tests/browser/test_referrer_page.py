@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.utils.browser import SCREENSHOTS, LiveServer
+from tests.utils.browser import LiveServer, full_page_screenshot
 from training.text.checklist import SAFETY_LINE
 
 pytestmark = pytest.mark.browser
@@ -100,9 +100,7 @@ def test_a_referrer_checks_a_draft_with_the_keyboard_only_and_sees_questions_and
     body = page.locator("main").inner_text().lower()
     assert "score" not in body.replace("gives no score", "")
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "referrer_check.png"), full_page=True)
-    assert (SCREENSHOTS / "referrer_check.png").stat().st_size > 10_000
+    full_page_screenshot(page, "referrer_check.png")
 
     # One audit event, of counts and question ids, without the draft.
     events = httpx.get(

@@ -8,7 +8,7 @@ import pytest
 
 from serving.schemas import SIMILAR_HEADING
 from serving.testing import FAKE_PAST_ID, FLOOR_SAYS
-from tests.utils.browser import SCREENSHOTS, LiveServer
+from tests.utils.browser import LiveServer, full_page_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -100,9 +100,7 @@ def test_contact_is_scored_with_highlights_indicators_and_screenshot(
     assert "Physical injury" in negated.inner_text()
     assert "negated" in negated.inner_text()
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "scored.png"), full_page=True)
-    assert (SCREENSHOTS / "scored.png").stat().st_size > 10_000
+    full_page_screenshot(page, "scored.png")
 
 
 def test_guidance_level_differ_note_and_floor_show_beside_the_score_with_screenshot(
@@ -139,15 +137,13 @@ def test_guidance_level_differ_note_and_floor_show_beside_the_score_with_screens
     assert floor.locator("strong").text_content() == "Floor:"
     assert differ.locator("strong").text_content() == "Practice and guidance differ."
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "guidance_and_floor.png"), full_page=True)
-    assert (SCREENSHOTS / "guidance_and_floor.png").stat().st_size > 10_000
+    full_page_screenshot(page, "guidance_and_floor.png")
 
     page.goto(live_server.url + "/queue")
     row = page.locator("table.queue tbody tr", has_text="CT-4004")
     assert f"Floor: {FLOOR_SAYS}" in row.inner_text()
     assert "bruise" not in page.content()
-    page.screenshot(path=str(SCREENSHOTS / "queue_floor.png"), full_page=True)
+    full_page_screenshot(page, "queue_floor.png")
 
 
 def test_similar_examples_show_beside_the_score_as_context_with_screenshot(
@@ -188,9 +184,7 @@ def test_similar_examples_show_beside_the_score_as_context_with_screenshot(
     ).json()["events"]
     assert event["similar"] == ["fake-g1", "fake-g3", "fake-g2"]
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "similar_examples.png"), full_page=True)
-    assert (SCREENSHOTS / "similar_examples.png").stat().st_size > 10_000
+    full_page_screenshot(page, "similar_examples.png")
 
 
 def test_past_contacts_show_redacted_with_outcome_and_date_when_the_service_shows_them(
@@ -216,9 +210,7 @@ def test_past_contacts_show_redacted_with_outcome_and_date_when_the_service_show
     ).json()["events"]
     assert event["similar"][-1] == FAKE_PAST_ID
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "similar_past_contacts.png"), full_page=True)
-    assert (SCREENSHOTS / "similar_past_contacts.png").stat().st_size > 10_000
+    full_page_screenshot(page, "similar_past_contacts.png")
 
 
 def test_decision_is_recorded_and_shows_in_queue_and_audit_trail(

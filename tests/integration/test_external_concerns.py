@@ -3,12 +3,11 @@ the way published threshold guidance does (training.audit.external)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
+from tests.utils.model import generated_contacts
 from training.audit.external import SETS, evaluate_external_sets, handwritten_dir, read_external
 from training.config import TrainConfig
-from training.data.generate import generate_frame
 from training.lifecycle.train import train_model
 
 pytestmark = pytest.mark.slow
@@ -16,8 +15,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def model():
-    frame = generate_frame(12_000, seed=31)
-    frame["received_at"] = pd.to_datetime(frame["received_at"])
+    frame = generated_contacts(12_000, seed=31)
     config = TrainConfig().with_overrides({"evaluation.n_boot": 5})
     return train_model(frame, config).model
 

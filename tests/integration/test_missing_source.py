@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tests.utils.model import generated_contacts
 from training.config import TrainConfig
-from training.data.generate import generate_frame
 from training.lifecycle.train import AnalysedSplits, analyse_splits, train_on
 
 pytestmark = pytest.mark.slow
@@ -16,9 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    frame = generate_frame(8000, seed=41)
-    frame["received_at"] = pd.to_datetime(frame["received_at"])
-    return frame
+    return generated_contacts(8000, seed=41)
 
 
 @pytest.fixture(scope="module")

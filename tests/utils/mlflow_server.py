@@ -41,6 +41,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_healthy(
+    url: str, server: subprocess.Popen[bytes], *, seconds: float, interval: float = 0.25
+) -> bool:
+    """Whether ``url``/health answered 200 within ``seconds``; False at once if ``server``
+    exits first."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        if server.poll() is not None:
+            return False
+        time.sleep(interval)
+    return False
+
+
 @contextmanager
 def running_server(
     argv: list[str], *, port: int, log: Path, env: dict[str, str] | None = None
@@ -60,17 +79,8 @@ def running_server(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.time() > deadline:
-                pytest.fail("mlflow server did not start: " + log.read_text()[-2000:])
-            time.sleep(0.5)
+        if not wait_healthy(url, server, seconds=120):
+            pytest.fail("mlflow server did not start: " + log.read_text()[-2000:])
         yield url
     finally:
         server.terminate()

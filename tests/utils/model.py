@@ -23,6 +23,15 @@ TEXTS = [
 SOURCES = ["police", "school", "health", "school", "individual", "other"] * 12
 
 
+def generated_contacts(n: int, seed: int) -> pd.DataFrame:
+    """``n`` generated contacts with ``received_at`` parsed, as training reads an export."""
+    from training.data.generate.generator import generate_frame
+
+    frame = generate_frame(n, seed=seed)
+    frame["received_at"] = pd.to_datetime(frame["received_at"])
+    return frame
+
+
 def small_features() -> ContactFeatures:
     """Feature settings for a few dozen contacts: every word kept, a narrow hashed space."""
     return ContactFeatures(word_min_df=1, char_n_features=2**12)

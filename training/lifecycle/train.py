@@ -274,12 +274,7 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
             analysed["train"], config.features.source_withheld, seed=config.evaluation.seed
         )
     t0 = time.perf_counter()
-    fit_set = _fit_set(features, analysed, splits["train"], corpus, config)
-    X = {k: features.transform(analysed[k]) for k in ("validation", "test")}
-    # Canonical (sorted) indices before the candidates share the matrices: liblinear sorts
-    # them in place, and a fit reading them beside it (the ordinal solver) saw them move.
-    for matrix in X.values():
-        matrix.sort_indices()
+    fit_set, X = _feature_rows(features, analysed, splits["train"], corpus, config)
     timings["features_seconds"] = time.perf_counter() - t0
     y = {k: label_of(v) for k, v in splits.items()}
 
@@ -326,15 +321,7 @@ def train_on(prepared: AnalysedSplits, config: TrainConfig) -> TrainResult:
         X_test=X["test"],
         p_true="p_true" in frame,
     )
-    # Concerns written by other hands, labelled by the published guidance, and the
-    # behavioural suite: the check that the model learned the concerns and not the
-    # generator's (or a council's) wording, beside the plain baseline.
-    independent = evaluate_independent(
-        screener_scorer(model),
-        threshold=model.threshold,
-        baseline=baseline_scorer(baseline),
-        n_boot=max(config.evaluation.n_boot, 1),
-    )
+    independent = _evaluate_on_other_hands(model, baseline, config)
     timings["evaluate_seconds"] = time.perf_counter() - t0
     return TrainResult(
         model=model,
@@ -382,6 +369,37 @@ class _FitSet:
     y: np.ndarray
     ranks: np.ndarray | None
     weights: np.ndarray | None
+
+
+def _evaluate_on_other_hands(
+    model: ScreenerModel, baseline: PlainBaseline, config: TrainConfig
+) -> IndependentReport:
+    """Concerns written by other hands, labelled by the published guidance, and the
+    behavioural suite: the check that the model learned the concerns and not the
+    generator's (or a council's) wording, beside the plain baseline."""
+    return evaluate_independent(
+        screener_scorer(model),
+        threshold=model.threshold,
+        baseline=baseline_scorer(baseline),
+        n_boot=max(config.evaluation.n_boot, 1),
+    )
+
+
+def _feature_rows(
+    features: ContactFeatures,
+    analysed: dict[str, AnalysedContacts],
+    train: pd.DataFrame,
+    corpus: pd.DataFrame,
+    config: TrainConfig,
+) -> tuple[_FitSet, dict[str, Any]]:
+    """The fitted features' training set and the validation and test rows."""
+    fit_set = _fit_set(features, analysed, train, corpus, config)
+    X = {k: features.transform(analysed[k]) for k in ("validation", "test")}
+    # Canonical (sorted) indices before the candidates share the matrices: liblinear sorts
+    # them in place, and a fit reading them beside it (the ordinal solver) saw them move.
+    for matrix in X.values():
+        matrix.sort_indices()
+    return fit_set, X
 
 
 def _fit_set(

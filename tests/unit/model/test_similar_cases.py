@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from tests.utils.model import small_features
+from tests.utils.model import generated_contacts, small_features
 from training.config import SimilarConfig, TrainConfig
 from training.data.contract import OUTCOMES
 from training.data.guidance import read_guidance
@@ -57,11 +57,7 @@ def excluded() -> list[str]:
 
 @pytest.fixture(scope="module")
 def generated() -> pd.DataFrame:
-    from training.data.generate.generator import generate_frame
-
-    frame = generate_frame(60, seed=23)
-    frame["received_at"] = pd.to_datetime(frame["received_at"])
-    return frame
+    return generated_contacts(60, seed=23)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ pieces (never styled), the referrer's prose is styled, personal data keeps its s
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -215,24 +215,37 @@ def _form(x: _Layout) -> None:
     x.signoff(0.3)
 
 
+def _record_head(x: _Layout, parts: Mapping[str, Templates], *, marking: float) -> None:
+    """The head of a police or health record: marking, title, fields, a blank line at times,
+    and the tone's opening."""
+    x.marking(marking)
+    x.b.line(x.pick(parts["titles"]))
+    x.fields(parts["fields"], 4, 9)
+    if x.r.random() < 0.5:
+        x.blank_line()
+    x.tone_open()
+
+
+def _record_concern(x: _Layout, parts: Mapping[str, Templates], *, opening: float) -> bool:
+    """The concern section of a record, told whole as a narrative for a long contact (True)
+    or as its opening (with chance ``opening``), hedges and concern sentences (False)."""
+    c = x.c
+    with_opening = x.r.random() < opening
+    if c.long:
+        x.section(parts["concern"], x.narrative(with_opening=with_opening))
+        return True
+    head = [c.opening] if with_opening and c.opening else []
+    x.section(parts["concern"], head + c.hedges + c.concern)
+    return False
+
+
 def _police(x: _Layout) -> None:
     """A police notification: marking, title, occurrence fields, circumstances, the voice of
     the child, observations, history, actions and a risk line that grades nothing."""
     c, r, parts = x.c, x.r, x.w.lex.boilerplate["police"]
-    x.marking(0.4)
-    x.b.line(x.pick(parts["titles"]))
-    x.fields(parts["fields"], 4, 9)
-    if r.random() < 0.5:
-        x.blank_line()
-    x.tone_open()
-    with_opening = r.random() < 0.6
-    if c.long:
-        x.section(parts["concern"], x.narrative(with_opening=with_opening))
-        history: list[Sentence] = []
-    else:
-        head = [c.opening] if with_opening and c.opening else []
-        x.section(parts["concern"], head + c.hedges + c.concern)
-        history = x.mixed(c.background, c.routine)
+    _record_head(x, parts, marking=0.4)
+    as_narrative = _record_concern(x, parts, opening=0.6)
+    history: list[Sentence] = [] if as_narrative else x.mixed(c.background, c.routine)
     if r.random() < 0.7:
         x.labelled(x.pick(parts["child_voice"]), parts["child_voice_values"])
     x.section(parts["observations"], c.strengths, blank_ok=r.random() < 0.4)
@@ -247,19 +260,10 @@ def _police(x: _Layout) -> None:
 def _health(x: _Layout) -> None:
     """A health record: title, patient fields, reason, history, observations and plan."""
     c, r, parts = x.c, x.r, x.w.lex.boilerplate["health"]
-    x.marking(0.15)
-    x.b.line(x.pick(parts["titles"]))
-    x.fields(parts["fields"], 4, 9)
-    if r.random() < 0.5:
-        x.blank_line()
-    x.tone_open()
-    with_opening = r.random() < 0.5
-    if c.long:
-        x.section(parts["concern"], x.narrative(with_opening=with_opening))
+    _record_head(x, parts, marking=0.15)
+    if _record_concern(x, parts, opening=0.5):
         history = c.early_help
     else:
-        head = [c.opening] if with_opening and c.opening else []
-        x.section(parts["concern"], head + c.hedges + c.concern)
         history = x.mixed(c.background, c.routine, c.early_help)
     x.section(parts["background"], history, blank_ok=r.random() < 0.5)
     x.section(parts["observations"], c.strengths, blank_ok=r.random() < 0.5)
