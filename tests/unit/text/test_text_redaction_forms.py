@@ -1,12 +1,14 @@
 """Redaction of personal data in the forms people write it, none taken from the hand-written
 PII sets, each found with its exact span: names in lower case that no list holds after a
 cue, names that are also words after "called", a lower-case family name after a given name,
-initials without their full stop, "van der"; addresses without capitals after an address
-cue, flat letters, positions and floors, number ranges, house names, a flat after the street,
-towns with a saint or hyphens, a foreign postcode and town; identifiers (a National Insurance
-number, a date of birth with a two-digit year after its label, an e-mail address spelt out);
-schools by pattern (a chain's academy and its place, a town's college, capitals, qualifiers
-in lower case, a label). And the traps beside them, where nothing is personal data: a name
+initials without their full stop, "van der", quoted names, sign-off initials; addresses
+without capitals after an address cue, flat letters, positions and floors, number ranges,
+house names, a flat after the street, towns with a saint or hyphens, a foreign postcode and
+town, street words abbreviated, streets whose type follows the name, a flat and a region
+abroad; identifiers (National Insurance numbers, dates of birth in several forms, e-mail
+addresses spelt out, NHS numbers in brackets, references with the date after them, user
+names by shape or in a list); schools by pattern (a chain's academy and its place, a town's
+college, capitals, qualifiers in lower case, a label, a children's centre, after an age). And the traps beside them, where nothing is personal data: a name
 that is also a verb, a typo after a relationship word, a number of things, a school that is
 no name.
 """
@@ -78,6 +80,50 @@ FOUND: list[tuple[str, str, str]] = [
     ("She attends Oakfield primary.", "Oakfield primary", "school"),
     ("he attends St Mary's.", "St Mary's", "school"),
     ("her school (Brookfield) said he was late", "Brookfield", "school"),
+    # street words abbreviated, a flat abroad, an address's far end, a house number after
+    # a reference word
+    ("Family moved to 41 Larch Terr last week.", "41 Larch Terr", "address"),
+    ("nan lives at 6 birch gr now", "6 birch gr", "address"),
+    ("Staying at Pitch 4, 19 Moor Lane with an aunt.", "Pitch 4, 19 Moor Lane", "address"),
+    (
+        "Aunt in Vilnius: Gedimino pr. 12-3, Vilnius, LT-01103.",
+        "Gedimino pr. 12-3, Vilnius, LT-01103",
+        "address",
+    ),
+    ("dad now at ul. Polna 7 m. 2, Poznań, 60-535.", "ul. Polna 7 m. 2, Poznań, 60-535", "address"),
+    (
+        "father's address 88 Oak Street, Dayton, OH 45402.",
+        "88 Oak Street, Dayton, OH 45402",
+        "address",
+    ),
+    ("Scene of incident: 31 Fern Close, Rotherham.", "31 Fern Close, Rotherham", "address"),
+    # identifiers in further forms
+    ("NI no QQ 98 76 54 A held on file.", "QQ 98 76 54 A", "reference"),
+    ("Twins Ava (401 023 9417) and Zac seen.", "401 023 9417", "nhs_number"),
+    ("STORM LOG 0415 OF 02/02/2025 REFERS.", "0415 OF 02/02/2025", "reference"),
+    ("Custody record CD-0033-25-0912 opened.", "CD-0033-25-0912", "reference"),
+    (
+        "mum says write to sam dot reid at example dot com",
+        "sam dot reid at example dot com",
+        "email",
+    ),
+    ("CHILD: AMIR HUSSAIN, BORN 09 APR 2015.", "09 APR 2015", "dob"),
+    ("dob 04 11 2016, lives with dad", "04 11 2016", "dob"),
+    # user names by their shape or after a cue, in a list
+    ("messages from 'tyler.jm.04' overnight", "tyler.jm.04", "handle"),
+    ("usernames BigLad2007 and SkyBlue99", "BigLad2007", "handle"),
+    ("Logins 09PATELR and 09JONESK were used.", "09JONESK", "handle"),
+    # schools after an age, children's centres, compass words, a lower-case field
+    ("Reece Bell, 13, Oakwood Academy.", "Oakwood Academy", "school"),
+    ("Staff at Hartley Children's Centre rang.", "Hartley Children's Centre", "school"),
+    ("She is in Y8 at South Vale Community College.", "South Vale Community College", "school"),
+    ("a St Anne's school jumper was seen", "St Anne's", "school"),
+    ("name: kian\nschool: brackenfield primary\nyear: 3", "brackenfield primary", "school"),
+    # names given away by quotes, cues and sign-offs
+    ("he calls himself 'Bosko' online", "Bosko", "name"),
+    ("a man known as 'Smudge' collects her", "Smudge", "name"),
+    ("Will call back after the strategy meeting. RK", "RK", "name"),
+    ("mum kayla booth rang twice", "kayla booth", "name"),
 ]
 
 
@@ -105,6 +151,9 @@ def test_two_schools_joined_by_and_stay_two() -> None:
         "He attends Sunday school and a youth club.",
         "Yesterday, 14 officers attended; we went up primrose hill.",
         "On 3 May 24 officers attended; I looked at school dot com.",
+        "The family moved from Lyon to France and back.",
+        "Her dog called 'Snow' bit the postman.",
+        "Ward 7 staff said the CP medical is booked.",
     ],
 )
 def test_words_that_only_look_like_personal_data_are_left_alone(text: str) -> None:

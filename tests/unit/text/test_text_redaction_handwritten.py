@@ -1,8 +1,8 @@
-"""Redaction on the hand-written PII development set (data/pii/dev.jsonl, 220 texts by
-one author, read case by case while the redactor was written): recall and precision per
-kind stay at least at the figures below, a little under those measured, so that a change
-that loses ground fails here. The test set beside it is reported by bench/bench_redaction.py
-only, never asserted on.
+"""Redaction on the hand-written PII development sets (data/pii/dev.jsonl and dev2.jsonl,
+220 texts each by two authors, read case by case while the redactor was written): recall
+and precision per kind stay at least at the figures below, a little under those measured,
+so that a change that loses ground fails here. The test sets beside them are reported by
+bench/bench_redaction.py only, never asserted on.
 
 Also: the NHS number's modulus-11 check, every grouping of a valid number found and an
 invalid one never, and a surname that reached the model as a feature (``khan``) never
@@ -19,10 +19,10 @@ from training.text import analyse, redact
 from training.text.redact import find_pii, nhs_number_valid
 from training.text.redact.measure import read_pii_set, score_spans
 
-DEV = Path(__file__).resolve().parents[3] / "data" / "pii" / "dev.jsonl"
+PII = Path(__file__).resolve().parents[3] / "data" / "pii"
 
-#: kind -> (recall, precision) the development set must keep (measured 0.991/0.973 for
-#: addresses, 0.996/0.996 for names, 1.000/1.000 for the rest)
+#: kind -> (recall, precision) the first development set must keep (measured 0.991/0.973
+#: for addresses, 0.996/0.996 for names, 1.000/1.000 for the rest)
 FLOORS: dict[str, tuple[float, float]] = {
     "name": (0.98, 0.98),
     "address": (0.97, 0.95),
@@ -38,18 +38,34 @@ FLOORS: dict[str, tuple[float, float]] = {
 }
 
 
+#: the same for the second development set (measured 0.992/0.960 for addresses, 0.980/0.929
+#: for names, 0.984/1.000 for schools, 1.000/0.940 for dates of birth, 1.000/1.000 for the
+#: rest): another author's forms, foreign addresses, quoted names and initials
+FLOORS_DEV2: dict[str, tuple[float, float]] = {
+    **FLOORS,
+    "name": (0.97, 0.91),
+    "address": (0.97, 0.94),
+    "dob": (0.97, 0.92),
+}
+SETS = {"dev": FLOORS, "dev2": FLOORS_DEV2}
+
+
 @pytest.fixture(scope="module")
-def dev_score():  # type: ignore[no-untyped-def]
-    texts, gold = read_pii_set(DEV)
-    return score_spans(texts, gold, find_pii)
+def dev_scores():  # type: ignore[no-untyped-def]
+    out = {}
+    for name in SETS:
+        texts, gold = read_pii_set(PII / f"{name}.jsonl")
+        out[name] = score_spans(texts, gold, find_pii)
+    return out
 
 
-@pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_dev_set_recall_and_precision_per_kind(dev_score, kind: str) -> None:  # type: ignore[no-untyped-def]
-    recall_floor, precision_floor = FLOORS[kind]
-    assert dev_score.recorded[kind] > 0
-    assert dev_score.recall(kind) >= recall_floor
-    assert dev_score.precision(kind) >= precision_floor
+@pytest.mark.parametrize(("name", "kind"), [(n, k) for n, f in SETS.items() for k in sorted(f)])
+def test_dev_sets_recall_and_precision_per_kind(dev_scores, name: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    recall_floor, precision_floor = SETS[name][kind]
+    score = dev_scores[name]
+    assert score.recorded[kind] > 0
+    assert score.recall(kind) >= recall_floor
+    assert score.precision(kind) >= precision_floor
 
 
 @pytest.mark.parametrize(

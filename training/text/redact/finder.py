@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from training.text.redact.cued_names import find_cued_names
 from training.text.redact.lexicon import alternation, get_lexicon
 from training.text.redact.names import capitalised_words, find_names
 from training.text.redact.numbers import (
@@ -45,7 +46,7 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     raw = get_lexicon().raw
     handle = re.compile(
         r"(?i:(?:\s+(?:tok|live|in\s+as|tag|name))?(?:\s+(?:is|was|called|named|as|under|of|name|"
-        r"handle|account|user|username|id))*)\s*[:(=-]?\s*"
+        r"handle|account|user|username|id))*)\s*[:(=-]?\s*['‘\"“]?"
     )
     platforms = alternation(raw["platforms"])
     handle_after = re.compile(
@@ -112,6 +113,7 @@ class PiiFinder:
         if "address" in k:
             find_addresses(text, add, vocab, caps)
         if "name" in k:
+            find_cued_names(text, add)
             find_names(text, add, taken, caps)
         out.sort(key=lambda p: p.start)
         return tuple(out)
@@ -141,6 +143,9 @@ class PiiFinder:
             found = number_at(text, s, e, k)
             if found is None and "reference" in k:
                 found = ni_number_at(text, s, e) or reference_at(text, s, e, refs)
+                if found is not None and found[1] - found[0] <= 4 and "address" in k:
+                    # "Address of incident: 155 Cedar Drive": a house number, not a log's
+                    found = address_at_number(text, s, e) or found
             if found is None and "address" in k:
                 found = address_at_number(text, s, e)
             if found is not None and add(*found):

@@ -411,10 +411,12 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
         # A name that is also a word ("jade", "rose"): after "called", a title or a label,
         # or set apart ("her friend jade, ..."), or before a reporting verb; never "her
         # brother rose to leave".
+        after = _LOWER_WORD_AFTER.match(text, w.end)
         return (
             _strong_cue_before(text, w.start, lex)
             or _APART_AFTER.match(text, w.end) is not None
             or _REPORT_AFTER.match(text, w.end) is not None
+            or (after is not None and after.group(1) in lex.surnames)  # "mum jade cope"
         )
     listed = _is_first(w.low, lex) or _is_surname(w.low, lex) or w.ambiguous
     ordinary = (not listed and norm_word(w.low) in lex.known_stems) or (
@@ -459,7 +461,10 @@ def _seeded(text: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
     return _SIGN_OFF_END.fullmatch(text, w.end) is not None and _line_alone(text, w.start)
 
 
-_APART_AFTER = re.compile(r"\s*(?:[,;:)\n]|[.!?](?:\s|$)|$|\s+and\s)")
+_APART_AFTER = re.compile(
+    r"\s*(?:[,;:)\n]|[.!?](?:\s|$)|$|\s+and\s|\s+(?:is|was|has|had)\s+(?:at|in|with|staying|living)\b)"
+)
+_LOWER_WORD_AFTER = re.compile(r"[ \t]+([a-z][a-z'’-]+)\b")
 
 
 def _strong_cue_before(text: str, start: int, lex: Lexicon) -> bool:

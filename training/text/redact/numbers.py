@@ -25,7 +25,9 @@ Add = Callable[[int, int, str], bool]
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+    r"|JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?"
+    r"|SEP(?:T(?:EMBER)?)?|OCT(?:OBER)?|NOV(?:EMBER)?|DEC(?:EMBER)?)"
 )
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _EMAIL = re.compile(
@@ -52,14 +54,30 @@ _DOB = re.compile(
 #: a date of birth's label right before: then a month's name with a two-digit year counts
 _DOB_CUE = re.compile(r"(?i:\b(?:dob|d\.o\.b\.?|born(?:\s+on)?|date\s+of\s+birth)\s*[:=-]?\s*)$")
 _DOB_SHORT_YEAR = re.compile(rf"{_DAY}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{2}}(?![\w/])")
+#: a date of birth's digits parted by spaces, after its label ("dob 12 06 2014")
+_DOB_SPACED = re.compile(rf"{_DAY}\s(?:0?[1-9]|1[0-2])\s(?:19|20)?\d{{2}}(?![\w/]|\s\d)")
 #: a National Insurance number ("AB 12 34 56 C", "QQ123456C")
 _NI_NUMBER = re.compile(
     r"(?<![\w/])(?i:[A-CEGHJ-PR-TW-Z]{2})\s?\d{2}\s?\d{2}\s?\d{2}\s?(?i:[A-D])(?![\w/])"
 )
+#: any two letters and six digits right after an NI cue ("NI QQ 12 34 56 C")
+_NI_ANY = re.compile(r"(?<![\w/])(?i:[A-Z]{2})\s?\d{2}\s?\d{2}\s?\d{2}\s?(?i:[A-Z])?(?![\w/])")
+_NI_CUE = re.compile(
+    r"(?i:\b(?:ni|nino|ni\s+no\.?|ni\s+number|national\s+insurance(?:\s+(?:no\.?|number))?))"
+    r"\s*[:.=-]?\s*$"
+)
 #: an e-mail address spelt out after "email": "kerry.smith at example dot com"
 _EMAIL_SPELT = re.compile(
     r"(?i:\be-?mail(?:ed)?(?:\s+(?:is|address|addr))?\s*[:=-]?\s*)"
-    r"([\w.+'-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+)\b",
+    r"([\w.+'-]+(?:\s+dot\s+[\w+'-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+)\b",
+    re.IGNORECASE,
+)
+#: an e-mail address spelt out anywhere, known by its spelt-out ending and a user part with
+#: a digit, "." or "dot": "leannebirch82 at example dot org", "scout dot mike at example dot com"
+_EMAIL_SPELT_TLD = re.compile(
+    r"(?<![\w.+'-])[\w.+'-]+(?:\s+dot\s+[\w+'-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
+    r"\s+dot\s+(?:com|org|net|co\s+dot\s+uk|org\s+dot\s+uk|gov\s+dot\s+uk|nhs\s+dot\s+net"
+    r"|ac\s+dot\s+uk|uk|edu|info|io|me)\b",
     re.IGNORECASE,
 )
 _MONTH_BEFORE = re.compile(rf"{_MONTH}\.?\s+$")
@@ -75,6 +93,14 @@ _AT_HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,29}[A-Za-z0
 #: a token shaped like a user name: letters with digits, "_", "#" or inner dots or capitals
 _HANDLE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.#-]{1,38}[A-Za-z0-9]")
 _DOTTED = re.compile(r"[A-Za-z]\.[A-Za-z]")
+#: user names known by their shape anywhere: dotted words ending in digits ("yonas.tes.77",
+#: "Hung.Tran.9988") and joined capitalised words with digits ("GoodDad1982")
+_SHAPED_HANDLE = re.compile(
+    r"(?<![\w@./-])(?:[A-Za-z]{2,}(?:\.[A-Za-z]+)+\.\d{2,}|[A-Z][a-z]+(?:[A-Z][a-z]+)+\d{2,4})"
+    r"(?![\w@/]|\.\w)"
+)
+#: between the user names of a list after one cue ("Logins 10ANDERSONK and 10BIBIM")
+_HANDLE_LIST_GAP = re.compile(r"\s*(?:,|and|&|/)\s*")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _NOT_HANDLE = re.compile(
     r"(?i:e\.g|i\.e|a\.m|p\.m|d\.o\.b|etc|n\.b|w/c|r/v|\d+(?:st|nd|rd|th)|[a-z]?\d+[a-z]?"
@@ -113,6 +139,10 @@ def find_emails(text: str, add: Add) -> None:
             if "@" not in m.group():
                 add(m.start(), m.end(), "email")
     if " dot " in text:
+        for m in _EMAIL_SPELT_TLD.finditer(text):
+            local = m.group().split(" at ")[0]
+            if " dot " in local or any(c.isdigit() or c in "._" for c in local):
+                add(m.start(), m.end(), "email")  # never "looked at school dot com"
         for m in _EMAIL_SPELT.finditer(text):
             add(m.start(1), m.end(1), "email")
 
@@ -131,7 +161,10 @@ def ni_number_at(text: str, s: int, e: int) -> tuple[int, int, str] | None:
     the digit run ``text[s:e]``, as a reference."""
     if e - s not in (2, 6) or s < 2 or not text[s - 1 if text[s - 1] != " " else s - 2].isalpha():
         return None
-    m = _NI_NUMBER.match(text, s - 3 if text[s - 1] == " " and s >= 3 else s - 2)
+    at = s - 3 if text[s - 1] == " " and s >= 3 else s - 2
+    m = _NI_NUMBER.match(text, at)
+    if m is None and _NI_CUE.search(text, max(0, at - 32), at) is not None:
+        m = _NI_ANY.match(text, at)
     return (m.start(), m.end(), "reference") if m is not None else None
 
 
@@ -157,6 +190,8 @@ def _phone_at(text: str, s: int) -> tuple[int, int] | None:
     start = s - 1 if before == "(" else s
     if text[s] != "0" or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/+")):
         return None
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum():
+        return None  # "CR-0047-24-1102": the digits of a code
     m = _PHONE_UK.match(text, start)
     if m is None:
         return None
@@ -187,7 +222,12 @@ def number_at(text: str, s: int, e: int, kinds: frozenset[str]) -> tuple[int, in
         m = _IPV4.match(text, s)
         if m is not None:
             return m.start(), m.end(), "ip"
-    if "nhs_number" in kinds and n_digits in (3, 4, 10) and before not in "+(":
+    if (
+        "nhs_number" in kinds
+        and n_digits in (3, 4, 10)
+        and before != "+"
+        and not (before == "(" and text[s] == "0")
+    ):
         m = _NHS.match(text, s)
         if m is not None and nhs_number_valid(re.sub(r"\D", "", m.group())):
             return m.start(), m.end(), "nhs_number"
@@ -204,7 +244,7 @@ def number_at(text: str, s: int, e: int, kinds: frozenset[str]) -> tuple[int, in
         if m is None and (after in "/.-" or after in "snrt " or after == ","):
             m = _DOB.match(text, s)
             if m is None and after == " " and _dob_cue_before(text, s):
-                m = _DOB_SHORT_YEAR.match(text, s)  # "DOB 14 Feb 11"
+                m = _DOB_SHORT_YEAR.match(text, s) or _DOB_SPACED.match(text, s)  # "DOB 14 Feb 11"
         if m is not None:
             return m.start(), m.end(), "dob"
     if "postcode" in kinds and before.isalpha() and n_digits <= 2:
@@ -260,12 +300,16 @@ def find_handles(
         for m in _HANDLE_TOKEN.finditer(text):
             if "_" in m.group() and not _placeholder(text, m.start(), m.end()):
                 add(*_trim(text, m.start(), m.end()), "handle")
+    for m in _SHAPED_HANDLE.finditer(text):
+        add(m.start(), m.end(), "handle")
     for word, tail in cues:
         for found in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
             cue = tail.match(text, found.end())
             t = _HANDLE_TOKEN.match(text, cue.end()) if cue is not None else None
-            if t is not None and _handle_shaped(t.group()):
+            while t is not None and _handle_shaped(t.group()):
                 add(*_trim(text, t.start(), t.end()), "handle")
+                gap = _HANDLE_LIST_GAP.match(text, t.end())
+                t = _HANDLE_TOKEN.match(text, gap.end()) if gap is not None else None
     for m in cues_after.finditer(text) if cues_after is not None else ():
         token = m.group(1)
         if _handle_shaped(token):
@@ -283,9 +327,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/-")
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/-*")
+#: a number after a reference word, with the date a force writes after it ("0812 OF
+#: 14/03/24", "2211 24/06", "456 of 12 Oct")
 _CODE_AT = re.compile(
-    r"[A-Z0-9][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*(?:\s+of\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?)?(?![\w/-])"
+    r"[A-Z0-9][A-Za-z0-9/*-]*\d[A-Za-z0-9/*-]*"
+    rf"(?:(?:\s+(?i:of))?\s+(?:\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{2,4}})?))?"
+    r"(?![\w/-])"
 )
 _CUE_TAIL = re.compile(r"(?:\s*\([A-Za-z]{2,6}\))?[\s:#.]*$")
 _CUE_WORDS = re.compile(r"[a-z]+")

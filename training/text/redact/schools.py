@@ -27,8 +27,16 @@ _SCHOOL_LOWER_RE = re.compile(
 _SCHOOL_TRIGGERS = frozenset(
     ("School", "Academy", "College", "Nursery", "Primary", "Infants", "Juniors", "Preschool",
      "Pre-School", "Playgroup", "Kindergarten", "Montessori", "PRU", "UTC", "High", "Grammar",
-     "Unit", "Junior", "Infant", "Secondary")
+     "Unit", "Junior", "Infant", "Secondary", "Centre")
 )  # fmt: skip
+#: capitalised words that open many schools' names though they are ordinary words or
+#: never-names alone ("North Ridge Academy", "Church Lane Junior School")
+_SCHOOL_OPENING_WORDS = frozenset(
+    ("North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+     "Great", "Little", "Old", "New", "Royal", "Church", "Park", "Hill", "Lane", "Road", "Green",
+     "Castle", "Abbey", "Priory", "Valley", "Forest", "Bridge", "Meadow", "Field", "Wood")
+)  # fmt: skip
+_CHILDRENS = frozenset(("Children's", "Childrens", "Children’s"))
 _SCHOOL_PREP = frozenset(("at", "from", "to", "attends", "attending", "attend", "in", "of"))
 _SCHOOL_LOWER = frozenset(
     ("school", "college", "academy", "nursery", "primary", "high", "grammar", "infant", "infants",
@@ -45,7 +53,9 @@ _SCHOOL_OPENERS = frozenset(("st", "st.", "saint", "holy", "sacred", "blessed"))
 _SCHOOL_LABEL_END = re.compile(r"(?:\s+name)?\s*[:=-]\s*")
 _LABEL_OPENERS = frozenset(("previous", "current", "new", "last", "education"))
 _SCHOOL_KEEP = frozenset(("Our", "St", "Saint", "The", "St."))
-_SCHOOL_GAP = re.compile(r"(?:'s|’s)?[ \t]+(?:(?:de|of|la|le|the|and|&|C[ \t]+of)[ \t]+)?|\.[ \t]+")
+_SCHOOL_GAP = re.compile(
+    r"(?:'s|’s|'|’)?[ \t]+(?:(?:de|of|la|le|the|and|&|C[ \t]+of)[ \t]+)?|\.[ \t]+"
+)
 _SCHOOL_TAIL = re.compile(r"\s+for\s+(?:Boys|Girls)\b")
 _SCHOOL_PREFIX = frozenset(("Ysgol", "Coleg", "Scoil", "Gaelscoil", "Colaiste", "Coláiste"))
 _WELSH_JOIN = re.compile(r"[ \t]+(?:(?:y|yr|a|na|an)[ \t]+)?")
@@ -93,6 +103,8 @@ def _school_ending_at(
     fillers = lex.school_fillers
     if word == "Unit" and not (i >= 2 and caps[i - 1][2] == "Referral"):
         return
+    if word == "Centre" and not (i >= 2 and caps[i - 1][2] in _CHILDRENS):
+        return  # a children's centre, not any centre
     last = _qualifiers_after(text, caps, i, fillers)
     if last is None:
         return  # not the last word of the name ("Primary" in "Primary School")
@@ -107,6 +119,9 @@ def _school_ending_at(
     ]
     if word in ("High", "Grammar", "Unit", "PRU", "College", "Junior", "Infant", "Secondary"):
         names = [w for w in names if not ordinary_word(w, lex) or _proper(w, lex)]
+    if not names:  # "Church Lane Junior School": a name of two such words
+        opening = [c[2] for c in caps[j : i + 1] if c[2] in _SCHOOL_OPENING_WORDS]
+        names = opening if len(opening) >= 2 else []
     end = caps[last][1]
     if word == "Academy" and last == i:
         places = _chain_place(text, caps, i, lex)
@@ -150,7 +165,10 @@ def _saint_schools(text: str, add: Add) -> None:
     at = text.find("St")
     while at >= 0:
         m = _SAINT_NAME.match(text, at)
-        if m is not None and _ATTENDS_BEFORE.search(text, max(0, at - 24), at) is not None:
+        if m is not None and (
+            _ATTENDS_BEFORE.search(text, max(0, at - 24), at) is not None
+            or _SCHOOL_WORD_AFTER.match(text, m.end()) is not None  # "a St Mary's school jumper"
+        ):
             add(m.start(), m.end(), "school")
         at = text.find("St", at + 2)
 
@@ -239,7 +257,7 @@ _SAINT_NAME = re.compile(
 )
 _UPPER_SCHOOL_WORD = re.compile(
     r"SCHOOL|ACADEMY|COLLEGE|NURSERY|PRIMARY|INFANT|JUNIOR|SECONDARY|HIGH|GRAMMAR|PRE-?SCHOOL"
-    r"|PLAYGROUP|KINDERGARTEN|MONTESSORI"
+    r"|PLAYGROUP|KINDERGARTEN|MONTESSORI|YSGOL|COLEG|SCOIL"
 )
 #: all-capitals words kept as they are (school qualifiers); others read as capitalised words
 _KEEP_UPPER = frozenset(("RC", "CE", "PRU", "UTC", "VA", "VC"))
@@ -312,8 +330,13 @@ def _labelled_schools(text: str, caps: list[tuple[int, int, str]], add: Add, lex
         line = text[text.rfind("\n", 0, label_start) + 1 : label_start]
         if line.lower().strip() in _LABEL_OPENERS:
             line = ""  # "Previous school: ..."
-        if k is None or line.strip(" \t-*•") or len(caps[k][2]) < 3:
+        if line.strip(" \t-*•"):
             continue  # a label opens its line: never "Disclosure at school: Olivia"
+        if k is None:
+            _lower_case_field(text, label_end, add)
+            continue
+        if len(caps[k][2]) < 3:
+            continue
         if caps[k][2].lower() in lex.first_names and caps[k][2].lower() not in lex.ambiguous:
             continue  # "Nursery: Amira (4) has ...": a child named after the setting
         j = k
@@ -330,6 +353,17 @@ def _labelled_schools(text: str, caps: list[tuple[int, int, str]], add: Add, lex
             add(caps[k][0], caps[j][1], "school")
 
 
+_FIELD_VALUE = re.compile(r"([a-z][a-z'’-]*(?:[ \t]+[a-z][a-z'’&-]*){0,5})[ \t]*(?=\n|$)")
+
+
+def _lower_case_field(text: str, start: int, add: Add) -> None:
+    """A form's school field written in lower case, the whole value up to the line's end
+    when its last word is a school word ("school: roundhay park high")."""
+    m = _FIELD_VALUE.match(text, start)
+    if m is not None and m.group(1).split()[-1] in _SCHOOL_LOWER:
+        add(m.start(1), m.end(1), "school")
+
+
 def _school_start(text: str, caps: list[tuple[int, int, str]], i: int, lex: Lexicon) -> int:
     fillers = lex.school_fillers
     j = i
@@ -344,7 +378,7 @@ def _school_start(text: str, caps: list[tuple[int, int, str]], i: int, lex: Lexi
     # Drop leading ordinary words: "Attends Oakfield Primary" -> "Oakfield Primary".
     while j < i:
         word = caps[j][2]
-        if word in _SCHOOL_KEEP or word.lower() in fillers:
+        if word in _SCHOOL_KEEP or word.lower() in fillers or word in _SCHOOL_OPENING_WORDS:
             break
         content = sum(1 for c in caps[j : i + 1] if c[2].lower() not in fillers)
         upper = text[caps[j][0] : caps[j][1]].isupper() and len(word) > 2
