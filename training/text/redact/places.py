@@ -20,6 +20,13 @@ from functools import cache, lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from training.text.normalise import norm_word
+from training.text.redact.abroad import (
+    CAP,
+    TYPE_ABBREVIATION,
+    TYPE_AFTER_NAME,
+    UPPER,
+    far_tail,
+)
 from training.text.redact.lexicon import Lexicon, alternation, get_lexicon, word_starts
 from training.text.redact.numbers import Add
 
@@ -32,8 +39,8 @@ __all__ = [
     "ordinary_word",
 ]
 
-_U = "A-ZÀ-ÖØ-ÞĀ-Ž"  # capitals (with the Latin Extended-A block, lower case included)
-_CAP = rf"[{_U}][\w'’-]*"
+_U = UPPER
+_CAP = CAP
 _WORD = r"[^\W\d_][\w'’-]*"
 _DIRECTION = r"(?:\s+(?:East|West|North|South|Upper|Lower|east|west|north|south))?"
 _HOUSE_BEFORE = re.compile(r"\b(?:at|from)\s+(?:number|no\.?|house)\s+$", re.IGNORECASE)
@@ -149,17 +156,6 @@ _LABEL_FILLERS = frozenset(
     ]
 )
 _FOREIGN_ENDING = re.compile("straße|strasse|straat|laan|platz|gasse|gatan|iela")
-#: a street whose type comes after its name, abbreviated, as in the Baltic states
-#: ("Žalgirio g. 88-14", "Taikos pr. 54-7", "Laisvės al. 60-12")
-_TYPE_AFTER_NAME = re.compile(
-    rf"\b{_CAP}(?:\s+{_CAP})?\s+(?:g|pr|al|pl|skg|kel)\.\s*\d{{1,4}}(?:[-/]\d{{1,4}})?[A-Za-z]?(?![\w/])"
-)
-_TYPE_ABBREVIATION = re.compile(r" (?:g|pr|al|pl|skg|kel)\. ?\d")
-#: a flat or floor written after the street abroad ("120 m. 15", "45, 2º Esq.", "Apt 3B")
-_FLAT_ABROAD = re.compile(
-    r",?\s+(?:(?:m\.|lok\.|(?i:apt)\.?|app\.|ap\.)\s*\d{1,4}[A-Za-z]?"
-    r"|\d{1,2}\s?[º°ª]\s*(?:Esq|Dto|Dt|Esquerdo|Direito|Frente|andar|piso)?\.?)(?![\w/])"
-)
 
 #: street words that make a street after a preposition in lower case ("on ryecroft rd"):
 #: the plain suffixes less those that are everyday words after a preposition too ("in court",
@@ -324,7 +320,7 @@ def _plain_words_ok(words: list[str], lex: Lexicon) -> bool:
 
 def _extend(text: str, end: int, p: AddressPatterns, *, far: bool = False) -> int:
     """Extend an address over further street or building parts, a flat and a town (with
-    ``far``, what may follow a town abroad too: see :func:`_far_tail`)."""
+    ``far``, what may follow a town abroad too: see :func:`abroad.far_tail`)."""
     for _ in range(3):
         m = _FLAT_AFTER.match(text, end)  # "5 Linden Grove, Flat 2"
         if m is None and _SAINT_TOWN.match(text, end) is None:
@@ -341,7 +337,7 @@ def _extend(text: str, end: int, p: AddressPatterns, *, far: bool = False) -> in
             end = tail.end()  # "Milton Keynes", "Little Hadham"
         elif tail.group(1).lower() not in p.tail_stop:
             end = tail.end(1)
-    return _far_tail(text, end, p) if far else end
+    return far_tail(text, end) if far else end
 
 
 _POSTCODE_LIKE = re.compile(r"[A-Za-z]{1,2}\d")
@@ -352,67 +348,6 @@ _SCHOOL_AFTER = re.compile(
     r"|Grammar|Secondary|Pre-?[Ss]chool)\b",
     re.IGNORECASE,
 )
-#: what may follow an address's town abroad, each at most once, in this order: an Irish
-#: county ("Co. Sligo"), a region or state code ("OH"), an Eircode ("F56 X2K8"), a postcode
-#: of digits ("80-827", "1100-048", "LT-09300", "(69003)", "43214") or a district number
-#: ("Kingston 19")
-_FAR_TAIL = (
-    re.compile(r",?\s+Co\.?\s+[A-Z][a-z]+"),
-    re.compile(r",\s+[A-Z]{2}(?=[\s,.;)]|$)"),
-    re.compile(r",?\s+[AC-FHKNPRTV-Y]\d[\dW]\s?[AC-FHKNPRTV-Y\d]{4}(?![\w/])"),
-    re.compile(
-        r",?\s+\(?(?:[A-Z]{1,2}-)?(?:\d{2}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?)\)?(?![\w/]|[.:]\d)"
-    ),
-    re.compile(r"\s+\d{1,2}(?=[,.;)]|\s*$)"),
-)
-#: a further town or region after the first, when it closes the address ("Victoria
-#: Island, Lagos)", "Ballymote, Co. Sligo")
-_SECOND_TOWN = re.compile(rf",\s+({_CAP})(?:\s+{_CAP})?(?=\s*(?:[,.;:)\n]|$))")
-
-
-def _far_tail(text: str, end: int, p: AddressPatterns) -> int:
-    """Past the town of an address abroad: a second town or region and the pieces of
-    :data:`_FAR_TAIL`."""
-    if text.endswith(", Co", 0, end):
-        end -= 4  # "Ballymote, Co. Sligo": the county is read below
-    flat = _FLAT_ABROAD.match(text, end)
-    if flat is not None:
-        end = flat.end()
-    second = _SECOND_TOWN.match(text, end)
-    lex = get_lexicon()
-    if (
-        _FAR_TAIL[0].match(text, end) is None
-        and second is not None
-        and second.group().lstrip(", \t") not in _countries()
-        and (
-            second.group(1) in lex.places
-            or second.group(1).lower() not in _tail_stop_words()
-            and second.group(1) not in lex.never
-        )
-    ):
-        end = second.end()  # a town, never the country after it ("Lyon, France")
-    for pattern in _FAR_TAIL:
-        m = pattern.match(text, end)
-        if m is not None and not _years(m.group()):
-            end = m.end()
-    return end
-
-
-@cache
-def _countries() -> frozenset[str]:
-    return frozenset(get_lexicon().raw["countries"])
-
-
-@cache
-def _tail_stop_words() -> frozenset[str]:
-    """Words that end an address (``address_tail_stop``; first names may be towns here)."""
-    return frozenset(get_lexicon().raw["address_tail_stop"])
-
-
-def _years(piece: str) -> bool:
-    """A bare year ("2019"): no postcode."""
-    digits = re.sub(r"\D", "", piece)
-    return len(digits) == 4 and digits[:2] in ("19", "20")
 
 
 def _start_with_building(text: str, start: int, p: AddressPatterns) -> int:
@@ -519,8 +454,8 @@ def p_street_follows(text: str, end: int) -> bool:
 def find_foreign_addresses(text: str, add: Add, vocab: set[str]) -> None:
     """Foreign street addresses with a number ("ul. Długa 5, Gdańsk", "12 rue des Lilas")."""
     p = get_patterns()
-    if _TYPE_ABBREVIATION.search(text) is not None:
-        for m in _TYPE_AFTER_NAME.finditer(text):
+    if TYPE_ABBREVIATION.search(text) is not None:
+        for m in TYPE_AFTER_NAME.finditer(text):
             add(m.start(), _extend(text, m.end(), p, far=True), "address")
     if vocab.isdisjoint(p.foreign_words) and _FOREIGN_ENDING.search(text) is None:
         return
