@@ -1,8 +1,8 @@
 """Redaction benchmark: predicted PII spans against recorded spans, per kind.
 
 Two yardsticks: the generator's recorded spans (``--rows`` contacts, seed ``--seed``) and
-the hand-written PII sets in ``data/pii/`` (``dev`` and ``dev2``, which may be read case by
-case, and ``test`` and ``test2``, each by another author, reported only). A recorded span is *recalled* when predicted
+the hand-written PII sets in ``data/pii/`` (``dev``, ``dev2`` and ``dev3``, which may be read
+case by case, and ``test`` and ``test2``, each by another author, reported only). A recorded span is *recalled* when predicted
 spans cover at least 90% of its characters; a predicted span is *precise* when at least 50%
 of its characters fall inside recorded spans (``training.text.redact.measure``). For the
 hand-written sets the tables also give character recall and the spans left untouched (no
@@ -36,7 +36,7 @@ __all__ = ["main"]
 PII_DIR = Path(__file__).resolve().parents[1] / "data" / "pii"
 CONTACTS_DIR = Path(__file__).resolve().parents[1] / "data" / "handwritten"
 #: the hand-written PII sets: development sets (misses may be printed), then reporting sets
-PII_SETS = ("dev", "dev2", "test", "test2")
+PII_SETS = ("dev", "dev2", "dev3", "test", "test2")
 
 
 def _table(score: SpanScore, *, hand_written: bool) -> list[str]:

@@ -102,6 +102,10 @@ FOUND: list[tuple[str, str, str]] = [
     ("Twins Ava (401 023 9417) and Zac seen.", "401 023 9417", "nhs_number"),
     ("STORM LOG 0415 OF 02/02/2025 REFERS.", "0415 OF 02/02/2025", "reference"),
     ("Custody record CD-0033-25-0912 opened.", "CD-0033-25-0912", "reference"),
+    ("Avon and Somerset 52240311876 refers.", "52240311876", "reference"),
+    ("licence no BROWN812045JD7AB on the vehicle", "BROWN812045JD7AB", "reference"),
+    ("our log ref is kt-0441 if you need it", "kt-0441", "reference"),
+    ("incident 0722 of 3rd April, dad arrested", "0722 of 3rd April", "reference"),
     (
         "mum says write to sam dot reid at example dot com",
         "sam dot reid at example dot com",
@@ -154,6 +158,7 @@ def test_two_schools_joined_by_and_stay_two() -> None:
         "The family moved from Lyon to France and back.",
         "Her dog called 'Snow' bit the postman.",
         "Ward 7 staff said the CP medical is booked.",
+        "Seen 3 times since 2019; 1250 pounds owed; s.47 on 12/03.",
     ],
 )
 def test_words_that_only_look_like_personal_data_are_left_alone(text: str) -> None:

@@ -1,6 +1,7 @@
-"""Redaction on the hand-written PII development sets (data/pii/dev.jsonl and dev2.jsonl,
-220 texts each by two authors, read case by case while the redactor was written): recall
-and precision per kind stay at least at the figures below, a little under those measured,
+"""Redaction on the hand-written PII development sets (data/pii/dev.jsonl, dev2.jsonl
+and dev3.jsonl, 600 texts by three authors, read case by case while the redactor was
+written): recall and precision per kind stay at least at the figures below, a little under
+those measured,
 so that a change that loses ground fails here. The test sets beside them are reported by
 bench/bench_redaction.py only, never asserted on.
 
@@ -47,7 +48,18 @@ FLOORS_DEV2: dict[str, tuple[float, float]] = {
     "address": (0.97, 0.94),
     "dob": (0.97, 0.92),
 }
-SETS = {"dev": FLOORS, "dev2": FLOORS_DEV2}
+#: the third (160 texts, most of their personal data references of every force and
+#: system; measured 0.975/0.994 for references, 0.971/0.844 for names, 0.831/0.944 for
+#: addresses, 0.944/1.000 for schools, 1.000/0.889 for dates of birth, 1.000/1.000 for the rest)
+FLOORS_DEV3: dict[str, tuple[float, float]] = {
+    **FLOORS,
+    "reference": (0.95, 0.97),
+    "name": (0.95, 0.80),
+    "address": (0.80, 0.92),
+    "school": (0.90, 0.97),
+    "dob": (0.97, 0.85),
+}
+SETS = {"dev": FLOORS, "dev2": FLOORS_DEV2, "dev3": FLOORS_DEV3}
 
 
 @pytest.fixture(scope="module")

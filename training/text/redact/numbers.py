@@ -108,6 +108,9 @@ _NOT_HANDLE = re.compile(
     r"(?i:e\.g|i\.e|a\.m|p\.m|d\.o\.b|etc|n\.b|w/c|r/v|\d+(?:st|nd|rd|th)|[a-z]?\d+[a-z]?"
     r"|\d+(?:am|pm|yrs?|kg|cm|mg|ml|km|mph)|y\d+|x\d+|\d+x|[a-z]\d{1,2}[a-z]\d?|covid-19)"
 )
+#: a number of seven digits or more, or a code of capitals and digits of eight characters or
+#: more with five digits or more: no phone, NHS number or date reads so (they are found first)
+_LONG_ID = re.compile(r"\d{7,}|(?=[A-Z0-9]{8,}$)(?=(?:[A-Z]*\d){5})[A-Z0-9]*[A-Z][A-Z0-9]*")
 _YEARS = re.compile(r"(?:19|20)\d\d[/-](?:19|20)?\d\d")
 _CODE = re.compile(
     r"(?<![\w/@.#-])(?:"
@@ -334,8 +337,9 @@ _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 #: a number after a reference word, with the date a force writes after it ("0812 OF
 #: 14/03/24", "2211 24/06", "456 of 12 Oct")
 _CODE_AT = re.compile(
-    r"[A-Z0-9][A-Za-z0-9/*-]*\d[A-Za-z0-9/*-]*"
-    rf"(?:(?:\s+(?i:of))?\s+(?:\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{2,4}})?))?"
+    r"[A-Za-z0-9][A-Za-z0-9/*-]*\d[A-Za-z0-9/*-]*"
+    rf"(?:(?:\s+(?i:of))?\s+(?:\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s*(?i:{_MONTH})(?:\s+\d{{2,4}})?))?"
     r"(?![\w/-])"
 )
 _CUE_TAIL = re.compile(r"(?:\s*\([A-Za-z]{2,6}\))?[\s:#.]*$")
@@ -366,6 +370,8 @@ def reference_at(text: str, s: int, e: int, cues: frozenset[str]) -> tuple[int, 
         return None
     if digits >= 4 and _CODE.fullmatch(token) is not None and _YEARS.fullmatch(token) is None:
         return start, end, "reference"
+    if _LONG_ID.fullmatch(token) is not None and (not token.isdigit() or digits >= 7):
+        return start, end, "reference"  # "43240156238", "OKAFO856152CA9XK", "LV24C00231"
     if digits < 3 or not _cue_before(text, start, cues):
         return None
     m = _CODE_AT.match(text, start)

@@ -129,6 +129,7 @@ _PLAIN_SUFFIXES = frozenset(
         "pl",
         "sq",
         "pde",
+        "grn",
     ]
 )
 _MAIN_STREETS = frozenset(
