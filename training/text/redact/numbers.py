@@ -99,8 +99,6 @@ _SHAPED_HANDLE = re.compile(
     r"(?<![\w@./-])(?:[A-Za-z]{2,}(?:\.[A-Za-z]+)+\.\d{2,}|[A-Z][a-z]+(?:[A-Z][a-z]+)+\d{2,4})"
     r"(?![\w@/]|\.\w)"
 )
-#: what every such user name holds: a cheap look before the full pattern
-_SHAPED_HINT = re.compile(r"[A-Za-z]\.\d\d|[a-z]\d\d")
 #: between the user names of a list after one cue ("Logins 10ANDERSONK and 10BIBIM")
 _HANDLE_LIST_GAP = re.compile(r"\s*(?:,|and|&|/)\s*")
 _CAMEL = re.compile(r"[a-z][A-Z]")
@@ -305,9 +303,8 @@ def find_handles(
         for m in _HANDLE_TOKEN.finditer(text):
             if "_" in m.group() and not _placeholder(text, m.start(), m.end()):
                 add(*_trim(text, m.start(), m.end()), "handle")
-    if _SHAPED_HINT.search(text) is not None:
-        for m in _SHAPED_HANDLE.finditer(text):
-            add(m.start(), m.end(), "handle")
+    for m in _SHAPED_HANDLE.finditer(text):
+        add(m.start(), m.end(), "handle")
     for word, tail in cues:
         for found in re.finditer(rf"\b{word}\b", text, re.IGNORECASE):
             cue = tail.match(text, found.end())

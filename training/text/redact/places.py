@@ -227,6 +227,14 @@ class AddressPatterns:
     foreign_words: frozenset[str]
     label_words: frozenset[str]
     lower_suffixes: frozenset[str]
+    #: a school's qualifiers and school word right after a street's words: they were a
+    #: school's name ("Lola Graham, 14, Kingsway Academy")
+    school_after: re.Pattern[str]
+
+
+#: school words that the lexicon keeps among the qualifiers, as they also qualify ("Oakfield
+#: High", "Greenway Junior")
+_SCHOOL_WORDS_ALSO = ("High", "Grammar", "Secondary", "Junior", "Infant")
 
 
 @cache
@@ -297,6 +305,11 @@ def get_patterns() -> AddressPatterns:
         lower_suffixes=frozenset(
             w.lower() for w in raw["street_suffixes"] + raw["building_suffixes"]
         ),
+        school_after=re.compile(
+            rf"(?:\s+(?:{alternation(raw['school_qualifiers'])}))*\s+"
+            rf"(?:{alternation(raw['school_suffixes'] + list(_SCHOOL_WORDS_ALSO))})\b",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -342,13 +355,6 @@ def _extend(text: str, end: int, p: AddressPatterns, *, far: bool = False) -> in
 
 
 _POSTCODE_LIKE = re.compile(r"[A-Za-z]{1,2}\d")
-#: a school word right after a street's words: they were a school's name
-_SCHOOL_AFTER = re.compile(
-    r"(?:\s+(?:RC|CE|C\s+of\s+E|Catholic|Church\s+of\s+England|Community|Free|Junior|Infants?"
-    r"|Girls'?|Boys'?))*\s+(?:School|Academy|College|Nursery|Primary|Infants?|Juniors?|High"
-    r"|Grammar|Secondary|Pre-?[Ss]chool)\b",
-    re.IGNORECASE,
-)
 
 
 def _start_with_building(text: str, start: int, p: AddressPatterns) -> int:
@@ -417,7 +423,7 @@ def address_at_number(text: str, s: int, e: int) -> tuple[int, int, str] | None:
             )
         ):
             m = None
-    if m is not None and _SCHOOL_AFTER.match(text, m.end()) is not None:
+    if m is not None and p.school_after.match(text, m.end()) is not None:
         return None  # "Lola Graham, 14, Kingsway Academy": an age, then a school
     if m is not None:
         first = _start_with_building(text, m.start(), p)
