@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.audit.metrics import bootstrap_ci, roc_auc
+from training.audit.metrics import bootstrap_ci, fast_roc_auc, roc_auc
 
 __all__ = [
     "SETS",
@@ -137,7 +137,7 @@ def external_result(
     scores = np.asarray(scores, dtype=float)
     prio = np.full(len(levels), np.nan) if priorities is None else np.asarray(priorities, float)
     met = (levels >= 3).astype(int)
-    ci = bootstrap_ci(roc_auc, met, scores, n_boot=n_boot, seed=seed) if n_boot > 0 else None
+    ci = bootstrap_ci(fast_roc_auc, met, scores, n_boot=n_boot, seed=seed) if n_boot > 0 else None
     flagged = scores >= threshold
 
     def by_level(values: np.ndarray, reduce: Callable[[np.ndarray], Any]) -> dict[int, float]:

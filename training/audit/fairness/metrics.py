@@ -27,7 +27,7 @@ from training.audit.metrics import (
     FloatArray,
     LabelArray,
     expected_calibration_error,
-    roc_auc,
+    fast_roc_auc,
 )
 
 __all__ = [
@@ -103,7 +103,7 @@ def metric_functions(threshold: float) -> dict[str, MetricFunction]:
         "fpr": fpr,
         "fnr": fnr,
         "ppv": ppv,
-        "auc": lambda y, s: roc_auc(np.asarray(y), np.asarray(s)),
+        "auc": lambda y, s: fast_roc_auc(np.asarray(y, dtype=np.int64), np.asarray(s, float)),
         "ece": ece,
     }
 
