@@ -275,12 +275,14 @@ def _soak(server: Server, texts: Sequence[str], *, budget: int, seconds: float, 
 
 def test_soak_of_mixed_requests_has_no_errors_and_bounded_memory(server: Server) -> None:
     # Up to SOAK_REQUESTS requests, stopped after SOAK_SECONDS: the client shares the
-    # machine with the server, so a 2-core runner gets through fewer than a real one.
+    # machine with the server, so a 2-core runner gets through fewer than a real one. The
+    # suite's soak is short (8,000 requests took 15 s on a quiet 2-core machine); raise
+    # both for a long one. Throughput is measured by bench/bench_serve.py, not here.
     _soak(
         server,
         TEXTS,
-        budget=int(os.environ.get("SOAK_REQUESTS", "20000")),
-        seconds=float(os.environ.get("SOAK_SECONDS", "150")),
+        budget=int(os.environ.get("SOAK_REQUESTS", "8000")),
+        seconds=float(os.environ.get("SOAK_SECONDS", "60")),
         label="fake model",
     )
 
@@ -289,7 +291,9 @@ def test_soak_with_the_real_model_and_novel_words_keeps_memory_bounded(
     real_server: Server,
 ) -> None:
     """The real text pipeline meets new word forms in every contact (names, typos): spaCy's
-    vocabulary and our caches must not grow with them."""
+    vocabulary and our caches must not grow with them. About 4,000 requests in 45 s (raise
+    SOAK_REAL_REQUESTS and SOAK_REAL_SECONDS for a long soak); the bound on the
+    vocabulary itself is held by tests/unit/text/test_text_vocabulary_bound.py."""
     from training.data.generate import generate_frame
 
     rng = random.Random(0)
@@ -300,7 +304,7 @@ def test_soak_with_the_real_model_and_novel_words_keeps_memory_bounded(
     _soak(
         real_server,
         texts,
-        budget=int(os.environ.get("SOAK_REAL_REQUESTS", "8000")),
-        seconds=float(os.environ.get("SOAK_REAL_SECONDS", "90")),
+        budget=int(os.environ.get("SOAK_REAL_REQUESTS", "4000")),
+        seconds=float(os.environ.get("SOAK_REAL_SECONDS", "45")),
         label="real model, novel words",
     )
