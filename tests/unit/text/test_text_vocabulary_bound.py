@@ -25,14 +25,17 @@ def test_the_vocabulary_stays_under_the_bound_and_the_pipeline_is_rebuilt(
     before = text.analyse(SAMPLE)
     bound = len(text.get_nlp().vocab.strings) + 1_000
     monkeypatch.setattr(text, "_MAX_STRINGS", bound)
-    pipelines = {id(text.get_nlp())}
+    # The last pipeline seen is held, so that a new one is never taken for it (a dropped
+    # object's id can be reused).
+    last, rebuilds = text.get_nlp(), 0
     for _ in range(20):
         # About 200 new strings a batch: a rebuild every five or six batches.
         text.analyse_many([f"{SAMPLE} {novel_words(rng, 20)}" for _ in range(10)])
         text.analyse(f"{novel_words(rng, 3)} {SAMPLE}")
         assert len(text.get_nlp().vocab.strings) <= bound
-        pipelines.add(id(text.get_nlp()))
-    assert len(pipelines) >= 3
+        if text.get_nlp() is not last:
+            last, rebuilds = text.get_nlp(), rebuilds + 1
+    assert rebuilds >= 2
     assert text.analyse(SAMPLE) == before
 
 
