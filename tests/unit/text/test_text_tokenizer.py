@@ -1,5 +1,6 @@
-"""The pipeline's tokenizer: spaCy's English rules, without the whitespace special cases
-that stopped its cache working, giving exactly the tokens the full rules give."""
+"""The pipeline's tokenizer: spaCy's English rules without the whitespace special cases
+(which would stop its cache for the rest of a text), giving exactly the tokens the full
+rules give."""
 
 from __future__ import annotations
 
