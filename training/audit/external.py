@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from training.audit.metrics import bootstrap_ci, fast_roc_auc, roc_auc
+from training.model.analyser import AnalysedContacts
 
 __all__ = [
     "SETS",
@@ -247,12 +248,20 @@ def score_external_sets(
     return out
 
 
-def screener_scorer(model: Any) -> Scorer:
-    """A ``ScreenerModel`` as a :data:`Scorer` (without explanations: nothing here reads
-    them)."""
+def screener_scorer(
+    model: Any, *, analyse: Callable[[list[str]], Sequence[Any]] | None = None
+) -> Scorer:
+    """A ``ScreenerModel`` as a :data:`Scorer` (without explanations or similar examples:
+    nothing here reads them). ``analyse``: texts -> their full analyses
+    (``compact_many(..., spans=True)``), where the caller keeps them; else the model reads
+    the texts itself."""
 
     def score(texts: list[str], sources: list[str | None]) -> Scored:
-        records = model.score_records(texts, sources, explain=False)
+        if analyse is None:
+            records = model.score_records(texts, sources, explain=False, similar=False)
+        else:
+            analysed = AnalysedContacts.of(analyse(texts), sources)
+            records = model.score_analysed(analysed, explain=False, similar=False)
         levels = [r.level_probabilities for r in records]
         return Scored(
             scores=np.array([r.score for r in records]),

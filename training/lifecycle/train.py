@@ -45,8 +45,8 @@ from training.data.contract import (
 )
 from training.data.guidance import read_guidance
 from training.data.parts import WEIGHT_COLUMN
+from training.lifecycle.analysis_cache import analysed_corpus, evaluation_analyses
 from training.lifecycle.blend import blend_plain_words
-from training.lifecycle.corpus_cache import analysed_corpus
 from training.lifecycle.held_out import evaluate_held_out
 from training.model.analyser import AnalysedContacts, ContactAnalyser
 from training.model.baseline import PlainBaseline
@@ -249,7 +249,7 @@ def _analysed_corpus(
     analyser: ContactAnalyser, corpus: pd.DataFrame, *, jobs: int
 ) -> AnalysedContacts:
     """The guidance corpus through the text pipeline, read once per corpus and pipeline
-    (``training.lifecycle.corpus_cache``): every training reads the same texts."""
+    (``training.lifecycle.analysis_cache``): every training reads the same texts."""
     return analysed_corpus(
         _model_inputs(corpus),
         lambda inputs: _analyse(analyser, {"guidance": inputs}, jobs=jobs)["guidance"],
@@ -378,7 +378,7 @@ def _evaluate_on_other_hands(
     behavioural suite: the check that the model learned the concerns and not the
     generator's (or a council's) wording, beside the plain baseline."""
     return evaluate_independent(
-        screener_scorer(model),
+        screener_scorer(model, analyse=evaluation_analyses),
         threshold=model.threshold,
         baseline=baseline_scorer(baseline),
         n_boot=max(config.evaluation.n_boot, 1),

@@ -33,6 +33,7 @@ from training.audit.render.independent import independent_lines, write_independe
 from training.config import TrainConfig
 from training.data.contract import COLUMNS
 from training.data.parts import PART_COLUMN, DataPart, describe_training_data, parts_digest
+from training.lifecycle.analysis_cache import evaluation_analyses
 from training.lifecycle.train import TrainResult, label_of, time_split, train_model
 from training.model.parallel import frozen_heap
 
@@ -426,7 +427,7 @@ def independent_report(
 
     baseline = registry.load_baseline(ref)
     return evaluate_independent(
-        screener_scorer(screener),
+        screener_scorer(screener, analyse=evaluation_analyses),
         threshold=float(screener.threshold),
         baseline=None if baseline is None else baseline_scorer(baseline),
         n_boot=n_boot,

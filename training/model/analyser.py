@@ -62,6 +62,18 @@ class AnalysedContacts:
             self.plains + other.plains,
         )
 
+    @classmethod
+    def of(cls, full: Sequence[Any], sources: Sequence[str | None]) -> AnalysedContacts:
+        """Contacts from their full analyses (``compact_many(..., spans=True)``)."""
+        full = tuple(full)
+        return cls(
+            tuple(p.marked for p in full),
+            tuple(p.rows for p in full),
+            tuple(sources),
+            full,
+            tuple(p.plain for p in full),
+        )
+
     def with_sources(self, sources: tuple[str | None, ...]) -> AnalysedContacts:
         """The same contacts under other sources."""
         return AnalysedContacts(
@@ -171,15 +183,9 @@ class ContactAnalyser(TransformerMixin, BaseEstimator):
         sources = list(sources)
         if self.keep_analyses:
             if parallel and scoring_processes(len(texts)) > 1:
-                full = tuple(self._full_in_two(texts))
-            else:
-                full = tuple(compact_many(texts, batch_size=self.batch_size, spans=True))
-            return AnalysedContacts(
-                tuple(p.marked for p in full),
-                tuple(p.rows for p in full),
-                tuple(sources),
-                full,
-                tuple(p.plain for p in full),
+                return AnalysedContacts.of(self._full_in_two(texts), sources)
+            return AnalysedContacts.of(
+                compact_many(texts, batch_size=self.batch_size, spans=True), sources
             )
         docs: list[str] = []
         rows: list[Any] = []

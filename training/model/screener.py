@@ -209,11 +209,27 @@ class ScreenerModel:
         batch_independent: bool = False,
     ) -> list[ScoreRecord]:
         analysed = self.analyser.transform_texts(texts, sources, parallel=False)
-        assert analysed.analyses is not None  # the serving analyser keeps them
+        return self.score_analysed(
+            analysed, explain=explain, similar=similar, batch_independent=batch_independent
+        )
+
+    def score_analysed(
+        self,
+        analysed: AnalysedContacts,
+        *,
+        explain: bool = True,
+        similar: bool = True,
+        batch_independent: bool = False,
+    ) -> list[ScoreRecord]:
+        """``score_records`` for contacts the text pipeline has read already, with their
+        full analyses (``compact_many(..., spans=True)``), in this process."""
+        if analysed.analyses is None:
+            raise ValueError("scoring needs each contact's full analysis (spans=True)")
+        sources = list(analysed.sources)
         # The plain-words member's rows, read once for the scores and the explanations.
         member = None if self.plain is None else self.plain.matrix(plain_docs(analysed))
         scores, rows, levels = self._scores_rows_levels(
-            analysed, len(texts), by_row=not batch_independent, member=member
+            analysed, len(analysed), by_row=not batch_independent, member=member
         )
         explained: list[tuple[ExplanationPhrase, ...]] = [()] * len(rows)
         logit_of: list[float | None] = [None] * len(rows)

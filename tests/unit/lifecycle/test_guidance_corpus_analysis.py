@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import pytest
 
-import training.lifecycle.corpus_cache as corpus_cache
+import training.lifecycle.analysis_cache as corpus_cache
 import training.lifecycle.train as train_module
 from tests.utils.model import training_frame
 from training.config import TrainConfig

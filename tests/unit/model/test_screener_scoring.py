@@ -261,3 +261,22 @@ def test_the_plain_words_member_reads_rows_as_its_vectorizer_does(model):
     assert abs(ours - theirs).max() < 1e-6
     one_by_one = [model.plain.matrix([d]).toarray() for d in docs[:10]]
     assert all((row == ours[i].toarray()).all() for i, row in enumerate(one_by_one))
+
+
+def test_contacts_analysed_already_score_as_their_texts_do(model):
+    """``score_analysed`` on the full analyses of contacts (what an evaluation keeps of its
+    texts) gives every record ``score_records`` gives for the texts, to the last bit; a
+    compact analysis without spans is refused."""
+    from training.model.analyser import AnalysedContacts
+    from training.text import compact_many
+
+    frame = training_frame(40, seed=21)
+    texts, sources = frame["text"].tolist(), [None, *frame["source"].tolist()[1:]]
+    analysed = AnalysedContacts.of(compact_many(texts, spans=True), sources)
+    assert model.score_analysed(analysed) == model.score_records(texts, sources)
+    assert model.score_analysed(analysed, explain=False, similar=False) == model.score_records(
+        texts, sources, explain=False, similar=False
+    )
+    without_spans = AnalysedContacts.of(compact_many(texts), sources)
+    with pytest.raises(ValueError, match="full analysis"):
+        model.score_analysed(without_spans.part(0, len(texts)))
