@@ -18,6 +18,10 @@ from tests.utils.signing import SIGNING_KEY
 
 SMALL_ROWS = 3000
 
+#: Enough contacts for a training whose subject is the plumbing around it (a server, the
+#: weighted parts), not the model: every split holds both outcomes.
+TINY_ROWS = 600
+
 
 def screener_bin() -> str:
     return str(Path(sys.executable).with_name("screener"))
@@ -52,6 +56,15 @@ def generated_small(data_dir: Path) -> Path:
 
     path = data_dir / "small.parquet"
     write_contacts(path, SMALL_ROWS, seed=101)
+    return path
+
+
+@pytest.fixture(scope="session")
+def generated_tiny(data_dir: Path) -> Path:
+    from training.data.generate import write_contacts
+
+    path = data_dir / "tiny.parquet"
+    write_contacts(path, TINY_ROWS, seed=104)
     return path
 
 

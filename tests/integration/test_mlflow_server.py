@@ -14,7 +14,7 @@ from tests.utils.mlflow_server import free_port, postgres_database, running_serv
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def test_train_registers_against_an_mlflow_server_on_postgresql(tmp_path, generated_small):
+def test_train_registers_against_an_mlflow_server_on_postgresql(tmp_path, generated_tiny):
     port = free_port()
     bin_dir = Path(sys.executable).parent
     with (
@@ -46,7 +46,7 @@ def test_train_registers_against_an_mlflow_server_on_postgresql(tmp_path, genera
                 str(bin_dir / "screener"),
                 "train",
                 "--data",
-                str(generated_small),
+                str(generated_tiny),
                 "--candidates",
                 "logreg_words_chars",
             ],

@@ -93,7 +93,7 @@ def _small_config(tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def team(tmp_path_factory: pytest.TempPathFactory, generated_small: Path) -> Iterator[TeamServer]:
+def team(tmp_path_factory: pytest.TempPathFactory, generated_tiny: Path) -> Iterator[TeamServer]:
     tmp = tmp_path_factory.mktemp("team")
     port = free_port()
     with postgres_database() as database:
@@ -105,9 +105,7 @@ def team(tmp_path_factory: pytest.TempPathFactory, generated_small: Path) -> Ite
         )
         argv = [screener_bin(), "mlflow-server", "--port", str(port), "--workers", "1"]
         with running_server(argv, port=port, log=tmp / "server.log", env=env) as url:
-            server = TeamServer(
-                url, tmp / "artifacts", tmp, _small_config(tmp), generated_small, {}
-            )
+            server = TeamServer(url, tmp / "artifacts", tmp, _small_config(tmp), generated_tiny, {})
             _add_users(server)
             assert server.train("alice") == "1"
             assert server.train("bob") == "2"

@@ -265,7 +265,7 @@ def test_verify_resign_rotates_the_signing_key(trained_version, mlflow_env):
 
 
 def test_training_without_a_signing_key_registers_an_unsigned_version_and_says_so(
-    generated_small, tmp_path
+    generated_tiny, tmp_path
 ):
     import os
 
@@ -278,7 +278,7 @@ def test_training_without_a_signing_key_registers_an_unsigned_version_and_says_s
     out = run_screener(
         "train",
         "--data",
-        str(generated_small),
+        str(generated_tiny),
         "--candidates",
         "logreg_words_chars",
         env=env,

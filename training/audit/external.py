@@ -39,7 +39,6 @@ from training.model.analyser import AnalysedContacts
 __all__ = [
     "SETS",
     "ExternalResult",
-    "evaluate_external_sets",
     "external_metrics",
     "external_result",
     "handwritten_dir",
@@ -272,16 +271,6 @@ def screener_scorer(
         )
 
     return score
-
-
-def evaluate_external_sets(
-    model: Any, *, directory: Path | None = None, n_boot: int = 200
-) -> dict[str, ExternalResult]:
-    """``model`` (a ``ScreenerModel``) on each hand-written set (see
-    :func:`score_external_sets`)."""
-    return score_external_sets(
-        screener_scorer(model), threshold=float(model.threshold), directory=directory, n_boot=n_boot
-    )
 
 
 def external_metrics(

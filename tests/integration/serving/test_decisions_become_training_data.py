@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.integration.conftest import run_screener
+from tests.integration.conftest import TINY_ROWS, run_screener
 from tests.utils.serving import MakeService
 from tests.utils.signing import SIGNING_KEY
 from training.data.generate import generate_frame
@@ -27,7 +27,7 @@ KEPT, NOT_KEPT, DECIDED_TWICE = 360, 20, 30
 
 
 def test_recorded_decisions_are_exported_validated_and_trained_on_with_weights(
-    make_service: MakeService, generated_small: Path, tmp_path: Path
+    make_service: MakeService, generated_tiny: Path, tmp_path: Path
 ) -> None:
     contacts = generate_frame(KEPT + NOT_KEPT, seed=303)
     keeping = make_service(audit_store_redacted_text=True, rate_limit_per_minute=0)
@@ -114,7 +114,7 @@ def test_recorded_decisions_are_exported_validated_and_trained_on_with_weights(
     trained = run_screener(
         "train",
         "--data",
-        str(generated_small),
+        str(generated_tiny),
         "--data",
         f"{export}:3",
         env=env,
@@ -136,16 +136,16 @@ def test_recorded_decisions_are_exported_validated_and_trained_on_with_weights(
         "1",
         "3",
     )
-    assert (params["data.part1.rows"], params["data.part2.rows"]) == ("3000", str(KEPT))
-    assert params["data.part1.digest"] == hashlib.sha256(generated_small.read_bytes()).hexdigest()
+    assert (params["data.part1.rows"], params["data.part2.rows"]) == (str(TINY_ROWS), str(KEPT))
+    assert params["data.part1.digest"] == hashlib.sha256(generated_tiny.read_bytes()).hexdigest()
     assert params["data.part2.digest"] == hashlib.sha256(export.read_bytes()).hexdigest()
-    assert params["data.rows"] == str(3000 + KEPT)
+    assert params["data.rows"] == str(TINY_ROWS + KEPT)
     inputs = {d.dataset.name: {t.key: t.value for t in d.tags} for d in run.inputs.dataset_inputs}
-    assert inputs["decisions.parquet"]["weight"] == "3" and inputs["small.parquet"]["weight"] == "1"
+    assert inputs["decisions.parquet"]["weight"] == "3" and inputs["tiny.parquet"]["weight"] == "1"
     version = client.get_model_version("concern-screener", run_id.group(1))
     described = json.loads(version.tags["training_data"])
     assert [(p["name"], p["rows"], p["weight"]) for p in described["parts"]] == [
-        ("small.parquet", 3000, 1.0),
+        ("tiny.parquet", TINY_ROWS, 1.0),
         ("decisions.parquet", KEPT, 3.0),
     ]
 
