@@ -83,6 +83,10 @@ def audited(
             str(root / f"fair-{name}"),
             "--n-boot",
             "100",
+            # The injected bias shows as a disparity; the counterfactual tests run, on
+            # fewer contacts than the default 300 (each is scored under 27 variants).
+            "--counterfactual-n",
+            "100",
             env=env,
             cwd=root,
         )
@@ -100,6 +104,13 @@ def test_flags_name_attribute_group_metric_and_value(audited):
         assert isinstance(report["flags"], list)
         for flag in report["flags"]:
             assert {"attribute", "group", "metric", "value"} <= set(flag)
+
+
+def test_the_counterfactual_tests_vary_the_contacts_asked_for(audited):
+    for report in audited["reports"].values():
+        tested = report["counterfactual"]["attributes"]
+        assert {a["attribute"] for a in tested} >= {"ethnicity_names", "sex", "religion"}
+        assert {a["n"] for a in tested} == {100}
 
 
 def test_the_biased_model_is_flagged_for_the_injected_group(audited):

@@ -289,6 +289,14 @@ def fairness(
     n_boot: Annotated[
         int, typer.Option(min=20, help="Bootstrap resamples for the intervals.")
     ] = 200,
+    counterfactual_n: Annotated[
+        int,
+        typer.Option(
+            min=20,
+            help="Contacts sampled for the counterfactual tests; each is scored again "
+            "under every variant of every cue.",
+        ),
+    ] = 300,
 ) -> None:
     """The auditor's report: group metrics, disparities, counterfactual and proxy checks."""
     from training.lifecycle.workflows import run_fairness
@@ -296,7 +304,14 @@ def fairness(
     frame = _load_training_frame(data)
     try:
         with tracking_refusals():
-            outcome = run_fairness(model, frame, data_path=data, out_dir=out, n_boot=n_boot)
+            outcome = run_fairness(
+                model,
+                frame,
+                data_path=data,
+                out_dir=out,
+                n_boot=n_boot,
+                counterfactual_n=counterfactual_n,
+            )
     except (ValueError, LookupError) as exc:
         fail(f"--model {model}: {exc}")
     typer.echo(outcome.summary)
