@@ -16,7 +16,7 @@ import pytest
 
 from tests.utils.signing import SIGNING_KEY
 
-SMALL_ROWS = 3000
+SMALL_ROWS = 1500
 
 #: Enough contacts for a training whose subject is the plumbing around it (a server, the
 #: weighted parts), not the model: every split holds both outcomes.
